@@ -1,0 +1,228 @@
+"""The Textual app: opens on the way in that was asked for and runs the check-in flow.
+
+Screens live in screens/ and import lazily, so the first frame needs only the home screen (or
+the one asked for). The store is touched only in thread workers: the interface never waits on
+the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from companion.checkin import STEPS, CheckInDraft
+from companion.content import Content, load_content
+from companion.entries import Entry
+from companion.history import HistoryStore
+from companion.settings import load_settings
+from companion.storage import StoreError
+
+if TYPE_CHECKING:
+    from companion.plain import BreatheRequest
+
+SCREENS_DIR = Path(__file__).resolve().parent / "screens"
+if not SCREENS_DIR.is_dir():  # a source checkout: screens/ sits beside the package
+    SCREENS_DIR = SCREENS_DIR.parent.parent / "screens"
+
+
+class CompanionApp(App[None]):
+    """notice → ground → name → repair, and the history to look back on."""
+
+    TITLE = "companion"
+    CSS_PATH = str(SCREENS_DIR / "app.tcss")
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "leave", "Quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        data_dir: Path,
+        start: str = "home",
+        breathe: BreatheRequest | None = None,
+        content: Content | None = None,
+    ) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.store = HistoryStore(self.data_dir)
+        self.content = content or load_content(user_dir=self.data_dir)
+        self.settings, self.setting_warnings = load_settings(self.data_dir)
+        self.start = start
+        self.breathe_request = breathe
+        self.unsaved: list[Entry] = []
+        self.draft: CheckInDraft | None = None
+
+    # -- starting -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from companion.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        for warning in (*self.content.warnings, *self.setting_warnings):
+            self.notify(warning, severity="warning", timeout=10)
+        if self.start == "checkin":
+            self.action_checkin()
+        elif self.start == "breathe":
+            self.action_quick_breathe(exit_after=True)
+        elif self.start == "review":
+            self.action_review()
+        self.check_history()
+
+    @work(thread=True, group="store")
+    def check_history(self) -> None:
+        """Open the store once in the background: report damaged files and fixed permissions."""
+        try:
+            self.store.between(*_this_month())
+        except StoreError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            return
+        for line in [*self.store.notices, *map(str, self.store.problems.values())]:
+            self.call_from_thread(self.notify, line, severity="warning", timeout=15)
+
+    # -- saving --------------------------------------------------------------------------------
+
+    @work(thread=True, group="store")
+    def save_entry(self, entry: Entry, quiet: bool = False) -> None:
+        """Save in the background; an entry that cannot be saved is kept to try again."""
+        waiting = [e for e in self.unsaved if e.id != entry.id] + [entry]
+        still_unsaved: list[Entry] = []
+        problem = ""
+        for item in waiting:
+            try:
+                self.store.save(item)
+            except StoreError as error:
+                still_unsaved.append(item)
+                problem = str(error)
+        self.unsaved = still_unsaved
+        if problem:
+            message = f"{problem} Your entry is kept here and will be saved on the next try."
+            self.call_from_thread(self.notify, message, severity="error", timeout=20)
+        elif not quiet:
+            self.call_from_thread(self.notify, "Saved.", timeout=2)
+
+    # -- ways in ---------------------------------------------------------------------------------
+
+    def action_checkin(self) -> None:
+        self.run_checkin()
+
+    @work(exclusive=True, group="flow")
+    async def run_checkin(self) -> None:
+        """Walk the steps; Escape goes back, `s` skips, leaving keeps what was entered."""
+        from companion.screens.saved import SavedScreen
+
+        draft = self.draft = CheckInDraft()
+        index = 0
+        while index < len(STEPS):
+            outcome = await self.push_screen_wait(self._step_screen(STEPS[index], draft))
+            if outcome == "back":
+                if index == 0:
+                    if draft.is_empty():
+                        self.draft = None
+                        return
+                    outcome = "leave"
+                else:
+                    index -= 1
+                    continue
+            if outcome == "leave":
+                self.draft = None
+                self.save_entry(draft.to_entry(complete=False), quiet=True)
+                self.notify("Saved what you entered so far.", timeout=4)
+                return
+            index += 1
+        self.draft = None
+        entry = draft.to_entry(complete=True)
+        self.save_entry(entry, quiet=True)
+        await self.push_screen_wait(SavedScreen(entry))
+
+    def _step_screen(self, step: str, draft: CheckInDraft) -> Screen[str]:
+        if step == "notice":
+            from companion.screens.notice import NoticeScreen
+
+            return NoticeScreen(draft)
+        if step == "ground":
+            from companion.screens.ground import GroundScreen
+
+            return GroundScreen(draft)
+        if step == "name":
+            from companion.screens.name import NameScreen
+
+            return NameScreen(draft)
+        from companion.screens.repair import RepairScreen
+
+        return RepairScreen(draft)
+
+    def action_quick_breathe(self, pattern: str | None = None, exit_after: bool = False) -> None:
+        from companion.screens.breathe import BreatheScreen
+
+        request = self.breathe_request if exit_after else None
+        self.push_screen(BreatheScreen(request=request, pattern=pattern, exit_after=exit_after))
+
+    def action_review(self) -> None:
+        from companion.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen())
+
+    def action_help(self, topic: str = "about") -> None:
+        from companion.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(topic=topic))
+
+    def action_safety(self) -> None:
+        from companion.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(topic="safety"))
+
+    def action_settings(self) -> None:
+        from companion.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_leave(self) -> None:
+        """Quit; a check-in in progress is saved as it is first."""
+        if self.draft is not None and not self.draft.is_empty():
+            self.store_partial_now()
+        self.exit()
+
+    def store_partial_now(self) -> None:
+        """Save the draft in progress at once (used when quitting or on a signal)."""
+        draft, self.draft = self.draft, None
+        if draft is None or draft.is_empty():
+            return
+        entry = draft.to_entry(complete=False)
+        try:
+            self.store.save(entry)
+        except StoreError:
+            self.unsaved.append(entry)
+
+    # -- command palette -----------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Check in", "Notice, ground, name, repair", self.action_checkin)
+        yield SystemCommand("Breathe", "A quick breathing break", self.action_quick_breathe)
+        for pattern in self.content.patterns:
+            yield SystemCommand(
+                f"Breathe: {pattern.label}",
+                f"{pattern.timing_text} — {pattern.about}",
+                lambda name=pattern.name: self.action_quick_breathe(pattern=name),
+            )
+        yield SystemCommand("This week", "Look back over the week", self.action_review)
+        yield SystemCommand("Help", "What companion is and how it works", self.action_help)
+        yield SystemCommand("Find help now", "Emergency numbers and your contacts",
+                            self.action_safety)
+        yield SystemCommand("Settings", "Patterns, motion, cues, week start, contacts",
+                            self.action_settings)
+
+
+def _this_month():
+    from datetime import datetime, timedelta
+
+    now = datetime.now().astimezone()
+    return now - timedelta(days=31), now + timedelta(days=1)

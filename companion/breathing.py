@@ -1,0 +1,220 @@
+"""The breathing schedule: where in a pattern a person is at any moment.
+
+Every answer is computed from the time since the start (pauses excluded), never from a count of
+ticks, so a ten-minute session ends on time however often or late the display refreshes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from companion.content import BreathingPattern, Phase
+from companion.entries import MAX_CYCLES, Breathing
+
+Clock = Callable[[], float]
+
+# How full the lungs are at the end of each kind of phase, for the visual. A top-up inhale
+# follows an in-breath that stops short, so the first in-breath fills to TOP_UP_FROM only.
+TOP_UP_FROM = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A moment in a session."""
+
+    phase: Phase
+    phase_index: int
+    cycle: int  # 0-based number of the cycle in progress
+    cycles_completed: int
+    elapsed: float
+    phase_elapsed: float
+    phase_remaining: float
+    total: float
+    fullness: float  # 0 = empty lungs, 1 = full: the visual's size
+    finished: bool
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.elapsed / self.total) if self.total else 1.0
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.total - self.elapsed)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseChange:
+    """A scheduled moment at which a new phase begins."""
+
+    at: float
+    phase: Phase
+    phase_index: int
+    cycle: int
+
+
+class BreathingSchedule:
+    """A pattern repeated for a number of whole cycles."""
+
+    def __init__(self, pattern: BreathingPattern, cycles: int) -> None:
+        if not 1 <= cycles <= MAX_CYCLES:
+            raise ValueError(f"cycles must be from 1 to {MAX_CYCLES}")
+        self.pattern = pattern
+        self.cycles = cycles
+        self.cycle_seconds = pattern.cycle_seconds
+        self.total = self.cycle_seconds * cycles
+        starts = [0.0]
+        for phase in pattern.phases:
+            starts.append(starts[-1] + phase.seconds)
+        self._phase_starts = starts[:-1]
+        self._levels = _levels(pattern.phases)
+
+    @classmethod
+    def for_minutes(cls, pattern: BreathingPattern, minutes: float) -> BreathingSchedule:
+        """Whole cycles closest to `minutes` (at least one): a session ends after an out-breath."""
+        cycles = max(1, round(minutes * 60 / pattern.cycle_seconds))
+        return cls(pattern, cycles)
+
+    def at(self, t: float) -> Position:
+        t = min(max(t, 0.0), self.total)
+        finished = t >= self.total
+        cycle = min(int(t // self.cycle_seconds), self.cycles - 1)
+        within = t - cycle * self.cycle_seconds
+        index = bisect.bisect_right(self._phase_starts, within) - 1
+        phase = self.pattern.phases[index]
+        phase_elapsed = within - self._phase_starts[index]
+        start_level, end_level = self._levels[index]
+        fraction = min(1.0, phase_elapsed / phase.seconds)
+        eased = (1 - math.cos(math.pi * fraction)) / 2
+        return Position(
+            phase=phase,
+            phase_index=index,
+            cycle=cycle,
+            cycles_completed=self.cycles if finished else cycle,
+            elapsed=t,
+            phase_elapsed=phase_elapsed,
+            phase_remaining=max(0.0, phase.seconds - phase_elapsed),
+            total=self.total,
+            fullness=start_level + (end_level - start_level) * eased,
+            finished=finished,
+        )
+
+    def next_change_after(self, t: float) -> float | None:
+        """When the next phase begins (or the session ends) after time `t`; None when over."""
+        if t >= self.total:
+            return None
+        cycle = int(t // self.cycle_seconds)
+        within = t - cycle * self.cycle_seconds
+        index = bisect.bisect_right(self._phase_starts, within)
+        if index < len(self._phase_starts):
+            return cycle * self.cycle_seconds + self._phase_starts[index]
+        return min((cycle + 1) * self.cycle_seconds, self.total)
+
+    def changes(self) -> Iterator[PhaseChange]:
+        """Every phase start in order, for announcing them one by one."""
+        for cycle in range(self.cycles):
+            base = cycle * self.cycle_seconds
+            for index, phase in enumerate(self.pattern.phases):
+                yield PhaseChange(base + self._phase_starts[index], phase, index, cycle)
+
+
+def _levels(phases: tuple[Phase, ...]) -> list[tuple[float, float]]:
+    levels = []
+    level = 0.0
+    for index, phase in enumerate(phases):
+        following = phases[index + 1].kind if index + 1 < len(phases) else None
+        if phase.kind == "in":
+            target = TOP_UP_FROM if following == "top_up" else 1.0
+        elif phase.kind == "top_up":
+            target = 1.0
+        elif phase.kind == "out":
+            target = 0.0
+        else:
+            target = level
+        levels.append((level, target))
+        level = target
+    return levels
+
+
+class BreathingSession:
+    """A schedule being breathed now: start, pause, resume, stop, on one monotonic clock."""
+
+    def __init__(self, schedule: BreathingSchedule, clock: Clock = time.monotonic) -> None:
+        self.schedule = schedule
+        self._clock = clock
+        self._started: float | None = None
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+        self._stopped_at: float | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._started is not None
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped_at is not None
+
+    def start(self) -> None:
+        if self._started is None:
+            self._started = self._clock()
+
+    def pause(self) -> None:
+        if self.started and not self.paused and not self.stopped:
+            self._paused_at = self._clock()
+
+    def resume(self) -> None:
+        if self._paused_at is not None:
+            self._paused_total += self._clock() - self._paused_at
+            self._paused_at = None
+
+    def toggle_pause(self) -> None:
+        if self.paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def stop(self) -> None:
+        if self.started and not self.stopped:
+            self._stopped_at = self._clock()
+
+    def elapsed(self) -> float:
+        """Seconds breathed so far, pauses excluded, never more than the whole session."""
+        if self._started is None:
+            return 0.0
+        now = self._stopped_at if self._stopped_at is not None else self._clock()
+        if self._paused_at is not None:
+            now = self._paused_at
+        return min(max(0.0, now - self._started - self._paused_total), self.schedule.total)
+
+    def position(self) -> Position:
+        return self.schedule.at(self.elapsed())
+
+    def seconds_to_next_change(self) -> float | None:
+        """Clock seconds until the next phase begins, for a precise one-shot timer."""
+        if self.paused or self.stopped:
+            return None
+        now = self.elapsed()
+        upcoming = self.schedule.next_change_after(now)
+        return None if upcoming is None else max(0.0, upcoming - now)
+
+    @property
+    def finished(self) -> bool:
+        return self.started and self.elapsed() >= self.schedule.total
+
+    def record(self) -> Breathing:
+        """What was breathed, for the history."""
+        position = self.position()
+        return Breathing(
+            pattern=self.schedule.pattern.name,
+            seconds=round(position.elapsed, 1),
+            cycles=position.cycles_completed,
+            completed=position.finished,
+        )

@@ -1,0 +1,54 @@
+"""A check-in in progress: what the person has done so far, passed from step to step.
+
+The draft is plain data. Each step screen fills in its part; leaving at any point still turns
+what was entered into an entry (marked incomplete), so nothing typed is thrown away.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from companion.entries import Breathing, Entry, Feeling, Repair
+
+STEPS = ("notice", "ground", "name", "repair")
+
+
+@dataclass(slots=True)
+class CheckInDraft:
+    started_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    activation_before: int | None = None
+    activation_after: int | None = None
+    state: str | None = None
+    body_signals: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    note: str = ""
+    breathing: Breathing | None = None
+    senses_steps: int = 0
+    feelings: list[Feeling] = field(default_factory=list)
+    repair: Repair | None = None
+
+    def is_empty(self) -> bool:
+        """True while nothing has been entered, so leaving needs no question."""
+        return self == CheckInDraft(started_at=self.started_at, id=self.id)
+
+    def to_entry(self, *, complete: bool) -> Entry:
+        return Entry(
+            id=self.id,
+            kind="checkin",
+            started_at=self.started_at,
+            saved_at=datetime.now().astimezone(),
+            complete=complete,
+            activation_before=self.activation_before,
+            activation_after=self.activation_after,
+            state=self.state,
+            body_signals=tuple(self.body_signals),
+            needs=tuple(self.needs),
+            note=self.note,
+            breathing=self.breathing,
+            senses_steps=self.senses_steps,
+            feelings=tuple(self.feelings),
+            repair=self.repair,
+        )

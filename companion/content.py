@@ -1,0 +1,469 @@
+"""Loads the product's words and patterns from data/*.toml into frozen values.
+
+The built-in files ship with the app; a malformed one is a ContentError naming the file and the
+problem. A person may add their own breathing patterns (patterns.toml) and feeling words
+(feelings.toml) in their data folder; a bad definition there is skipped with a warning that
+names the file and the entry, and the app carries on.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from companion.entries import QUADRANTS
+
+PHASE_KINDS = ("in", "top_up", "hold", "out")
+PHASE_CUES = {"in": "in", "top_up": "in again", "hold": "hold", "out": "out"}
+# A custom phase outside these bounds is more likely a typo than a practice.
+CUSTOM_PHASE_SECONDS = (1.0, 20.0)
+LONG_HOLD_SECONDS = 7.0
+
+
+class ContentError(Exception):
+    """A content file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    kind: str
+    seconds: float
+
+    @property
+    def cue(self) -> str:
+        return PHASE_CUES[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class BreathingPattern:
+    name: str
+    label: str
+    phases: tuple[Phase, ...]
+    timing: str = ""
+    about: str = ""
+    why: str = ""
+    suits: tuple[str, ...] = ()
+    custom: bool = False
+
+    @property
+    def cycle_seconds(self) -> float:
+        return sum(phase.seconds for phase in self.phases)
+
+    @property
+    def has_long_hold(self) -> bool:
+        return any(p.kind == "hold" and p.seconds >= LONG_HOLD_SECONDS for p in self.phases)
+
+    @property
+    def timing_text(self) -> str:
+        return self.timing or "-".join(f"{p.seconds:g}" for p in self.phases)
+
+
+@dataclass(frozen=True, slots=True)
+class FeelingWord:
+    word: str
+    meaning: str
+    quadrant: str
+    custom: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Quadrant:
+    key: str
+    label: str
+    symbol: str
+    colour: str
+    hint: str
+    words: tuple[FeelingWord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One item of a fixed list: a body signal, a need, a state, a person, a repair step."""
+
+    key: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SensesStep:
+    count: int
+    sense: str
+    prompt: str
+
+
+@dataclass(frozen=True, slots=True)
+class HelpTopic:
+    key: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class HelpLine:
+    label: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    name: str
+    lines: tuple[HelpLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Safety:
+    title: str
+    statement: str
+    high_activation: str
+    dizzy_note: str
+    elsewhere: str
+    countries: tuple[Country, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    patterns: tuple[BreathingPattern, ...]
+    quadrants: tuple[Quadrant, ...]
+    body_signals: tuple[Choice, ...]
+    needs: tuple[Choice, ...]
+    states: tuple[Choice, ...]
+    activation_low: str
+    activation_high: str
+    activation_prompt: str
+    repair_intro: str
+    people: tuple[Choice, ...]
+    repair_steps: tuple[Choice, ...]
+    reframes: tuple[str, ...]
+    welcome: str
+    lines_of_day: tuple[str, ...]
+    saved_lines: tuple[str, ...]
+    empty_week: tuple[str, ...]
+    after_breath: str
+    senses: tuple[SensesStep, ...]
+    safety: Safety
+    help_topics: tuple[HelpTopic, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    def pattern(self, name: str) -> BreathingPattern | None:
+        wanted = name.strip().lower()
+        return next((p for p in self.patterns if p.name == wanted), None)
+
+    def quadrant(self, key: str) -> Quadrant:
+        return next(q for q in self.quadrants if q.key == key)
+
+    def help_topic(self, key: str) -> HelpTopic | None:
+        return next((t for t in self.help_topics if t.key == key), None)
+
+    def label_of(self, choices: tuple[Choice, ...], key: str | None) -> str:
+        """The label for a stored key; a key from an older list shows as itself."""
+        if key is None:
+            return ""
+        return next((c.label for c in choices if c.key == key), key.replace("_", " "))
+
+    def line_of_day(self, day: date) -> str:
+        return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
+
+    def suggested_pattern(self, state: str | None) -> BreathingPattern:
+        if state is not None:
+            for pattern in self.patterns:
+                if state in pattern.suits:
+                    return pattern
+        return self.patterns[0]
+
+
+def builtin_data_dir() -> Path:
+    """data/ beside the package in a checkout, inside it when installed."""
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    return installed if installed.is_dir() else here.parent / "data"
+
+
+def load_content(data_dir: Path | None = None, user_dir: Path | None = None) -> Content:
+    """Read the built-in content, plus a person's own patterns and words from `user_dir`."""
+    source = _Files(data_dir or builtin_data_dir())
+    patterns_file = source.read("patterns.toml")
+    feelings_file = source.read("feelings.toml")
+    checkin = source.read("checkin.toml")
+    repair = source.read("repair.toml")
+    prompts = source.read("prompts.toml")
+    safety = source.read("safety.toml")
+    help_file = source.read("help.toml")
+
+    patterns = [
+        _pattern(item, source.where("patterns.toml", f"pattern {i + 1}"))
+        for i, item in enumerate(_list(patterns_file, "pattern", source.where("patterns.toml")))
+    ]
+    quadrants = _quadrants(feelings_file, source)
+    warnings: list[str] = []
+    if user_dir is not None:
+        patterns += _user_patterns(user_dir / "patterns.toml", patterns, warnings)
+        quadrants = _with_user_words(user_dir / "feelings.toml", quadrants, warnings)
+
+    return Content(
+        patterns=tuple(patterns),
+        quadrants=tuple(quadrants),
+        body_signals=_choices(checkin, "body_signal", source.where("checkin.toml")),
+        needs=_choices(checkin, "need", source.where("checkin.toml")),
+        states=_choices(checkin, "state", source.where("checkin.toml")),
+        activation_low=_text(_table(checkin, "activation", "checkin.toml"), "low", "checkin.toml"),
+        activation_high=_text(checkin["activation"], "high", "checkin.toml [activation]"),
+        activation_prompt=_text(checkin["activation"], "prompt", "checkin.toml [activation]"),
+        repair_intro=_text(repair, "intro", "repair.toml"),
+        people=_choices(repair, "person", source.where("repair.toml")),
+        repair_steps=_choices(repair, "step", source.where("repair.toml")),
+        reframes=_strings(repair, "reframes", "repair.toml"),
+        welcome=_text(prompts, "welcome", "prompts.toml"),
+        lines_of_day=_strings(prompts, "lines_of_day", "prompts.toml"),
+        saved_lines=_strings(prompts, "saved", "prompts.toml"),
+        empty_week=_strings(prompts, "empty_week", "prompts.toml"),
+        after_breath=_text(prompts, "after_breath", "prompts.toml"),
+        senses=tuple(
+            SensesStep(
+                count=_number(s, "count", f"prompts.toml senses {i + 1}", int),
+                sense=_text(s, "sense", f"prompts.toml senses {i + 1}"),
+                prompt=_text(s, "prompt", f"prompts.toml senses {i + 1}"),
+            )
+            for i, s in enumerate(_list(prompts, "senses", "prompts.toml"))
+        ),
+        safety=_safety(safety),
+        help_topics=tuple(
+            HelpTopic(
+                key=_text(t, "key", f"help.toml topic {i + 1}"),
+                title=_text(t, "title", f"help.toml topic {i + 1}"),
+                body=_text(t, "body", f"help.toml topic {i + 1}").strip(),
+            )
+            for i, t in enumerate(_list(help_file, "topic", "help.toml"))
+        ),
+        warnings=tuple(warnings),
+    )
+
+
+class _Files:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def read(self, name: str) -> dict[str, Any]:
+        return _read_toml(self.folder / name)
+
+    def where(self, name: str, detail: str = "") -> str:
+        return f"{name} {detail}".strip()
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"{path}: the file is missing") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ContentError(f"{path}: not valid TOML ({error})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError(f"{path}: could not be read ({error})") from None
+
+
+def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern:
+    if not isinstance(item, dict):
+        raise ContentError(f"{where}: must be a table")
+    name = _text(item, "name", where).strip().lower()
+    if not name or any(ch.isspace() for ch in name):
+        raise ContentError(f"{where}: name must be one word, like 'slow-exhale'")
+    phases = []
+    for j, raw in enumerate(_list(item, "phases", where)):
+        spot = f"{where} ({name}) phase {j + 1}"
+        if not isinstance(raw, dict):
+            raise ContentError(f"{spot}: must look like {{ kind = \"in\", seconds = 4 }}")
+        kind = _text(raw, "kind", spot)
+        if kind not in PHASE_KINDS:
+            raise ContentError(f"{spot}: kind must be one of {', '.join(PHASE_KINDS)}")
+        seconds = float(_number(raw, "seconds", spot, float))
+        low, high = CUSTOM_PHASE_SECONDS if custom else (0.5, 60.0)
+        if not low <= seconds <= high:
+            raise ContentError(f"{spot}: seconds must be from {low:g} to {high:g}")
+        phases.append(Phase(kind, seconds))
+    if not any(p.kind == "in" for p in phases) or not any(p.kind == "out" for p in phases):
+        raise ContentError(f"{where} ({name}): needs at least one 'in' and one 'out' phase")
+    return BreathingPattern(
+        name=name,
+        label=str(item.get("label", name)),
+        phases=tuple(phases),
+        timing=str(item.get("timing", "")),
+        about=str(item.get("about", "")),
+        why=str(item.get("why", "")),
+        suits=tuple(str(s) for s in item.get("suits", ())),
+        custom=custom,
+    )
+
+
+def _quadrants(data: dict[str, Any], source: _Files) -> list[Quadrant]:
+    quadrants = []
+    seen_words: set[str] = set()
+    for i, item in enumerate(_list(data, "quadrant", "feelings.toml")):
+        where = f"feelings.toml quadrant {i + 1}"
+        key = _text(item, "key", where)
+        if key not in QUADRANTS:
+            raise ContentError(f"{where}: key must be one of {', '.join(QUADRANTS)}")
+        words = []
+        for j, raw in enumerate(_list(item, "words", where)):
+            spot = f"{where} ({key}) word {j + 1}"
+            word = _text(raw, "word", spot).strip().lower()
+            if word in seen_words:
+                raise ContentError(f"{spot}: {word!r} appears twice")
+            seen_words.add(word)
+            words.append(FeelingWord(word, _text(raw, "meaning", spot), key))
+        quadrants.append(
+            Quadrant(
+                key=key,
+                label=_text(item, "label", where),
+                symbol=_text(item, "symbol", where),
+                colour=_text(item, "colour", where),
+                hint=_text(item, "hint", where),
+                words=tuple(words),
+            )
+        )
+    if [q.key for q in quadrants] != list(QUADRANTS):
+        raise ContentError(f"feelings.toml: needs the quadrants {', '.join(QUADRANTS)} in order")
+    return quadrants
+
+
+def _user_patterns(
+    path: Path, builtin: list[BreathingPattern], warnings: list[str]
+) -> list[BreathingPattern]:
+    data = _read_user_file(path, warnings)
+    if data is None:
+        return []
+    added: list[BreathingPattern] = []
+    taken = {p.name for p in builtin}
+    items = data.get("pattern", [])
+    if not isinstance(items, list):
+        warnings.append(f"{path}: use [[pattern]] tables for your patterns.")
+        return []
+    for i, item in enumerate(items):
+        try:
+            pattern = _pattern(item, f"{path} pattern {i + 1}", custom=True)
+        except ContentError as error:
+            warnings.append(f"{error}; this pattern was skipped.")
+            continue
+        if pattern.name in taken:
+            warnings.append(
+                f"{path} pattern {i + 1}: the name {pattern.name!r} is taken; it was skipped."
+            )
+            continue
+        taken.add(pattern.name)
+        added.append(pattern)
+    return added
+
+
+def _with_user_words(
+    path: Path, quadrants: list[Quadrant], warnings: list[str]
+) -> list[Quadrant]:
+    data = _read_user_file(path, warnings)
+    if data is None:
+        return quadrants
+    items = data.get("word", [])
+    if not isinstance(items, list):
+        warnings.append(f"{path}: use [[word]] tables for your words.")
+        return quadrants
+    known = {w.word for q in quadrants for w in q.words}
+    extra: dict[str, list[FeelingWord]] = {q.key: [] for q in quadrants}
+    for i, item in enumerate(items):
+        where = f"{path} word {i + 1}"
+        try:
+            word = _text(item, "word", where).strip().lower()
+            quadrant = _text(item, "quadrant", where)
+            if not word or len(word) > 40:
+                raise ContentError(f"{where}: a word needs 1 to 40 characters")
+            if quadrant not in QUADRANTS:
+                raise ContentError(f"{where}: quadrant must be one of {', '.join(QUADRANTS)}")
+        except ContentError as error:
+            warnings.append(f"{error}; this word was skipped.")
+            continue
+        if word in known:
+            continue
+        known.add(word)
+        meaning = str(item.get("meaning", "Your own word.")) if isinstance(item, dict) else ""
+        extra[quadrant].append(FeelingWord(word, meaning, quadrant, custom=True))
+    return [
+        Quadrant(q.key, q.label, q.symbol, q.colour, q.hint, q.words + tuple(extra[q.key]))
+        for q in quadrants
+    ]
+
+
+def _read_user_file(path: Path, warnings: list[str]) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        return _read_toml(path)
+    except ContentError as error:
+        warnings.append(f"{error}; it was not used.")
+        return None
+
+
+def _safety(data: dict[str, Any]) -> Safety:
+    where = "safety.toml"
+    countries = []
+    for i, item in enumerate(_list(data, "country", where)):
+        spot = f"{where} country {i + 1}"
+        lines = tuple(
+            HelpLine(_text(line, "label", spot), _text(line, "number", spot))
+            for line in _list(item, "lines", spot)
+        )
+        countries.append(Country(_text(item, "name", spot), lines))
+    return Safety(
+        title=_text(data, "title", where),
+        statement=_text(data, "statement", where),
+        high_activation=_text(data, "high_activation", where),
+        dizzy_note=_text(data, "dizzy_note", where),
+        elsewhere=_text(data, "elsewhere", where),
+        countries=tuple(countries),
+    )
+
+
+def _choices(data: dict[str, Any], key: str, where: str) -> tuple[Choice, ...]:
+    choices = []
+    for i, item in enumerate(_list(data, key, where)):
+        spot = f"{where} {key} {i + 1}"
+        choices.append(
+            Choice(_text(item, "key", spot), _text(item, "label", spot), str(item.get("hint", "")))
+        )
+    return tuple(choices)
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise ContentError(f"{where}: needs a [{key}] table")
+    return value
+
+
+def _list(data: Any, key: str, where: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list) or not value:
+        raise ContentError(f"{where}: needs a non-empty list '{key}'")
+    return value
+
+
+def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = _list(data, key, where)
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise ContentError(f"{where}: every item of '{key}' must be text")
+    return tuple(values)
+
+
+def _text(data: Any, key: str, where: str) -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{where}: '{key}' must be text")
+    return value
+
+
+def _number(data: Any, key: str, where: str, kind: type) -> Any:
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ContentError(f"{where}: '{key}' must be a number")
+    if kind is int and not isinstance(value, int):
+        raise ContentError(f"{where}: '{key}' must be a whole number")
+    return value

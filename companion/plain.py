@@ -1,0 +1,110 @@
+"""`companion breathe`: choosing what to breathe, and the --plain mode without a TUI.
+
+--plain prints one line as each phase begins ("in 4", "hold 4", "out 4"), at the moment it
+begins, for screen readers and pipes. Each line waits for its own moment on the monotonic clock
+measured from the start, so the cues never drift however long the session runs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from companion.breathing import BreathingSchedule, BreathingSession
+from companion.content import BreathingPattern, load_content
+from companion.entries import Entry
+from companion.history import HistoryStore
+
+DEFAULT_PATTERN = "coherent"
+DEFAULT_MINUTES = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class BreatheRequest:
+    """A breathing break as asked for on the command line, already checked."""
+
+    pattern: BreathingPattern
+    schedule: BreathingSchedule
+
+
+def breathe_request(
+    data_dir: Path,
+    pattern_name: str | None,
+    minutes: float | None,
+    cycles: int | None,
+    *,
+    default_pattern: str = DEFAULT_PATTERN,
+    default_minutes: float = DEFAULT_MINUTES,
+) -> BreatheRequest:
+    """Check the pattern and length; an unknown pattern is a UsageError listing the known ones."""
+    from companion.cli import UsageError
+
+    content = load_content(user_dir=data_dir)
+    name = pattern_name or default_pattern
+    pattern = content.pattern(name) or (None if pattern_name else content.patterns[0])
+    if pattern is None:
+        known = ", ".join(p.name for p in content.patterns)
+        raise UsageError(f"there is no breathing pattern called {name!r}; try one of: {known}")
+    if cycles is not None:
+        schedule = BreathingSchedule(pattern, cycles)
+    else:
+        schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
+    return BreatheRequest(pattern, schedule)
+
+
+def run_plain(
+    data_dir: Path,
+    request: BreatheRequest,
+    *,
+    out: TextIO | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Breathe with one printed line per phase; Ctrl-C stops early and still saves."""
+    out = out or sys.stdout
+    schedule = request.schedule
+    session = BreathingSession(schedule, clock=clock)
+    started_at = datetime.now().astimezone()
+    minutes = schedule.total / 60
+    print(
+        f"{request.pattern.label} ({request.pattern.timing_text}), {_breaths(schedule.cycles)}, "
+        f"about {minutes:.1f} min. Ctrl-C stops whenever you like.",
+        file=out,
+        flush=True,
+    )
+    session.start()
+    try:
+        for change in schedule.changes():
+            _wait_until(session, change.at, clock, sleep)
+            print(f"{change.phase.cue} {change.phase.seconds:g}", file=out, flush=True)
+        _wait_until(session, schedule.total, clock, sleep)
+    except KeyboardInterrupt:
+        pass
+    session.stop()
+    record = session.record()
+    entry = Entry(kind="breathing", started_at=started_at, breathing=record,
+                  saved_at=datetime.now().astimezone(), complete=record.completed)
+    HistoryStore(data_dir).save(entry)
+    ending = "Done" if record.completed else "Stopped early, and that's fine"
+    summary = f"{ending}: {record.seconds:g} s, {_breaths(record.cycles)}. Saved."
+    print(summary, file=out, flush=True)
+    return 0
+
+
+def _wait_until(
+    session: BreathingSession,
+    moment: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> None:
+    while (left := moment - session.elapsed()) > 0:
+        sleep(left)
+
+
+def _breaths(count: int) -> str:
+    return f"{count} breath" if count == 1 else f"{count} breaths"

@@ -1,0 +1,211 @@
+"""Crash-safe file storage for TinyDB, and the lock that lets several processes share it.
+
+TinyDB's own JSONStorage rewrites its file in place, so a kill mid-write leaves half a file.
+`AtomicJSONStorage` writes a temporary file beside the real one, fsyncs it, renames it over the
+old one and fsyncs the folder: after a crash the file is either the old or the new version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+TEMP_SUFFIX = ".tmp"
+LOCK_WAIT_SECONDS = 10.0
+
+
+class StoreError(Exception):
+    """A problem with the history files, worded for the person reading it."""
+
+
+class UnreadableFile(StoreError):
+    """A history file that cannot be read safely. It is never written to."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path} {reason}")
+
+
+class SaveFailed(StoreError):
+    """A write that did not happen; the file on disk is as it was before."""
+
+
+class StoreBusy(StoreError):
+    """Another process held the history lock for too long."""
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that never leaves a half-written file behind.
+
+    Meant to be used while the caller holds `history_lock`: within one TinyDB session it reads
+    the file once and serves later reads from memory, since nobody else can change it meanwhile.
+    """
+
+    def __init__(self, path: str | Path, fsync: bool = True) -> None:
+        self.path = Path(path)
+        self._fsync = fsync
+        self._data: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            self._data = read_json_file(self.path)
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False), fsync=self._fsync)
+        self._data = data
+
+    def close(self) -> None:
+        self._data = None
+
+
+def read_json_file(path: Path) -> dict[str, Any] | None:
+    """The parsed object in `path`, None if there is no file; UnreadableFile if it is damaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise UnreadableFile(path, "is a folder, not a history file") from None
+    except OSError as error:
+        raise UnreadableFile(path, f"could not be read ({error.strerror or error})") from None
+    if not raw.strip():
+        # companion never writes an empty file, so an empty one came from somewhere else.
+        raise UnreadableFile(path, "is empty")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UnreadableFile(path, "is not text (it may be damaged)") from None
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(path, f"is not valid JSON (line {error.lineno})") from None
+    if not isinstance(data, dict):
+        raise UnreadableFile(path, f"holds a JSON {type(data).__name__}, not a history object")
+    return data
+
+
+def write_atomically(path: Path, text: str, *, fsync: bool = True) -> None:
+    """Replace `path` with `text` so that a crash leaves either the old or the new file."""
+    directory = path.parent
+    payload = text.encode("utf-8")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(payload)
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise SaveFailed(_explain_write_error(path, error)) from None
+    if fsync:
+        _fsync_directory(directory)
+
+
+def _explain_write_error(path: Path, error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return f"The disk is full, so {path.name} could not be saved; the file is unchanged."
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{path.parent} is not writable, so nothing could be saved there."
+    return f"Could not save {path.name}: {error.strerror or error}. The file is unchanged."
+
+
+def _fsync_directory(directory: Path) -> None:
+    # The rename is only durable once the folder's entry is on disk too.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_orphaned_temp_files(directory: Path) -> int:
+    """Delete temporary files a killed writer left. Call only while holding the lock."""
+    removed = 0
+    for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
+
+
+@contextlib.contextmanager
+def history_lock(lock_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive inter-process lock on `lock_path` for the block.
+
+    The operating system releases the lock when its holder dies, so a lock file left behind by a
+    killed process never blocks anyone: only a live holder can, and then for at most `wait`.
+    """
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        _acquire(fd, lock_path, wait)
+        try:
+            yield
+        finally:
+            _release(fd)
+    finally:
+        os.close(fd)
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _acquire(fd: int, lock_path: Path, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise StoreBusy(_busy_message(lock_path)) from None
+                time.sleep(0.02)
+
+    def _release(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _acquire(fd: int, lock_path: Path, wait: float) -> None:
+        deadline = time.monotonic() + wait
+        delay = 0.001
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreBusy(_busy_message(lock_path)) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.02)
+
+    def _release(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _busy_message(lock_path: Path) -> str:
+    return (
+        f"Another companion has been saving for over {LOCK_WAIT_SECONDS:.0f} s "
+        f"(lock: {lock_path}); nothing was changed, try again in a moment."
+    )

@@ -1,0 +1,49 @@
+"""Home: the ways in, and a gentle line for the day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+WAYS_IN = (
+    ("checkin", "c", "Check in", "notice · ground · name · repair"),
+    ("quick_breathe", "b", "Breathe", "a quick grounding break"),
+    ("review", "w", "This week", "look back, gently"),
+    ("help", "?", "Help", "what this is, and where to find help now"),
+)
+
+
+class HomeScreen(Screen[None]):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("c", "app.checkin", "Check in"),
+        Binding("b", "app.quick_breathe", "Breathe"),
+        Binding("w", "app.review", "This week"),
+        Binding("comma", "app.settings", "Settings", key_display=","),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        content = self.app.content  # type: ignore[attr-defined]
+        yield Header()
+        with Vertical(id="home"):
+            yield Static(escape(content.welcome), id="welcome")
+            yield Static(escape(content.line_of_day(date.today())), id="line-of-day")
+            yield OptionList(
+                *(
+                    Option(f"[b]{key}[/b]  {label}  [dim]{escape(about)}[/dim]", id=action)
+                    for action, key, label, about in WAYS_IN
+                ),
+                id="ways-in",
+            )
+        yield Footer()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.run_action(f"app.{event.option.id}")
