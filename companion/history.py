@@ -100,6 +100,10 @@ class HistoryStore:
         self.notices: list[str] = []
         self._ready = False
 
+    def check(self) -> None:
+        """Make sure the data folder can be used, before anyone puts time into an entry."""
+        self._prepare(create=True)
+
     # -- writing ----------------------------------------------------------------------------
 
     def save(self, entry: Entry) -> Entry:

@@ -68,6 +68,8 @@ def run_plain(
     """Breathe with one printed line per phase; Ctrl-C stops early and still saves."""
     out = out or sys.stdout
     schedule = request.schedule
+    store = HistoryStore(data_dir)
+    store.check()  # a folder we cannot save to is said before the breathing, not after
     session = BreathingSession(schedule, clock=clock)
     started_at = datetime.now().astimezone()
     minutes = schedule.total / 60
@@ -89,7 +91,7 @@ def run_plain(
     record = session.record()
     entry = Entry(kind="breathing", started_at=started_at, breathing=record,
                   saved_at=datetime.now().astimezone(), complete=record.completed)
-    HistoryStore(data_dir).save(entry)
+    store.save(entry)
     ending = "Done" if record.completed else "Stopped early, and that's fine"
     summary = f"{ending}: {record.seconds:g} s, {_breaths(record.cycles)}. Saved."
     print(summary, file=out, flush=True)

@@ -1,0 +1,30 @@
+"""The app starts on the home screen and shows the ways in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from companion.app import CompanionApp
+from companion.screens.home import HomeScreen
+
+
+async def test_the_app_opens_on_home_with_the_ways_in(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        ways_in = app.screen.query_one("#ways-in")
+        labels = [str(ways_in.get_option_at_index(i).prompt) for i in range(ways_in.option_count)]
+        assert any("Check in" in label for label in labels)
+        assert any("Breathe" in label for label in labels)
+        assert any("This week" in label for label in labels)
+        welcome = app.screen.query_one("#welcome").render()
+        assert str(welcome) == content.welcome
+
+
+async def test_q_on_home_quits(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

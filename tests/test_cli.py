@@ -1,0 +1,87 @@
+"""The command line skeleton: help, version, and one clear line for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion import __version__
+from companion.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as stop:  # argparse exits for --help, --version and usage errors
+        code = stop.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_prints_the_version(capsys):
+    assert run(capsys, "--version") == (0, f"companion {__version__}\n", "")
+
+
+def test_help_lists_every_public_command(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("checkin", "breathe", "review", "week", "export", "import", "forget",
+                    "patterns", "demo", "--data-dir"):
+        assert command in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["breathe", "--minutes", "-3"], "--minutes"),
+        (["breathe", "--minutes", "soon"], "--minutes"),
+        (["breathe", "--cycles", "0"], "--cycles"),
+        (["breathe", "--minutes", "1", "--cycles", "3"], "not allowed with"),
+        (["week", "--week", "2026-W99"], "--week"),
+        (["week", "--week", "W47"], "--week"),
+        (["week", "--format", "pdf"], "--format"),
+        (["demo", "--days", "-1"], "--days"),
+        (["--colour"], "unrecognized arguments"),
+        (["dance"], "invalid choice"),
+    ],
+)
+def test_bad_input_gets_one_clear_line_and_exit_2(capsys, argv, complaint):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert complaint in err
+
+
+def test_an_unknown_pattern_lists_the_known_ones(capsys, data_dir: Path):
+    code, _, err = run(capsys, "--data-dir", str(data_dir), "breathe", "--pattern", "wave",
+                       "--plain")
+    assert code == 2
+    assert "'wave'" in err and "box" in err and "cyclic-sigh" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_week_53_is_accepted_only_in_years_that_have_it(capsys):
+    from companion.cli import iso_week
+
+    assert iso_week("2026-W53").isoformat() == "2026-12-28"
+    code, _, err = run(capsys, "week", "--week", "2027-W53")
+    assert code == 2 and "2027-W53" in err
+
+
+def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path: Path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(not_a_folder), "breathe",
+         "--plain", "--cycles", "1", "--pattern", "box"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"companion: The data folder {not_a_folder} is a file, not a folder."
+    ]

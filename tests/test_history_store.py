@@ -1,0 +1,170 @@
+"""The history store: round trips, atomic writes, two processes, damaged files, privacy."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from companion import storage
+from companion.entries import Breathing, Entry
+from companion.history import HistoryStore
+from companion.storage import SaveFailed
+
+TZ = timezone(timedelta(hours=1))
+
+
+def breath(day: int, hour: int = 9, note: str = "") -> Entry:
+    return Entry(
+        kind="breathing",
+        started_at=datetime(2026, 11, day, hour, tzinfo=TZ),
+        breathing=Breathing("box", 64.0, 4, True),
+        note=note,
+    )
+
+
+def test_saved_entries_come_back_identical(data_dir: Path):
+    store = HistoryStore(data_dir)
+    saved = [breath(3), breath(4, note="a [b]note[/b]")]
+    for entry in saved:
+        store.save(entry)
+    assert HistoryStore(data_dir).all() == saved
+
+
+def test_saving_again_with_the_same_id_replaces_the_entry(data_dir: Path):
+    store = HistoryStore(data_dir)
+    entry = store.save(breath(3))
+    store.save(entry.with_changes(note="changed my mind"))
+    assert [e.note for e in store.all()] == ["changed my mind"]
+
+
+def test_between_returns_only_the_range_oldest_first(data_dir: Path):
+    store = HistoryStore(data_dir)
+    for day in (30, 2, 9, 1):
+        store.save(breath(day))
+    found = store.between(datetime(2026, 11, 2, tzinfo=TZ), datetime(2026, 11, 10, tzinfo=TZ))
+    assert [e.started_at.day for e in found] == [2, 9]
+
+
+def test_entries_are_filed_by_utc_month(data_dir: Path):
+    store = HistoryStore(data_dir)
+    # 00:30 on 1 December at +01:00 is still November in UTC.
+    store.save(Entry(kind="breathing", started_at=datetime(2026, 12, 1, 0, 30, tzinfo=TZ)))
+    assert sorted(p.name for p in (data_dir / "history").glob("*.json")) == ["2026-11.json"]
+
+
+def test_delete_removes_only_that_entry(data_dir: Path):
+    store = HistoryStore(data_dir)
+    keep, drop = store.save(breath(3)), store.save(breath(4))
+    assert store.delete(drop) is True
+    assert store.delete(drop) is False
+    assert store.all() == [keep]
+
+
+def test_a_failure_between_write_and_replace_leaves_the_old_file_intact(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    store = HistoryStore(data_dir)
+    store.save(breath(3))
+    month_file = data_dir / "history" / "2026-11.json"
+    before = month_file.read_bytes()
+
+    def crash(*_args: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(storage.os, "replace", crash)
+    with pytest.raises(SaveFailed):
+        store.save(breath(4))
+    assert month_file.read_bytes() == before
+    assert not list((data_dir / "history").glob(".*.tmp"))
+    monkeypatch.undo()
+    assert [e.started_at.day for e in HistoryStore(data_dir).all()] == [3]
+
+
+WRITER = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from companion.entries import Entry
+from companion.history import HistoryStore
+store = HistoryStore(Path(sys.argv[1]))
+for _ in range(int(sys.argv[2])):
+    store.save(Entry(kind="breathing", started_at=datetime(2026, 11, 5, tzinfo=timezone.utc)))
+"""
+
+
+def test_two_processes_saving_at_once_lose_nothing(data_dir: Path):
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), "40"]) for _ in range(2)
+    ]
+    assert [w.wait(timeout=60) for w in writers] == [0, 0]
+    entries = HistoryStore(data_dir).all()
+    assert len(entries) == 80
+    assert len({e.id for e in entries}) == 80
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"{\"entries\": {\"1\": ", b"[1, 2, 3]", b"\x00\xff\xfe garbage", b""],
+    ids=["truncated", "array", "binary", "empty"],
+)
+def test_a_damaged_file_is_never_rewritten_and_new_saves_go_beside_it(
+    data_dir: Path, damage: bytes
+):
+    history = data_dir / "history"
+    history.mkdir(parents=True)
+    damaged = history / "2026-11.json"
+    damaged.write_bytes(damage)
+    store = HistoryStore(data_dir)
+    assert store.all() == []
+    assert damaged in store.problems
+    assert "left untouched" in str(store.problems[damaged])
+
+    entry = store.save(breath(5))
+    assert damaged.read_bytes() == damage
+    assert (history / "2026-11.2.json").exists()
+    assert HistoryStore(data_dir).all() == [entry]
+
+
+def test_a_file_from_a_newer_version_is_left_alone(data_dir: Path):
+    history = data_dir / "history"
+    history.mkdir(parents=True)
+    newer = history / "2026-11.json"
+    newer.write_text(json.dumps({"_meta": {"1": {"schema": 99}}, "entries": {}}))
+    before = newer.read_bytes()
+    store = HistoryStore(data_dir)
+    store.save(breath(6))
+    assert "newer companion" in store.problems[newer].reason
+    assert newer.read_bytes() == before
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_the_data_folder_and_files_are_private(data_dir: Path):
+    HistoryStore(data_dir).save(breath(3))
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "history").stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "history" / "2026-11.json").stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_folder_others_can_read_is_made_private_with_a_notice(data_dir: Path):
+    data_dir.mkdir(mode=0o755)
+    data_dir.chmod(0o755)
+    store = HistoryStore(data_dir)
+    store.save(breath(3))
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert any("now private" in notice for notice in store.notices)
+
+
+def test_a_data_dir_that_is_a_file_gets_a_clear_error(tmp_path: Path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("hello")
+    with pytest.raises(storage.StoreError, match="is a file, not a folder"):
+        HistoryStore(not_a_folder).save(breath(3))
+    assert not_a_folder.read_text() == "hello"
