@@ -7,9 +7,12 @@ measured from the start, so the cues never drift however long the session runs.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +33,7 @@ class BreatheRequest:
 
     pattern: BreathingPattern
     schedule: BreathingSchedule
+    dizzy_note: str = ""  # said before patterns with long holds
 
 
 def breathe_request(
@@ -54,7 +58,8 @@ def breathe_request(
         schedule = BreathingSchedule(pattern, cycles)
     else:
         schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
-    return BreatheRequest(pattern, schedule)
+    note = content.safety.dizzy_note if pattern.has_long_hold else ""
+    return BreatheRequest(pattern, schedule, note)
 
 
 def run_plain(
@@ -79,31 +84,53 @@ def run_plain(
         file=out,
         flush=True,
     )
+    if request.dizzy_note:
+        print(request.dizzy_note, file=out, flush=True)
     session.start()
+    reader_left = False
     try:
         for change in schedule.changes():
-            _wait_until(session, change.at, clock, sleep)
+            _wait_until(session, change.at, sleep)
             print(f"{change.phase.cue} {change.phase.seconds:g}", file=out, flush=True)
-        _wait_until(session, schedule.total, clock, sleep)
+        _wait_until(session, schedule.total, sleep)
     except KeyboardInterrupt:
         pass
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head -3`): what was breathed is still worth keeping.
+        reader_left = True
     session.stop()
     record = session.record()
     entry = Entry(kind="breathing", started_at=started_at, breathing=record,
                   saved_at=datetime.now().astimezone(), complete=record.completed)
-    store.save(entry)
+    with _ignoring_interrupts():
+        store.save(entry)
+    if reader_left:
+        raise BrokenPipeError
     ending = "Done" if record.completed else "Stopped early, and that's fine"
     summary = f"{ending}: {record.seconds:g} s, {_breaths(record.cycles)}. Saved."
     print(summary, file=out, flush=True)
     return 0
 
 
+@contextmanager
+def _ignoring_interrupts() -> Iterator[None]:
+    """A second Ctrl-C while saving must not cut the save short: the breathing would be lost.
+    It is ignored for the fraction of a second the save takes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _wait_until(
-    session: BreathingSession,
-    moment: float,
-    clock: Callable[[], float],
-    sleep: Callable[[float], None],
+    session: BreathingSession, moment: float, sleep: Callable[[float], None]
 ) -> None:
+    # Each wait is measured afresh from the session's clock, so a late wake-up never carries
+    # over into the next cue.
     while (left := moment - session.elapsed()) > 0:
         sleep(left)
 

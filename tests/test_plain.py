@@ -1,0 +1,152 @@
+"""`companion breathe --plain` and `companion patterns`: lines printed at the right moments."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from companion import cli, plain
+from companion.history import HistoryStore
+from companion.plain import breathe_request, run_plain
+
+
+class FakeTime:
+    """A monotonic clock and a sleep that only moves it; every printed line is stamped."""
+
+    def __init__(self, late: float = 0.0, interrupt_at: float | None = None) -> None:
+        self.now = 500.0
+        self.start = self.now
+        self.late = late
+        self.interrupt_at = interrupt_at
+        self.lines: list[tuple[float, str]] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        if self.interrupt_at is not None and self.now + seconds >= self.start + self.interrupt_at:
+            self.now = self.start + self.interrupt_at
+            raise KeyboardInterrupt
+        self.now += seconds + self.late
+
+    def out(self) -> io.StringIO:
+        fake = self
+
+        class Stamped(io.StringIO):
+            # print() writes the text and its newline separately: stamp at the text.
+            def write(self, text: str) -> int:
+                if text != "\n":
+                    fake.lines.append((round(fake.now - fake.start, 6), text))
+                return len(text)
+
+        return Stamped()
+
+
+def breathe(data_dir: Path, fake: FakeTime, pattern: str, **length) -> int:
+    request = breathe_request(data_dir, pattern, length.get("minutes"), length.get("cycles"))
+    return run_plain(data_dir, request, out=fake.out(), clock=fake.clock, sleep=fake.sleep)
+
+
+def test_each_phase_is_printed_at_the_moment_it_begins(data_dir: Path):
+    fake = FakeTime()
+    assert breathe(data_dir, fake, "box", cycles=2) == 0
+    assert fake.lines == [
+        (0, "Box breathing (4-4-4-4), 2 breaths, about 0.5 min. Ctrl-C stops whenever you like."),
+        (0, "in 4"), (4, "hold 4"), (8, "out 4"), (12, "hold 4"),
+        (16, "in 4"), (20, "hold 4"), (24, "out 4"), (28, "hold 4"),
+        (32, "Done: 32 s, 2 breaths. Saved."),
+    ]
+    [entry] = HistoryStore(data_dir).all()
+    assert entry.kind == "breathing" and entry.complete
+    assert (entry.breathing.pattern, entry.breathing.seconds, entry.breathing.cycles,
+            entry.breathing.completed) == ("box", 32, 2, True)
+
+
+def test_cyclic_sigh_says_in_again_for_the_top_up(data_dir: Path):
+    fake = FakeTime()
+    breathe(data_dir, fake, "cyclic-sigh", cycles=1)
+    assert fake.lines[1:4] == [(0, "in 2"), (2, "in again 1"), (3, "out 6")]
+
+
+def test_long_holds_come_with_the_dizzy_note(data_dir: Path, content):
+    fake = FakeTime()
+    breathe(data_dir, fake, "4-7-8", cycles=1)
+    assert fake.lines[1] == (0, content.safety.dizzy_note)
+    assert [line for _, line in fake.lines[2:5]] == ["in 4", "hold 7", "out 8"]
+
+
+def test_late_wake_ups_never_add_up(data_dir: Path):
+    # Each sleep oversleeps by 20 ms; cue n still comes at its own time plus one lateness at most.
+    fake = FakeTime(late=0.02)
+    breathe(data_dir, fake, "coherent", minutes=10)
+    cues = [(at, line) for at, line in fake.lines if line == "in 5.5" or line == "out 5.5"]
+    assert len(cues) == 110
+    for n, (at, _) in enumerate(cues):
+        assert n * 5.5 <= at <= n * 5.5 + 0.021
+
+
+def test_ctrl_c_stops_cleanly_and_still_saves(data_dir: Path):
+    fake = FakeTime(interrupt_at=13.5)
+    assert breathe(data_dir, fake, "coherent", cycles=5) == 0
+    assert [line for _, line in fake.lines[1:]] == [
+        "in 5.5", "out 5.5", "in 5.5", "Stopped early, and that's fine: 13.5 s, 1 breath. Saved.",
+    ]
+    [entry] = HistoryStore(data_dir).all()
+    assert not entry.complete
+    assert (entry.breathing.seconds, entry.breathing.cycles, entry.breathing.completed) == (
+        13.5, 1, False,
+    )
+
+
+def test_ctrl_c_in_the_first_moment_still_saves_what_it_was(data_dir: Path):
+    fake = FakeTime(interrupt_at=0.0)
+    breathe(data_dir, fake, "box", cycles=1)
+    [entry] = HistoryStore(data_dir).all()
+    assert (entry.breathing.seconds, entry.breathing.cycles, entry.breathing.completed) == (
+        0, 0, False,
+    )
+
+
+def test_an_unknown_pattern_exits_2_naming_the_known_ones(data_dir: Path, capsys):
+    code = cli.main(["--data-dir", str(data_dir), "breathe", "--plain", "--pattern", "wave"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "'wave'" in err
+    for name in ("box", "4-7-8", "coherent", "cyclic-sigh", "long-exhale"):
+        assert name in err
+    assert not HistoryStore(data_dir).all()
+
+
+def test_plain_breathing_from_the_command_line(data_dir: Path, capsys, monkeypatch):
+    fake = FakeTime()
+    real = plain.run_plain
+    monkeypatch.setattr(plain, "run_plain", lambda data_dir, request: real(
+        data_dir, request, clock=fake.clock, sleep=fake.sleep))
+    code = cli.main(["--data-dir", str(data_dir), "breathe", "--plain", "--pattern",
+                     "long-exhale", "--cycles", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[1:] == ["in 4", "out 6", "Done: 10 s, 1 breath. Saved."]
+
+
+def test_patterns_lists_every_pattern_with_its_timings(data_dir: Path, capsys):
+    assert cli.main(["--data-dir", str(data_dir), "patterns"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    timings = [line for line in lines if not line.startswith(" ")]
+    assert timings == [
+        "box          Box breathing: in 4, hold 4, out 4, hold 4 (16 s a breath)",
+        "4-7-8        4-7-8 breathing: in 4, hold 7, out 8 (19 s a breath)",
+        "coherent     Coherent breathing: in 5.5, out 5.5 (11 s a breath)",
+        "cyclic-sigh  Cyclic sigh: in 2, in again 1, out 6 (9 s a breath)",
+        "long-exhale  Long exhale: in 4, out 6 (10 s a breath)",
+    ]
+    assert len(lines) == 10  # each with its one-line description beneath
+
+
+@pytest.mark.parametrize("pattern", [None, "coherent"])
+def test_the_default_pattern_is_coherent_for_a_minute(data_dir: Path, pattern):
+    request = breathe_request(data_dir, pattern, None, None)
+    assert (request.pattern.name, request.schedule.cycles) == ("coherent", 5)
