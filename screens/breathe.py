@@ -1,0 +1,253 @@
+"""The quick breathing break: choose (or not), breathe, and it is saved.
+
+From `companion breathe` the breathing starts at once and the app exits once the break is
+saved. From home, choose a pattern and a length first; afterwards, rating activation is
+offered (optional) before going back home.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+
+from companion.breathing import BreathingSchedule, BreathingSession, Clock
+from companion.content import BreathingPattern
+from companion.entries import Entry
+from companion.plain import BreatheRequest
+from companion.screens.widgets.breathing import (
+    ActivationRating,
+    BreathingVisual,
+    PatternChoice,
+    breathed_text,
+)
+from companion.storage import StoreError
+
+CHOOSE, BREATHING, AFTER = "choose", "breathing", "after"
+DIGITS = "0123456789"
+
+
+class BreatheScreen(Screen[None]):
+    CSS_PATH = "breathe.tcss"
+    BINDINGS = [
+        # choosing
+        Binding("enter", "start", "Start"),
+        Binding("plus,equals_sign,right", "longer(1)", "Longer", key_display="+"),
+        Binding("minus,left", "longer(-1)", "Shorter", key_display="-"),
+        Binding("u", "switch_unit", "Minutes/breaths"),
+        # breathing
+        Binding("space", "pause", "Pause/resume"),
+        Binding("x,enter", "stop", "Stop"),
+        # after
+        Binding("plus,equals_sign,up,right", "nudge(1)", "Higher", key_display="+"),
+        Binding("minus,down,left", "nudge(-1)", "Lower", key_display="-"),
+        Binding("enter", "done", "Done"),
+        *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9")
+          for d in DIGITS),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        request: BreatheRequest | None = None,
+        pattern: str | None = None,
+        exit_after: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.wanted_pattern = pattern
+        self.exit_after = exit_after
+        self.clock = clock
+        self.mode = BREATHING if request is not None else CHOOSE
+        self.entry: Entry | None = None
+        self.session: BreathingSession | None = None
+        self.started_at: datetime | None = None
+        self._paused_for_help = False
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        settings = app.settings  # type: ignore[attr-defined]
+        content = app.content  # type: ignore[attr-defined]
+        yield Header()
+        yield Static("A breathing break", classes="step-title")
+        with ContentSwitcher(initial=self.mode):
+            with Vertical(id=CHOOSE):
+                yield Static("Choose a way to breathe. Enter starts.", classes="hint")
+                yield PatternChoice(
+                    content.patterns,
+                    selected=self.wanted_pattern or settings.default_pattern,
+                    minutes=settings.default_minutes,
+                )
+            yield Vertical(id=BREATHING)
+            with Vertical(id=AFTER):
+                yield Static("", id="summary")
+                yield Static(escape(content.after_breath), classes="hint")
+                yield ActivationRating()
+                yield Static("Enter when you're ready; the number is optional.", classes="hint")
+        yield Static("", id="dizzy", classes="notice-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.request is not None:
+            self._breathe(self.request.pattern, self.request.schedule)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        visual = self._visual()
+        by_mode = {
+            "start": CHOOSE, "longer": CHOOSE, "switch_unit": CHOOSE,
+            "pause": BREATHING, "stop": BREATHING,
+            "nudge": AFTER, "done": AFTER, "rate": AFTER,
+        }
+        if action in by_mode:
+            if by_mode[action] != self.mode:
+                return False
+            if action in ("pause", "stop"):
+                return visual is not None and visual.running
+        return True
+
+    # -- breathing -------------------------------------------------------------------------------
+
+    def _breathe(self, pattern: BreathingPattern, schedule: BreathingSchedule) -> None:
+        settings = self.app.settings  # type: ignore[attr-defined]
+        session = BreathingSession(schedule, **({"clock": self.clock} if self.clock else {}))
+        visual = BreathingVisual(session, reduced_motion=settings.reduced_motion,
+                                 bell=settings.bell)
+        self.query_one(f"#{BREATHING}", Vertical).mount(visual)
+        title = f"{pattern.label} · {pattern.timing_text}"
+        self.query_one(".step-title", Static).update(escape(title))
+        if pattern.has_long_hold:
+            note = self.app.content.safety.dizzy_note  # type: ignore[attr-defined]
+            self.query_one("#dizzy", Static).update(escape(note))
+        self._set_mode(BREATHING)
+        self.started_at = datetime.now().astimezone()
+        self.session = session
+        visual.start()
+
+    def _visual(self) -> BreathingVisual | None:
+        found = self.query(BreathingVisual)
+        return found.first() if found else None
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.query_one(ContentSwitcher).current = mode
+        if mode != BREATHING:
+            self.query_one("#dizzy", Static).update("")
+        self.refresh_bindings()
+
+    def on_breathing_visual_finished(self, event: BreathingVisual.Finished) -> None:
+        record = event.record
+        self.entry = Entry(
+            kind="breathing",
+            started_at=self.started_at or datetime.now().astimezone(),
+            saved_at=datetime.now().astimezone(),
+            breathing=record,
+            complete=record.completed,
+        )
+        if self.exit_after:
+            self._save_and_exit(self.entry)
+            return
+        self.app.save_entry(self.entry, quiet=True)  # type: ignore[attr-defined]
+        self.query_one("#summary", Static).update(breathed_text(record))
+        self._set_mode(AFTER)
+
+    @work(thread=True, exclusive=True, group="breathe-save")
+    def _save_and_exit(self, entry: Entry) -> None:
+        # Saved here, synchronously, so the app only exits once the break is on disk.
+        try:
+            self.app.store.save(entry)  # type: ignore[attr-defined]
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.app.exit, return_code=1,
+                message=f"companion: {error} (the breathing could not be saved)",
+            )
+            return
+        self.app.call_from_thread(self.app.exit)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def on_pattern_choice_chosen(self, event: PatternChoice.Chosen) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        if self.mode != CHOOSE:
+            return
+        choice = self.query_one(PatternChoice)
+        self._breathe(choice.pattern, choice.schedule())
+
+    def action_longer(self, step: int) -> None:
+        self.query_one(PatternChoice).longer(step)
+
+    def action_switch_unit(self) -> None:
+        self.query_one(PatternChoice).switch_unit()
+
+    def action_pause(self) -> None:
+        visual = self._visual()
+        if visual is not None:
+            visual.toggle_pause()
+
+    def action_stop(self) -> None:
+        visual = self._visual()
+        if visual is not None:
+            visual.stop()
+
+    def action_rate(self, value: int) -> None:
+        self.query_one(ActivationRating).set_value(value)
+
+    def action_nudge(self, step: int) -> None:
+        self.query_one(ActivationRating).nudge(step)
+
+    def action_done(self) -> None:
+        value = self.query_one(ActivationRating).value
+        if self.entry is not None and value is not None:
+            self.entry = self.entry.with_changes(activation_after=value)
+            self.app.save_entry(self.entry, quiet=True)  # type: ignore[attr-defined]
+        self.dismiss()
+
+    def action_back(self) -> None:
+        if self.mode == BREATHING:
+            self.action_stop()  # Escape first ends the breathing; it is saved as it was
+        elif self.mode == AFTER:
+            self.action_done()
+        else:
+            self.dismiss()
+
+    def action_help(self) -> None:
+        self.app.action_help("ground")  # type: ignore[attr-defined]
+
+    # -- leaving ---------------------------------------------------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        # Help opened over the breathing: the breath waits rather than running on unseen.
+        visual = self._visual()
+        if visual is not None and visual.running and not visual.paused:
+            visual.pause()
+            self._paused_for_help = True
+
+    def on_screen_resume(self) -> None:
+        visual = self._visual()
+        if self._paused_for_help and visual is not None:
+            visual.resume()
+        self._paused_for_help = False
+
+    def on_unmount(self) -> None:
+        # Quitting mid-breath: what was breathed is saved now, before the app goes.
+        session = self.session
+        if self.entry is None and session is not None and self.started_at is not None:
+            session.stop()
+            entry = Entry(kind="breathing", started_at=self.started_at,
+                          saved_at=datetime.now().astimezone(),
+                          breathing=session.record(), complete=False)
+            try:
+                self.app.store.save(entry)  # type: ignore[attr-defined]
+            except StoreError:
+                self.app.unsaved.append(entry)  # type: ignore[attr-defined]

@@ -1,0 +1,428 @@
+"""The breathing widgets: choosing a pattern, the breath itself, and rating activation after.
+
+BreathingVisual only renders a BreathingSession. Phase changes land on time because a one-shot
+timer is armed for each boundary from the session's clock (never by counting ticks); a modest
+interval redraws the shape and the countdown in between. Nothing here keeps time of its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from companion.breathing import BreathingSchedule, BreathingSession, Position
+from companion.content import BreathingPattern
+from companion.entries import Breathing
+
+SMOOTH_REFRESH = 1 / 12  # seconds between redraws of the shape: smooth, yet light on the CPU
+# A timer may fire a hair before its moment; landing just after the boundary shows the new phase.
+BOUNDARY_MARGIN = 0.002
+MINUTE_STEPS = (0.5, 1, 2, 3, 5, 10, 15, 20, 30)
+MAX_ACTIVATION = 10
+
+
+class BreathShape(Widget):
+    """A round shape of block characters: small with empty lungs, filling the space when full."""
+
+    DEFAULT_CSS = """
+    BreathShape {
+        width: 1fr;
+        height: 1fr;
+        min-height: 3;
+        color: $accent;
+    }
+    """
+
+    fullness: reactive[float] = reactive(0.0)
+
+    def render(self) -> str:
+        width, height = self.size.width, self.size.height
+        if width < 2 or height < 1:
+            return ""
+        # Terminal cells are about twice as tall as wide: each cell holds two vertical samples
+        # (▀ ▄ █), and horizontal distances count half.
+        max_radius = min(height / 2, width / 4) - 0.25
+        radius = max(0.6, max_radius * (0.2 + 0.8 * self.fullness))
+        centre_y, centre_x = height, width / 2
+        rows = []
+        for row in range(height):
+            line = []
+            for column in range(width):
+                dx = (column + 0.5 - centre_x) / 2
+                top = math.hypot(dx, (2 * row + 0.5 - centre_y) / 2) <= radius
+                bottom = math.hypot(dx, (2 * row + 1.5 - centre_y) / 2) <= radius
+                line.append("█" if top and bottom else "▀" if top else "▄" if bottom else " ")
+            rows.append("".join(line).rstrip())
+        return "\n".join(rows)
+
+
+class BreathingVisual(Widget):
+    """Shows a session: the cue, a shape that breathes, seconds left, breath n of N, progress."""
+
+    DEFAULT_CSS = """
+    BreathingVisual {
+        height: 1fr;
+        layout: vertical;
+    }
+    BreathingVisual #cue {
+        width: 1fr;
+        text-align: center;
+        text-style: bold;
+        color: $accent;
+    }
+    BreathingVisual #left {
+        width: 1fr;
+        text-align: center;
+    }
+    BreathingVisual #overall {
+        width: 1fr;
+        align-horizontal: center;
+        height: 1;
+    }
+    BreathingVisual.reduced BreathShape {
+        display: none;
+    }
+    BreathingVisual.reduced #cue {
+        margin: 1 0;
+    }
+    """
+
+    class PhaseChanged(Message):
+        """A new phase has begun (also the first, at the start)."""
+
+        def __init__(self, position: Position) -> None:
+            super().__init__()
+            self.position = position
+
+    class Finished(Message):
+        """The session ended, on time or stopped early; `record` is what was breathed."""
+
+        def __init__(self, record: Breathing) -> None:
+            super().__init__()
+            self.record = record
+
+    def __init__(
+        self,
+        session: BreathingSession,
+        *,
+        reduced_motion: bool = False,
+        bell: bool = False,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="reduced" if reduced_motion else "")
+        self.session = session
+        self.reduced_motion = reduced_motion
+        self.bell = bell
+        self._boundary: Timer | None = None
+        self._redraw: Timer | None = None
+        self._phase_key: tuple[int, int] | None = None
+        self._done = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="cue")
+        yield BreathShape()
+        yield Static("", id="left")
+        with Vertical(id="overall"):
+            yield ProgressBar(
+                total=self.session.schedule.total, show_percentage=False, show_eta=False
+            )
+
+    # -- calls from the screen -------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.session.started:
+            return
+        self.session.start()
+        self._arm()
+        self.sync()
+
+    def toggle_pause(self) -> None:
+        if not self.running:
+            return
+        self.session.toggle_pause()
+        self._arm()
+        self.sync()
+
+    def pause(self) -> None:
+        if self.running and not self.session.paused:
+            self.toggle_pause()
+
+    def resume(self) -> None:
+        if self.running and self.session.paused:
+            self.toggle_pause()
+
+    def stop(self) -> None:
+        """Stop early; what was breathed so far is reported with Finished."""
+        if not self.running:
+            return
+        self.session.stop()
+        self.sync()
+
+    @property
+    def running(self) -> bool:
+        return self.session.started and not self._done
+
+    @property
+    def paused(self) -> bool:
+        return self.session.paused
+
+    def sync(self) -> None:
+        """Read the session now: redraw, and report a new phase or the end."""
+        session = self.session
+        position = session.position()
+        ended = session.stopped or position.finished
+        key = (position.cycle, position.phase_index)
+        if session.started and not ended and key != self._phase_key:
+            if self._phase_key is not None and self.bell:
+                self.app.bell()
+            self._phase_key = key
+            self.post_message(self.PhaseChanged(position))
+        self._draw(position)
+        if session.started and ended and not self._done:
+            self._done = True
+            self._disarm()
+            if self.bell and position.finished:
+                self.app.bell()
+            self.post_message(self.Finished(session.record()))
+
+    # -- timing ----------------------------------------------------------------------------------
+
+    def _arm(self) -> None:
+        """One timer for the next boundary, and the redraw between boundaries, from the clock."""
+        self._disarm()
+        wait = self.session.seconds_to_next_change()
+        if wait is None:
+            return
+        self._boundary = self.set_timer(wait + BOUNDARY_MARGIN, self._on_boundary)
+        if self.reduced_motion:
+            self._arm_next_second()
+        else:
+            self._redraw = self.set_interval(SMOOTH_REFRESH, self.sync)
+
+    def _arm_next_second(self) -> None:
+        # Reduced motion redraws only when the countdown's whole second changes.
+        remaining = self.session.position().phase_remaining
+        wait = remaining - math.floor(remaining) or 1.0
+        self._redraw = self.set_timer(wait + BOUNDARY_MARGIN, self._on_second)
+
+    def _on_second(self) -> None:
+        self.sync()
+        if not self._done and not self.session.paused:
+            self._arm_next_second()
+
+    def _on_boundary(self) -> None:
+        self.sync()
+        if not self._done:
+            self._arm()
+
+    def _disarm(self) -> None:
+        for timer in (self._boundary, self._redraw):
+            if timer is not None:
+                timer.stop()
+        self._boundary = self._redraw = None
+
+    def on_unmount(self) -> None:
+        self._disarm()
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def _draw(self, position: Position) -> None:
+        if not self.is_mounted:
+            return
+        session = self.session
+        if not session.started:
+            cue = "ready"
+        elif session.stopped or position.finished:
+            cue = "done"
+        else:
+            cue = position.phase.cue
+        if session.paused:
+            cue = f"{cue} · paused"
+        self.query_one("#cue", Static).update(cue)
+        if not self.reduced_motion:
+            self.query_one(BreathShape).fullness = position.fullness
+        cycles = session.schedule.cycles
+        breath = min(position.cycle + 1, cycles)
+        if session.started and not (session.stopped or position.finished):
+            left = f"{math.ceil(position.phase_remaining - 1e-9)} s  ·  breath {breath} of {cycles}"
+        else:
+            left = f"breath {position.cycles_completed} of {cycles}"
+        self.query_one("#left", Static).update(left)
+        self.query_one(ProgressBar).update(progress=position.elapsed)
+
+
+class PatternChoice(Widget, can_focus=False):
+    """The patterns to choose from, one marked "suggested", and a length to breathe for."""
+
+    DEFAULT_CSS = """
+    PatternChoice {
+        height: auto;
+        layout: vertical;
+    }
+    PatternChoice OptionList {
+        height: auto;
+        max-height: 12;
+    }
+    PatternChoice #length {
+        padding: 0 1;
+    }
+    """
+
+    class Chosen(Message):
+        """Enter on a pattern (or on the extra choice, with `pattern` None and `key` set)."""
+
+        def __init__(self, pattern: BreathingPattern | None, key: str) -> None:
+            super().__init__()
+            self.pattern = pattern
+            self.key = key
+
+    def __init__(
+        self,
+        patterns: tuple[BreathingPattern, ...],
+        *,
+        selected: str | None = None,
+        suggested: str | None = None,
+        minutes: float = 1.0,
+        extra: tuple[str, str] | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.patterns = patterns
+        self.selected = selected
+        self.suggested = suggested
+        self.minutes = minutes
+        self.cycles: int | None = None  # set when the person counts in breaths instead
+        self.extra = extra
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for pattern in self.patterns:
+            mark = "  [b $success]suggested[/]" if pattern.name == self.suggested else ""
+            options.append(
+                Option(
+                    f"{escape(pattern.label)}  [dim]{escape(pattern.timing_text)}[/dim]{mark}\n"
+                    f"  [dim]{escape(pattern.about)}[/dim]",
+                    id=pattern.name,
+                )
+            )
+        if self.extra is not None:
+            key, label = self.extra
+            options.append(Option(label, id=key))
+        yield OptionList(*options)
+        yield Static("", id="length")
+
+    def on_mount(self) -> None:
+        names = [p.name for p in self.patterns]
+        option_list = self.query_one(OptionList)
+        wanted = self.selected if self.selected in names else self.suggested
+        option_list.highlighted = names.index(wanted) if wanted in names else 0
+        option_list.focus()
+        self._show_length()
+
+    @property
+    def pattern(self) -> BreathingPattern:
+        option_list = self.query_one(OptionList)
+        index = option_list.highlighted or 0
+        return self.patterns[min(index, len(self.patterns) - 1)]
+
+    def schedule(self) -> BreathingSchedule:
+        pattern = self.pattern
+        if self.cycles is not None:
+            return BreathingSchedule(pattern, self.cycles)
+        return BreathingSchedule.for_minutes(pattern, self.minutes)
+
+    def longer(self, step: int = 1) -> None:
+        """A step longer (or shorter with -1), in minutes or in breaths."""
+        if self.cycles is not None:
+            self.cycles = min(max(1, self.cycles + step), 200)
+        else:
+            steps = sorted({*MINUTE_STEPS, self.minutes})
+            index = steps.index(self.minutes) + step
+            self.minutes = steps[min(max(index, 0), len(steps) - 1)]
+        self._show_length()
+
+    def switch_unit(self) -> None:
+        """Count the length in breaths instead of minutes, or back."""
+        if self.cycles is None:
+            self.cycles = self.schedule().cycles
+        else:
+            self.minutes = min(MINUTE_STEPS, key=lambda m: abs(m * 60 - self.schedule().total))
+            self.cycles = None
+        self._show_length()
+
+    def _show_length(self) -> None:
+        schedule = self.schedule()
+        breaths = f"{schedule.cycles} breath" + ("" if schedule.cycles == 1 else "s")
+        if self.cycles is not None:
+            text = f"Length: [b]{breaths}[/b] (about {_minutes(schedule.total)})"
+        else:
+            text = f"Length: [b]{_minutes(self.minutes * 60)}[/b] ({breaths})"
+        self.query_one("#length", Static).update(text)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self.is_mounted:
+            self._show_length()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        key = event.option.id or ""
+        pattern = next((p for p in self.patterns if p.name == key), None)
+        self.post_message(self.Chosen(pattern, key))
+
+
+def breathed_text(record: Breathing) -> str:
+    """One line on what was breathed; stopping early is fine and said so."""
+    breaths = f"{record.cycles} breath" + ("" if record.cycles == 1 else "s")
+    ending = "You breathed" if record.completed else "Stopped early, and that's fine. You breathed"
+    return f"{ending} {record.seconds:g} s ({breaths})."
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:g} s"
+    return f"{seconds / 60:g} min" if seconds % 30 == 0 else f"{seconds / 60:.1f} min"
+
+
+class ActivationRating(Static):
+    """Activation 0 to 10 after grounding: digits set it, + and - move it (so 10 is reachable)."""
+
+    DEFAULT_CSS = """
+    ActivationRating {
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    value: reactive[int | None] = reactive(None)
+
+    class Changed(Message):
+        def __init__(self, value: int | None) -> None:
+            super().__init__()
+            self.value = value
+
+    def set_value(self, value: int | None) -> None:
+        if value is not None:
+            value = min(max(value, 0), MAX_ACTIVATION)
+        self.value = value
+        self.post_message(self.Changed(value))
+
+    def nudge(self, step: int) -> None:
+        start = self.value if self.value is not None else (0 if step > 0 else MAX_ACTIVATION + 1)
+        self.set_value(start + step)
+
+    def watch_value(self, value: int | None) -> None:
+        cells = "".join(
+            f"[reverse] {n} [/reverse]" if n == value else f" {n} " for n in range(11)
+        )
+        chosen = "—" if value is None else f"[b]{value}[/b]"
+        self.update(f"Now: {chosen}\n{cells}")
