@@ -218,3 +218,16 @@ class BreathingSession:
             cycles=position.cycles_completed,
             completed=position.finished,
         )
+
+
+def combined(earlier: Breathing | None, later: Breathing) -> Breathing:
+    """Two breathing sessions in one check-in, as one record: the time and breaths add up,
+    named by the pattern breathed last, completed if the last one was."""
+    if earlier is None:
+        return later
+    return Breathing(
+        pattern=later.pattern,
+        seconds=round(earlier.seconds + later.seconds, 1),
+        cycles=earlier.cycles + later.cycles,
+        completed=later.completed,
+    )

@@ -26,6 +26,7 @@ from companion.screens.widgets.breathing import (
     BreathingVisual,
     PatternChoice,
     breathed_text,
+    high_activation_line,
 )
 from companion.storage import StoreError
 
@@ -35,21 +36,23 @@ DIGITS = "0123456789"
 
 class BreatheScreen(Screen[None]):
     CSS_PATH = "breathe.tcss"
+    AUTO_FOCUS = ""  # focus follows the part of the break being shown
     BINDINGS = [
         # choosing
         Binding("enter", "start", "Start"),
-        Binding("plus,equals_sign,right", "longer(1)", "Longer", key_display="+"),
-        Binding("minus,left", "longer(-1)", "Shorter", key_display="-"),
-        Binding("u", "switch_unit", "Minutes/breaths"),
+        Binding("plus,equals_sign,right", "longer(1)", "Length", key_display="+/-"),
+        Binding("minus,left", "longer(-1)", "Shorter", show=False),
+        Binding("u", "switch_unit", "Min/breaths"),
         # breathing
         Binding("space", "pause", "Pause/resume"),
         Binding("x,enter", "stop", "Stop"),
         # after
-        Binding("plus,equals_sign,up,right", "nudge(1)", "Higher", key_display="+"),
-        Binding("minus,down,left", "nudge(-1)", "Lower", key_display="-"),
+        Binding("plus,equals_sign,up,right", "nudge(1)", "Higher", show=False),
+        Binding("minus,down,left", "nudge(-1)", "Lower", show=False),
         Binding("enter", "done", "Done"),
-        *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9")
+        *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9 +-")
           for d in DIGITS),
+        Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
@@ -87,6 +90,7 @@ class BreatheScreen(Screen[None]):
                     content.patterns,
                     selected=self.wanted_pattern or settings.default_pattern,
                     minutes=settings.default_minutes,
+                    long_hold_note=content.safety.dizzy_note,
                 )
             yield Vertical(id=BREATHING)
             with Vertical(id=AFTER):
@@ -94,19 +98,22 @@ class BreatheScreen(Screen[None]):
                 yield Static(escape(content.after_breath), classes="hint")
                 yield ActivationRating()
                 yield Static("Enter when you're ready; the number is optional.", classes="hint")
+                yield Static("", id="high", classes="notice-line")
         yield Static("", id="dizzy", classes="notice-line")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.request is not None:
             self._breathe(self.request.pattern, self.request.schedule)
+        else:
+            self.query_one(PatternChoice).focus_list()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         visual = self._visual()
         by_mode = {
             "start": CHOOSE, "longer": CHOOSE, "switch_unit": CHOOSE,
             "pause": BREATHING, "stop": BREATHING,
-            "nudge": AFTER, "done": AFTER, "rate": AFTER,
+            "nudge": AFTER, "done": AFTER, "rate": AFTER, "find_help": AFTER,
         }
         if action in by_mode:
             if by_mode[action] != self.mode:
@@ -142,6 +149,7 @@ class BreatheScreen(Screen[None]):
         self.query_one(ContentSwitcher).current = mode
         if mode != BREATHING:
             self.query_one("#dizzy", Static).update("")
+        self.set_focus(None)
         self.refresh_bindings()
 
     def on_breathing_visual_finished(self, event: BreathingVisual.Finished) -> None:
@@ -200,6 +208,9 @@ class BreatheScreen(Screen[None]):
         if visual is not None:
             visual.stop()
 
+    def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
+        self.query_one("#high", Static).update(high_activation_line(self.app, event.value))
+
     def action_rate(self, value: int) -> None:
         self.query_one(ActivationRating).set_value(value)
 
@@ -220,6 +231,9 @@ class BreatheScreen(Screen[None]):
             self.action_done()
         else:
             self.dismiss()
+
+    def action_find_help(self) -> None:
+        self.app.action_safety()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         self.app.action_help("ground")  # type: ignore[attr-defined]

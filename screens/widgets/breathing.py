@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from rich.markup import escape
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -270,10 +270,14 @@ class PatternChoice(Widget, can_focus=False):
     }
     PatternChoice OptionList {
         height: auto;
-        max-height: 12;
+        max-height: 10;
     }
     PatternChoice #length {
         padding: 0 1;
+    }
+    PatternChoice #about {
+        padding: 1 1 0 1;
+        color: $text-muted;
     }
     """
 
@@ -292,10 +296,12 @@ class PatternChoice(Widget, can_focus=False):
         selected: str | None = None,
         suggested: str | None = None,
         minutes: float = 1.0,
-        extra: tuple[str, str] | None = None,
+        extra: tuple[str, str, str] | None = None,
+        long_hold_note: str = "",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.long_hold_note = long_hold_note
         self.patterns = patterns
         self.selected = selected
         self.suggested = suggested
@@ -305,27 +311,25 @@ class PatternChoice(Widget, can_focus=False):
 
     def compose(self) -> ComposeResult:
         options = []
+        width = max(len(p.label) for p in self.patterns)
         for pattern in self.patterns:
             mark = "  [b $success]suggested[/]" if pattern.name == self.suggested else ""
+            label = escape(pattern.label.ljust(width))
             options.append(
-                Option(
-                    f"{escape(pattern.label)}  [dim]{escape(pattern.timing_text)}[/dim]{mark}\n"
-                    f"  [dim]{escape(pattern.about)}[/dim]",
-                    id=pattern.name,
-                )
+                Option(f"{label}  [dim]{escape(pattern.timing_text)}[/dim]{mark}", id=pattern.name)
             )
         if self.extra is not None:
-            key, label = self.extra
-            options.append(Option(label, id=key))
+            key, label, _ = self.extra
+            options.append(Option(escape(label), id=key))
         yield OptionList(*options)
         yield Static("", id="length")
+        yield Static("", id="about")
 
     def on_mount(self) -> None:
         names = [p.name for p in self.patterns]
         option_list = self.query_one(OptionList)
         wanted = self.selected if self.selected in names else self.suggested
         option_list.highlighted = names.index(wanted) if wanted in names else 0
-        option_list.focus()
         self._show_length()
 
     @property
@@ -333,6 +337,16 @@ class PatternChoice(Widget, can_focus=False):
         option_list = self.query_one(OptionList)
         index = option_list.highlighted or 0
         return self.patterns[min(index, len(self.patterns) - 1)]
+
+    def focus_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @property
+    def highlighted_key(self) -> str | None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None:
+            return None
+        return option_list.get_option_at_index(option_list.highlighted).id
 
     def schedule(self) -> BreathingSchedule:
         pattern = self.pattern
@@ -369,9 +383,17 @@ class PatternChoice(Widget, can_focus=False):
         self.query_one("#length", Static).update(text)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if self.is_mounted:
-            self._show_length()
+        if not self.is_mounted:
+            return
+        self._show_length()
+        if self.extra is not None and event.option.id == self.extra[0]:
+            about = escape(self.extra[2])
+        else:
+            pattern = self.pattern
+            about = escape(f"{pattern.about} {pattern.why}".strip())
+            if pattern.has_long_hold and self.long_hold_note:
+                about += f"\n[b]{escape(self.long_hold_note)}[/b]"
+        self.query_one("#about", Static).update(about)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -385,6 +407,13 @@ def breathed_text(record: Breathing) -> str:
     breaths = f"{record.cycles} breath" + ("" if record.cycles == 1 else "s")
     ending = "You breathed" if record.completed else "Stopped early, and that's fine. You breathed"
     return f"{ending} {record.seconds:g} s ({breaths})."
+
+
+def high_activation_line(app: App, value: int | None) -> str:
+    """At the top of the scale, where help is (the safety text itself comes from data/)."""
+    if value != MAX_ACTIVATION:
+        return ""
+    return escape(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
 
 
 def _minutes(seconds: float) -> str:
