@@ -1,0 +1,175 @@
+"""The quick breathing break: `companion breathe` starts at once and exits once it is saved;
+from home, choose first and rate activation after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from companion.app import CompanionApp
+from companion.entries import Breathing
+from companion.history import HistoryStore
+from companion.plain import breathe_request
+from companion.screens.breathe import BreatheScreen
+from companion.screens.home import HomeScreen
+from companion.screens.widgets.breathing import BreathingVisual
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def advance(app: CompanionApp, pilot, clock: FakeClock, seconds: float) -> None:
+    clock.now += seconds
+    app.screen.query_one(BreathingVisual).sync()
+    await pilot.pause()
+
+
+def text(app: CompanionApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def saved(data_dir: Path) -> list:
+    return HistoryStore(data_dir).all()
+
+
+async def test_companion_breathe_starts_at_once_and_exits_once_saved(data_dir: Path):
+    request = breathe_request(data_dir, "box", None, 2)
+    app = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BreatheScreen)
+        assert app.screen.query_one(BreathingVisual).running  # no key pressed
+        assert text(app, "#cue") == "in"
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 0
+    [entry] = saved(data_dir)
+    assert entry.kind == "breathing" and not entry.complete
+    assert entry.breathing.pattern == "box"
+    assert (entry.breathing.cycles, entry.breathing.completed) == (0, False)
+    assert 0 <= entry.breathing.seconds < 5
+
+
+async def test_a_whole_break_is_saved_as_completed_and_the_app_exits(data_dir: Path):
+    request = breathe_request(data_dir, "cyclic-sigh", None, 3)
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(request=request, exit_after=True, clock=clock))
+        await pilot.pause()
+        await advance(app, pilot, clock, 2.5)
+        assert text(app, "#cue") == "in again"
+        await advance(app, pilot, clock, 30)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    [entry] = saved(data_dir)
+    assert entry.breathing == Breathing("cyclic-sigh", 27, 3, True)
+    assert entry.complete
+
+
+async def test_from_home_choose_breathe_stop_early_and_rate(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(clock=clock))
+        await pilot.pause()
+        assert "Length: 1 min (5 breaths)" in text(app, "#length")  # coherent, from settings
+        await pilot.press("plus")
+        assert "Length: 2 min (11 breaths)" in text(app, "#length")
+        await pilot.press("enter")
+        await advance(app, pilot, clock, 30)
+        await pilot.press("space")
+        await advance(app, pilot, clock, 600)  # paused: not breathing
+        await pilot.press("x")
+        assert "Stopped early, and that's fine. You breathed 30 s (2 breaths)." in text(
+            app, "#summary"
+        )
+        await pilot.press("4", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    [entry] = saved(data_dir)
+    assert entry.breathing == Breathing("coherent", 30, 2, False)
+    assert entry.activation_after == 4
+
+
+async def test_rating_after_a_break_is_optional(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(pattern="long-exhale", clock=clock))
+        await pilot.pause()
+        await pilot.press("u", "minus", "minus", "minus")  # 3 breaths
+        assert "Length: 3 breaths" in text(app, "#length")
+        await pilot.press("enter")
+        await advance(app, pilot, clock, 30)
+        assert "You breathed 30 s (3 breaths)." in text(app, "#summary")
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    [entry] = saved(data_dir)
+    assert entry.breathing == Breathing("long-exhale", 30, 3, True)
+    assert entry.activation_after is None
+
+
+async def test_quitting_mid_breath_keeps_what_was_breathed(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(pattern="box", clock=clock))
+        await pilot.pause()
+        await pilot.press("enter")
+        await advance(app, pilot, clock, 12)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    [entry] = saved(data_dir)
+    assert entry.breathing == Breathing("box", 12, 0, False)
+
+
+async def test_escape_before_breathing_goes_home_without_saving(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BreatheScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert saved(data_dir) == []
+
+
+def _breathe_app(data_dir: Path, seconds: float | None):
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+
+    async def open_breathe(pilot) -> None:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(pattern="4-7-8", clock=clock))
+        await pilot.pause()
+        if seconds is not None:
+            await pilot.press("enter")
+            await advance(app, pilot, clock, seconds)
+
+    return app, open_breathe
+
+
+def test_choosing_a_break_looks_right(data_dir: Path, snap_compare):
+    app, run_before = _breathe_app(data_dir, None)
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+def test_a_break_in_progress_looks_right(data_dir: Path, snap_compare):
+    app, run_before = _breathe_app(data_dir, 14.5)  # 4-7-8: into the long out-breath
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
