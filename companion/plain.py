@@ -45,7 +45,11 @@ def breathe_request(
     default_pattern: str = DEFAULT_PATTERN,
     default_minutes: float = DEFAULT_MINUTES,
 ) -> BreatheRequest:
-    """Check the pattern and length; an unknown pattern is a UsageError listing the known ones."""
+    """Check the pattern, the length and the data folder before any breathing starts.
+
+    An unknown pattern is a UsageError listing the known ones; a folder that cannot hold the
+    history is a StoreError said now, not after the person has breathed.
+    """
     from companion.cli import UsageError
 
     content = load_content(user_dir=data_dir)
@@ -58,6 +62,7 @@ def breathe_request(
         schedule = BreathingSchedule(pattern, cycles)
     else:
         schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
+    HistoryStore(data_dir).check()
     note = content.safety.dizzy_note if pattern.has_long_hold else ""
     return BreatheRequest(pattern, schedule, note)
 

@@ -13,7 +13,7 @@ from companion.history import HistoryStore
 from companion.plain import breathe_request
 from companion.screens.breathe import BreatheScreen
 from companion.screens.home import HomeScreen
-from companion.screens.widgets.breathing import BreathingVisual
+from companion.screens.widgets.breathing import BreathingVisual, BreathShape
 
 
 class FakeClock:
@@ -148,6 +148,28 @@ async def test_escape_before_breathing_goes_home_without_saving(data_dir: Path):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert saved(data_dir) == []
+
+
+async def test_resizing_mid_breath_changes_the_shape_not_the_timing(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(pattern="box", clock=clock))
+        await pilot.pause()
+        await pilot.press("enter")
+        await advance(app, pilot, clock, 4)
+        shape = app.screen.query_one(BreathShape)
+        wide = str(shape.render())
+        await pilot.resize_terminal(40, 16)
+        await advance(app, pilot, clock, 1)
+        narrow = str(shape.render())
+        assert max(map(len, narrow.splitlines())) <= shape.size.width == 40
+        assert narrow.count("█") < wide.count("█")
+        assert (text(app, "#cue"), text(app, "#left")) == ("hold", "3 s  ·  breath 1 of 4")
+        await pilot.press("x")
+    [entry] = saved(data_dir)
+    assert entry.breathing.seconds == 5
 
 
 def _breathe_app(data_dir: Path, seconds: float | None):
