@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 
 from companion.content import load_content
+
+
+def printable(text: str) -> str:
+    """Text from a file the person (or someone else) wrote, safe to put on a terminal.
+
+    Your own patterns can carry escape sequences in their labels; on a terminal those are
+    commands, so control and format characters become a visible replacement instead.
+    """
+    return "".join(
+        " " if ch in "\t\n\r" else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch
+        for ch in text
+    )
 
 
 def print_patterns(data_dir: Path) -> int:
@@ -14,10 +27,10 @@ def print_patterns(data_dir: Path) -> int:
     for pattern in content.patterns:
         phases = ", ".join(f"{p.cue} {p.seconds:g}" for p in pattern.phases)
         mine = " (yours)" if pattern.custom else ""
-        print(f"{pattern.name:<{width}}  {pattern.label}{mine}: {phases} "
+        print(f"{pattern.name:<{width}}  {printable(pattern.label)}{mine}: {phases} "
               f"({pattern.cycle_seconds:g} s a breath)")
         if pattern.about:
-            print(f"{'':<{width}}  {pattern.about}")
+            print(f"{'':<{width}}  {printable(pattern.about)}")
     for warning in content.warnings:
-        print(f"companion: {warning}", file=sys.stderr)
+        print(f"companion: {printable(warning)}", file=sys.stderr)
     return 0

@@ -22,6 +22,7 @@ from companion.breathing import BreathingSchedule, BreathingSession
 from companion.content import BreathingPattern, load_content
 from companion.entries import Entry
 from companion.history import HistoryStore
+from companion.listing import printable
 
 DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
@@ -84,7 +85,8 @@ def run_plain(
     started_at = datetime.now().astimezone()
     minutes = schedule.total / 60
     print(
-        f"{request.pattern.label} ({request.pattern.timing_text}), {_breaths(schedule.cycles)}, "
+        f"{printable(request.pattern.label)} ({printable(request.pattern.timing_text)}), "
+        f"{_breaths(schedule.cycles)}, "
         f"about {minutes:.1f} min. Ctrl-C stops whenever you like.",
         file=out,
         flush=True,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +26,7 @@ from companion.screens.widgets.breathing import (
     PatternChoice,
     breathed_text,
     high_activation_line,
+    shown,
 )
 from companion.storage import StoreError
 
@@ -95,7 +95,7 @@ class BreatheScreen(Screen[None]):
             yield Vertical(id=BREATHING)
             with Vertical(id=AFTER):
                 yield Static("", id="summary")
-                yield Static(escape(content.after_breath), classes="hint")
+                yield Static(shown(content.after_breath), classes="hint")
                 yield ActivationRating()
                 yield Static("Enter when you're ready; the number is optional.", classes="hint")
                 yield Static("", id="high", classes="notice-line")
@@ -131,10 +131,10 @@ class BreatheScreen(Screen[None]):
                                  bell=settings.bell)
         self.query_one(f"#{BREATHING}", Vertical).mount(visual)
         title = f"{pattern.label} · {pattern.timing_text}"
-        self.query_one(".step-title", Static).update(escape(title))
+        self.query_one(".step-title", Static).update(shown(title))
         if pattern.has_long_hold:
             note = self.app.content.safety.dizzy_note  # type: ignore[attr-defined]
-            self.query_one("#dizzy", Static).update(escape(note))
+            self.query_one("#dizzy", Static).update(shown(note))
         self._set_mode(BREATHING)
         self.started_at = datetime.now().astimezone()
         self.session = session

@@ -7,7 +7,6 @@ goes, so leaving at any moment keeps what was done. It answers the flow with dis
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,6 +22,7 @@ from companion.screens.widgets.breathing import (
     PatternChoice,
     breathed_text,
     high_activation_line,
+    shown,
 )
 
 CHOOSE, BREATHING, SENSES, AFTER = "choose", "breathing", "senses", "after"
@@ -99,7 +99,7 @@ class GroundScreen(Screen[str]):
                 yield Static("Take your time. Enter for the next one.", classes="hint")
             with Vertical(id=AFTER):
                 yield Static("", id="summary")
-                yield Static(escape(content.after_breath), classes="hint")
+                yield Static(shown(content.after_breath), classes="hint")
                 yield ActivationRating()
                 yield Static("Enter continues; the number is optional.", classes="hint")
                 yield Static("", id="high", classes="notice-line")
@@ -168,11 +168,11 @@ class GroundScreen(Screen[str]):
         self.query_one(f"#{BREATHING}", Vertical).mount(visual)
         self._set_mode(BREATHING)
         self.query_one("#title", Static).update(
-            escape(f"Ground · {pattern.label} · {pattern.timing_text}")
+            shown(f"Ground · {pattern.label} · {pattern.timing_text}")
         )
         if pattern.has_long_hold:
             note = self.app.content.safety.dizzy_note  # type: ignore[attr-defined]
-            self.query_one("#dizzy", Static).update(escape(note))
+            self.query_one("#dizzy", Static).update(shown(note))
         visual.start()
 
     def _visual(self) -> BreathingVisual | None:
@@ -213,8 +213,8 @@ class GroundScreen(Screen[str]):
     def _show_sense(self) -> None:
         senses = self.app.content.senses  # type: ignore[attr-defined]
         step = senses[self.sense_index]
-        self.query_one("#sense-count", Static).update(f"[b]{step.count}[/b]  {escape(step.sense)}")
-        self.query_one("#sense-prompt", Static).update(escape(step.prompt))
+        self.query_one("#sense-count", Static).update(f"[b]{step.count}[/b]  {shown(step.sense)}")
+        self.query_one("#sense-prompt", Static).update(shown(step.prompt))
 
     def action_next_sense(self) -> None:
         senses = self.app.content.senses  # type: ignore[attr-defined]

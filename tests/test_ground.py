@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from companion.app import CompanionApp
@@ -240,3 +241,20 @@ def test_the_ground_step_looks_right(data_dir: Path, snap_compare):
 def test_breathing_in_the_ground_step_looks_right(data_dir: Path, snap_compare):
     app, run_before = _ground_app(data_dir, FakeClock(), 6.0)  # box, halfway through the hold
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_your_own_pattern_names_show_as_plain_text(data_dir: Path):
+    data_dir.mkdir(parents=True)
+    (data_dir / "patterns.toml").write_text(
+        '[[pattern]]\nname = "mine"\nlabel = "[b]Mine[/b] \\u001b[31m"\n'
+        'phases = [{ kind = "in", seconds = 3 }, { kind = "out", seconds = 5 }]\n'
+    )
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ground = await Ground(app, pilot, CheckInDraft()).open()
+        options = ground.screen.query_one(OptionList)
+        mine = options.get_option_at_index(5)
+        assert mine.id == "mine"
+        assert Content.from_markup(mine.prompt).plain.startswith("[b]Mine[/b] \ufffd[31m")
+        await pilot.press("end", "up", "enter")
+        assert ground.text("#title") == "Ground · [b]Mine[/b] \ufffd[31m · 3-5"

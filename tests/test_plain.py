@@ -150,3 +150,25 @@ def test_patterns_lists_every_pattern_with_its_timings(data_dir: Path, capsys):
 def test_the_default_pattern_is_coherent_for_a_minute(data_dir: Path, pattern):
     request = breathe_request(data_dir, pattern, None, None)
     assert (request.pattern.name, request.schedule.cycles) == ("coherent", 5)
+
+
+HOSTILE_PATTERN = '''
+[[pattern]]
+name = "mine"
+label = "Mine \\u001b[2J\\u001b]0;owned\\u0007 [b]bold[/b]"
+about = "Slow \\u001b[31mred"
+phases = [{ kind = "in", seconds = 3 }, { kind = "out", seconds = 5 }]
+'''
+
+
+def test_your_own_patterns_cannot_send_escape_sequences(data_dir: Path, capsys):
+    data_dir.mkdir(parents=True)
+    (data_dir / "patterns.toml").write_text(HOSTILE_PATTERN)
+    assert cli.main(["--data-dir", str(data_dir), "patterns"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "mine         Mine \ufffd[2J\ufffd]0;owned\ufffd [b]bold[/b] (yours): in 3, out 5" in out
+    fake = FakeTime()
+    breathe(data_dir, fake, "mine", cycles=1)
+    assert not any("\x1b" in line for _, line in fake.lines)
+    assert [line for _, line in fake.lines[1:3]] == ["in 3", "out 5"]

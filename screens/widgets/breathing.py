@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-from rich.markup import escape
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -22,6 +21,7 @@ from textual.widgets.option_list import Option
 from companion.breathing import BreathingSchedule, BreathingSession, Position
 from companion.content import BreathingPattern
 from companion.entries import Breathing
+from companion.listing import printable
 
 SMOOTH_REFRESH = 1 / 12  # seconds between redraws of the shape: smooth, yet light on the CPU
 # A timer may fire a hair before its moment; landing just after the boundary shows the new phase.
@@ -314,13 +314,13 @@ class PatternChoice(Widget, can_focus=False):
         width = max(len(p.label) for p in self.patterns)
         for pattern in self.patterns:
             mark = "  [b $success]suggested[/]" if pattern.name == self.suggested else ""
-            label = escape(pattern.label.ljust(width))
+            label = shown(pattern.label.ljust(width))
             options.append(
-                Option(f"{label}  [dim]{escape(pattern.timing_text)}[/dim]{mark}", id=pattern.name)
+                Option(f"{label}  [dim]{shown(pattern.timing_text)}[/dim]{mark}", id=pattern.name)
             )
         if self.extra is not None:
             key, label, _ = self.extra
-            options.append(Option(escape(label), id=key))
+            options.append(Option(shown(label), id=key))
         yield OptionList(*options)
         yield Static("", id="length")
         yield Static("", id="about")
@@ -387,12 +387,12 @@ class PatternChoice(Widget, can_focus=False):
             return
         self._show_length()
         if self.extra is not None and event.option.id == self.extra[0]:
-            about = escape(self.extra[2])
+            about = shown(self.extra[2])
         else:
             pattern = self.pattern
-            about = escape(f"{pattern.about} {pattern.why}".strip())
+            about = shown(f"{pattern.about} {pattern.why}".strip())
             if pattern.has_long_hold and self.long_hold_note:
-                about += f"\n[b]{escape(self.long_hold_note)}[/b]"
+                about += f"\n[b]{shown(self.long_hold_note)}[/b]"
         self.query_one("#about", Static).update(about)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -400,6 +400,15 @@ class PatternChoice(Widget, can_focus=False):
         key = event.option.id or ""
         pattern = next((p for p in self.patterns if p.name == key), None)
         self.post_message(self.Chosen(pattern, key))
+
+
+def shown(text: str) -> str:
+    """Text from data files, as text on screen: markup escaped, control characters replaced.
+
+    Every "[" is escaped, not only those that look like tags (rich's escape): Textual's markup
+    parser also trips over "[31m" before a real tag, as in an escape sequence someone typed.
+    """
+    return printable(text).replace("[", "\\[")
 
 
 def breathed_text(record: Breathing) -> str:
@@ -413,7 +422,7 @@ def high_activation_line(app: App, value: int | None) -> str:
     """At the top of the scale, where help is (the safety text itself comes from data/)."""
     if value != MAX_ACTIVATION:
         return ""
-    return escape(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
+    return shown(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
 
 
 def _minutes(seconds: float) -> str:
