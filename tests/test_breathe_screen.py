@@ -3,8 +3,10 @@ from home, choose first and rate activation after."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from textual.screen import Screen
 from textual.widgets import Static
 
 from companion.app import CompanionApp
@@ -14,6 +16,7 @@ from companion.plain import breathe_request
 from companion.screens.breathe import BreatheScreen
 from companion.screens.home import HomeScreen
 from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.storage import SaveFailed
 
 
 class FakeClock:
@@ -167,6 +170,62 @@ async def test_resizing_mid_breath_changes_the_shape_not_the_timing(data_dir: Pa
         assert max(map(len, narrow.splitlines())) <= shape.size.width == 40
         assert narrow.count("█") < wide.count("█")
         assert (text(app, "#cue"), text(app, "#left")) == ("hold", "3 s  ·  breath 1 of 4")
+        await pilot.press("x")
+    [entry] = saved(data_dir)
+    assert entry.breathing.seconds == 5
+
+
+async def test_a_break_that_cannot_be_saved_says_so_and_exits_1(data_dir: Path, monkeypatch):
+    request = breathe_request(data_dir, "box", None, 1)
+    app = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
+
+    def full_disk(entry):
+        raise SaveFailed("Your history could not be saved: the disk is full.")
+
+    monkeypatch.setattr(app.store, "save", full_disk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # Enter while breathing stops, like x
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 1
+
+
+async def test_each_phase_change_rings_the_bell_when_asked(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    app.settings = replace(app.settings, bell=True)
+    rings = []
+    app.bell = lambda: rings.append(1)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(pattern="coherent", clock=clock))
+        await pilot.pause()
+        await pilot.press("u", "minus", "minus", "minus", "minus")  # 1 breath
+        await pilot.press("enter")
+        assert rings == []  # the first cue is on screen, no bell needed
+        await advance(app, pilot, clock, 5.5)
+        assert len(rings) == 1
+        await advance(app, pilot, clock, 5.5)  # the end rings too
+        assert len(rings) == 2
+
+
+async def test_help_over_the_breathing_pauses_it_until_you_come_back(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    clock = FakeClock()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(BreatheScreen(pattern="box", clock=clock))
+        await pilot.pause()
+        await pilot.press("enter")
+        clock.now += 3
+        app.push_screen(Screen())  # stands in for help
+        await pilot.pause()
+        clock.now += 100
+        app.pop_screen()
+        await pilot.pause()
+        await advance(app, pilot, clock, 2)
+        assert text(app, "#cue") == "hold"
         await pilot.press("x")
     [entry] = saved(data_dir)
     assert entry.breathing.seconds == 5
