@@ -211,6 +211,8 @@ async def test_reduced_motion_shows_text_and_countdown_only(data_dir: Path):
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
         await pilot.press("enter")
+        await pilot.pause()
+        assert ground.text("#cue") == "in"  # shown at once, not a second later
         await ground.advance(5)
         assert not ground.screen.query_one(BreathShape).display
         assert ground.text("#cue") == "hold"

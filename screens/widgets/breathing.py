@@ -230,6 +230,10 @@ class BreathingVisual(Widget):
                 timer.stop()
         self._boundary = self._redraw = None
 
+    def on_mount(self) -> None:
+        # The screen may start the session before the children are composed: show it now.
+        self.call_after_refresh(self.sync)
+
     def on_unmount(self) -> None:
         self._disarm()
 
