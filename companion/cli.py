@@ -9,6 +9,7 @@ anything else), never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Sequence
@@ -84,11 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="where your history lives (default: $COMPANION_DATA_DIR or your user data folder)",
     )
+    # --data-dir works after the command too (`companion week --data-dir DIR`); SUPPRESS keeps
+    # a subcommand from resetting one given before it.
+    data_dir = _Parser(add_help=False)
+    data_dir.add_argument(
+        "--data-dir", metavar="DIR", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    command = functools.partial(commands.add_parser, parents=[data_dir])
 
-    commands.add_parser("checkin", help="open straight on a check-in")
+    command("checkin", help="open straight on a check-in")
 
-    breathe = commands.add_parser("breathe", help="a breathing break, starting at once")
+    breathe = command("breathe", help="a breathing break, starting at once")
     breathe.add_argument("--pattern", metavar="NAME", help="a pattern (see `companion patterns`)")
     length = breathe.add_mutually_exclusive_group()
     length.add_argument("--minutes", metavar="M", type=_positive_minutes, help="how long")
@@ -99,9 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--plain", action="store_true", help="no TUI: one line per phase, for screen readers"
     )
 
-    commands.add_parser("review", help="open the app on this week's review")
+    command("review", help="open the app on this week's review")
 
-    week = commands.add_parser("week", help="print a week's review")
+    week = command("week", help="print a week's review")
     which = week.add_mutually_exclusive_group()
     which.add_argument("--week", metavar="YYYY-Www", type=iso_week, help="an ISO week")
     which.add_argument(
@@ -113,19 +121,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     week.add_argument("--format", choices=("table", "markdown", "json"), default="table")
 
-    export = commands.add_parser("export", help="write out your whole history")
+    export = command("export", help="write out your whole history")
     export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
     export.add_argument("--out", metavar="FILE", type=Path, help="a file (default: stdout)")
 
-    importer = commands.add_parser("import", help="add the entries of an export file")
+    importer = command("import", help="add the entries of an export file")
     importer.add_argument("file", metavar="FILE", type=Path)
 
-    forget = commands.add_parser("forget", help="delete your whole history")
+    forget = command("forget", help="delete your whole history")
     forget.add_argument("--yes", action="store_true", help="yes, really delete it")
 
-    commands.add_parser("patterns", help="list the breathing patterns")
+    command("patterns", help="list the breathing patterns")
 
-    demo = commands.add_parser("demo", help="try the app on a generated history")
+    demo = command("demo", help="try the app on a generated history")
     demo.add_argument(
         "--days",
         metavar="N",

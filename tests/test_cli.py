@@ -85,3 +85,17 @@ def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path: Path):
     assert result.stderr.strip().splitlines() == [
         f"companion: The data folder {not_a_folder} is a file, not a folder."
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--data-dir", "/tmp/before", "patterns"], "/tmp/before"),
+        (["patterns", "--data-dir", "/tmp/after"], "/tmp/after"),
+        (["--data-dir", "/tmp/before", "week", "--data-dir", "/tmp/after"], "/tmp/after"),
+    ],
+)
+def test_data_dir_is_accepted_before_or_after_the_command(argv, expected):
+    from companion.cli import build_parser
+
+    assert build_parser().parse_args(argv).data_dir == Path(expected)
