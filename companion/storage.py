@@ -96,28 +96,56 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
 
 
 def write_atomically(path: Path, text: str, *, fsync: bool = True) -> None:
-    """Replace `path` with `text` so that a crash leaves either the old or the new file."""
+    """Replace `path` with `text` so that a crash leaves either the old or the new file.
+
+    Every step that can fail (creating the temporary file, writing it, syncing it, renaming it)
+    ends in SaveFailed with the old file untouched and no temporary file left behind.
+    """
     directory = path.parent
     payload = text.encode("utf-8")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+    temp_name: str | None = None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(payload)
-            handle.flush()
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+        try:
+            os.fchmod(fd, FILE_MODE)
+            _write_all(fd, payload)
             if fsync:
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(temp_name, path)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
         raise SaveFailed(_explain_write_error(path, error)) from None
     if fsync:
         _fsync_directory(directory)
 
 
+def check_writable(directory: Path) -> None:
+    """SaveFailed now if nothing can be saved in `directory` (read-only, not ours, no room)."""
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=".probe.", suffix=TEMP_SUFFIX, dir=directory)
+    except OSError as error:
+        raise SaveFailed(_explain_write_error(directory / ".probe", error)) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(temp_name)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    # os.write may write less than asked (a nearly full disk does); carry on from there.
+    view = memoryview(payload)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
 def _explain_write_error(path: Path, error: OSError) -> str:
-    if error.errno == errno.ENOSPC:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"The disk is full, so {path.name} could not be saved; the file is unchanged."
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"{path.parent} is not writable, so nothing could be saved there."
@@ -155,7 +183,10 @@ def history_lock(lock_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[N
     The operating system releases the lock when its holder dies, so a lock file left behind by a
     killed process never blocks anyone: only a live holder can, and then for at most `wait`.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        raise SaveFailed(_explain_write_error(lock_path, error)) from None
     try:
         _acquire(fd, lock_path, wait)
         try:
