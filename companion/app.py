@@ -80,10 +80,13 @@ class CompanionApp(App[None]):
         try:
             self.store.between(*_this_month())
         except StoreError as error:
-            self.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.call_from_thread(
+                self.notify, str(error), severity="error", timeout=15, markup=False
+            )
             return
         for line in [*self.store.notices, *map(str, self.store.problems.values())]:
-            self.call_from_thread(self.notify, line, severity="warning", timeout=15)
+            # Paths and reasons are data (a folder may be named "[b]"): never markup.
+            self.call_from_thread(self.notify, line, severity="warning", timeout=15, markup=False)
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -102,7 +105,7 @@ class CompanionApp(App[None]):
         self.unsaved = still_unsaved
         if problem:
             message = f"{problem} Your entry is kept here and will be saved on the next try."
-            self.call_from_thread(self.notify, message, severity="error", timeout=20)
+            self.call_from_thread(self.notify, message, severity="error", timeout=20, markup=False)
         elif not quiet:
             self.call_from_thread(self.notify, "Saved.", timeout=2)
 
