@@ -70,7 +70,8 @@ class HistoryFile(AtomicJSONStorage):
             return None
         meta = data.get(META, {}).get("1", {}) if isinstance(data.get(META), dict) else None
         table = data.get(TABLE, {})
-        if meta is None or not isinstance(meta, dict) or not isinstance(table, dict):
+        foreign = set(data) - {META, TABLE}
+        if meta is None or not isinstance(meta, dict) or not isinstance(table, dict) or foreign:
             raise UnreadableFile(self.path, "does not look like a companion history file")
         if not all(isinstance(doc, dict) for doc in table.values()):
             raise UnreadableFile(self.path, "does not look like a companion history file")
@@ -158,6 +159,8 @@ class HistoryStore:
         removed = 0
         with self._locked():
             for path in [*self._all_files(), *self.data_dir.glob(f"{LEGACY_FILE}*")]:
+                if path.is_dir():
+                    continue  # a folder named like a month file is not something we made
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
                     removed += 1
@@ -169,11 +172,9 @@ class HistoryStore:
     def between(self, start: datetime, end: datetime) -> list[Entry]:
         """Entries that started at or after `start` and before `end`, oldest first."""
         self._prepare(create=False)
-        found: list[Entry] = []
-        for key in _months_between(start, end):
-            for path in self._month_files(key):
-                found.extend(e for e in self._read_file(path) if start <= e.started_at < end)
-        return sorted(found, key=lambda e: e.started_at)
+        paths = [path for key in _months_between(start, end) for path in self._month_files(key)]
+        found = _newest_copies(map(self._read_file, paths))
+        return sorted((e for e in found if start <= e.started_at < end), key=lambda e: e.started_at)
 
     def all(self) -> list[Entry]:
         """Every readable entry, oldest first."""
@@ -182,11 +183,7 @@ class HistoryStore:
 
     def get(self, entry_id: str) -> Entry | None:
         self._prepare(create=False)
-        for path in sorted(self._all_files(), reverse=True):
-            for entry in self._read_file(path):
-                if entry.id == entry_id:
-                    return entry
-        return None
+        return next((e for e in self._read_all() if e.id == entry_id), None)
 
     # -- inside ---------------------------------------------------------------------------
 
@@ -211,7 +208,7 @@ class HistoryStore:
             readable[0].table(TABLE).insert(record)
 
     def _read_all(self) -> list[Entry]:
-        return [entry for path in self._all_files() for entry in self._read_file(path)]
+        return _newest_copies(map(self._read_file, self._all_files()))
 
     def _read_file(self, path: Path) -> list[Entry]:
         try:
@@ -233,9 +230,14 @@ class HistoryStore:
         """TinyDB on one month file, or None if that file cannot be read safely."""
         try:
             db = TinyDB(path, storage=HistoryFile, fsync=self.fsync)
-            db.storage.read()
+            for doc in (db.storage.read() or {}).get(TABLE, {}).values():
+                check_entry_dict(doc)  # a file with an entry we cannot read is not ours to write
         except UnreadableFile as error:
             self._note_problem(error.path, error.reason)
+            yield None
+            return
+        except InvalidEntry as error:
+            self._note_problem(path, f"has an entry that could not be read ({error})")
             yield None
             return
         try:
@@ -308,9 +310,12 @@ class HistoryStore:
         )
 
     def _all_files(self) -> list[Path]:
+        """Every month file, oldest month first and each month's in the order written to."""
         if not self.history_dir.is_dir():
             return []
-        return sorted(p for p in self.history_dir.iterdir() if _SHARD_NAME.match(p.name))
+        return sorted(
+            (p for p in self.history_dir.iterdir() if _SHARD_NAME.match(p.name)), key=_file_order
+        )
 
     def _month_files(self, key: str) -> list[Path]:
         """The month's files in the order they are written to: the plain one, then .2, .3…"""
@@ -328,6 +333,25 @@ class HistoryStore:
             if not path.exists():
                 return path
             number += 1
+
+
+def _newest_copies(files: Iterable[list[Entry]]) -> list[Entry]:
+    """The entries of files read in write order; where an id repeats, the later copy wins.
+
+    An id is in two files only when its first file could not be written to any more (it is
+    damaged elsewhere), so the change was saved in the month's next file instead.
+    """
+    by_id: dict[str, Entry] = {}
+    for entries in files:
+        for entry in entries:
+            by_id[entry.id] = entry
+    return list(by_id.values())
+
+
+def _file_order(path: Path) -> tuple[str, int]:
+    match = _SHARD_NAME.match(path.name)
+    assert match is not None
+    return f"{match.group(1)}-{match.group(2)}", int(match.group(3) or 1)
 
 
 def make_private(folder: Path) -> list[str]:
