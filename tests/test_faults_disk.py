@@ -161,8 +161,8 @@ async def test_the_app_keeps_an_entry_the_full_disk_refused_and_saves_it_later(
     HistoryStore(data_dir).save(breath(2))
     before = month_file(data_dir).read_bytes()
     app = CompanionApp(data_dir=data_dir)
+    notes = Notes(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        notes = Notes(app)
         await app.workers.wait_for_complete()
         disk = full_disk()
         refused = breath(3, note="what I wrote")
@@ -262,8 +262,8 @@ async def test_the_app_on_a_read_only_folder_says_so_once_and_keeps_the_entry(
     HistoryStore(data_dir).save(breath(2))
     read_only(data_dir)
     app = CompanionApp(data_dir=data_dir)
+    notes = Notes(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        notes = Notes(app)
         await app.workers.wait_for_complete()
         entry = breath(3)
         app.save_entry(entry)
@@ -322,8 +322,8 @@ async def test_the_app_with_a_data_dir_that_is_a_file_says_so_and_keeps_running(
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine")
     app = CompanionApp(data_dir=a_file)
+    notes = Notes(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        notes = Notes(app)
         await app.workers.wait_for_complete()
         entry = breath(3)
         app.save_entry(entry)
@@ -331,8 +331,9 @@ async def test_the_app_with_a_data_dir_that_is_a_file_says_so_and_keeps_running(
         await pilot.pause()
         assert app.is_running
         assert app.unsaved == [entry]
-        assert notes.errors() == [
-            f"The data folder {a_file} is a file, not a folder. Your entry is kept here and "
-            "will be saved on the next try."
+        problem = f"The data folder {a_file} is a file, not a folder."
+        assert notes.errors() == [  # said on opening, and again when a save is refused
+            problem,
+            f"{problem} Your entry is kept here and will be saved on the next try.",
         ]
     assert a_file.read_text() == "mine"
