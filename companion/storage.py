@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from tinydb.storages import Storage
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
+# What tempfile.mkstemp makes for write_atomically and check_writable: ".2026-11.json.k3j_x9qa.tmp"
+_OUR_TEMP_FILE = re.compile(r"^\.(?:.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -167,9 +170,14 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def remove_orphaned_temp_files(directory: Path) -> int:
-    """Delete temporary files a killed writer left. Call only while holding the lock."""
+    """Delete temporary files a killed writer left. Call only while holding the lock.
+
+    Only files named the way write_atomically names them go: anything else is left alone.
+    """
     removed = 0
     for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
+        if not _OUR_TEMP_FILE.match(leftover.name) or not leftover.is_file():
+            continue
         with contextlib.suppress(OSError):
             leftover.unlink()
             removed += 1
@@ -177,12 +185,15 @@ def remove_orphaned_temp_files(directory: Path) -> int:
 
 
 @contextlib.contextmanager
-def history_lock(lock_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+def history_lock(lock_path: Path, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive inter-process lock on `lock_path` for the block.
 
     The operating system releases the lock when its holder dies, so a lock file left behind by a
-    killed process never blocks anyone: only a live holder can, and then for at most `wait`.
+    killed process never blocks anyone: only a live holder can, and then for at most `wait`
+    seconds (LOCK_WAIT_SECONDS unless given), after which StoreBusy says so.
     """
+    if wait is None:
+        wait = LOCK_WAIT_SECONDS
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as error:
@@ -208,7 +219,7 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
                 return
             except OSError:
                 if time.monotonic() > deadline:
-                    raise StoreBusy(_busy_message(lock_path)) from None
+                    raise StoreBusy(_busy_message(lock_path, wait)) from None
                 time.sleep(0.02)
 
     def _release(fd: int) -> None:
@@ -227,7 +238,7 @@ else:
                 return
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise StoreBusy(_busy_message(lock_path)) from None
+                    raise StoreBusy(_busy_message(lock_path, wait)) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.02)
 
@@ -235,8 +246,8 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def _busy_message(lock_path: Path) -> str:
+def _busy_message(lock_path: Path, wait: float) -> str:
     return (
-        f"Another companion has been saving for over {LOCK_WAIT_SECONDS:.0f} s "
+        f"Another companion has been saving for over {wait:g} s "
         f"(lock: {lock_path}); nothing was changed, try again in a moment."
     )
