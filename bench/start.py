@@ -1,0 +1,74 @@
+"""1. Start: time to the first frame in a real terminal (tmux), against a bare Textual app.
+
+Each run starts a command in a fresh 80x24 tmux session and polls `capture-pane` every 5 ms
+until a string that only the first useful frame shows appears: the bare app's Static, home's
+list of ways in, the breathing's "breath 1 of". The time is from just before tmux is asked to
+start the command to the poll that saw the string, so it includes tmux starting the process
+(the same for all three) and up to one poll interval (5 ms) of the harness's own resolution.
+The three commands take turns (bare, home, breathe, bare, …) so a slow moment on the machine
+hits all of them alike; one warm-up round is not counted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench.rows import Row, mid, ms
+from bench.terminal import POLL_SECONDS, Terminal
+
+BENCH = Path(__file__).resolve().parent
+TARGET_RATIO = 1.2
+
+
+def companion_command() -> str:
+    """The installed `companion` console script beside this Python: what a person runs."""
+    return str(Path(sys.executable).with_name("companion"))
+
+
+def commands(data_dir: Path) -> dict[str, tuple[list[str], str]]:
+    companion = companion_command()
+    return {
+        "bare Textual app": ([sys.executable, str(BENCH / "bare_app.py")], "A bare Textual app"),
+        "companion (home)": ([companion, "--data-dir", str(data_dir)], "notice · ground · name"),
+        "companion breathe": ([companion, "breathe", "--data-dir", str(data_dir)],
+                              "breath 1 of"),
+    }
+
+
+def first_frames(data_dir: Path, runs: int = 9) -> dict[str, list[float]]:
+    """Seconds to the first frame, `runs` each, interleaved, after one warm-up round."""
+    times: dict[str, list[float]] = {name: [] for name in commands(data_dir)}
+    with Terminal() as terminal:
+        for round_number in range(runs + 1):
+            for name, (argv, ready) in commands(data_dir).items():
+                session = f"start{round_number}-{len(times[name])}-{name.split()[-1].strip('()')}"
+                started = terminal.launch(session, argv)
+                pid = terminal.pid(session)
+                try:
+                    seen = terminal.wait_for(session, ready)
+                finally:
+                    terminal.close_session(session, pid)
+                if round_number:
+                    times[name].append(seen - started)
+    return times
+
+
+def measure(data_dir: Path, entries: int, runs: int = 9) -> list[Row]:
+    times = first_frames(data_dir, runs)
+    bare = mid(times["bare Textual app"])
+    rows = [Row("start: bare Textual app, first frame", ms(bare), "(baseline)", None,
+                data={"seconds": times["bare Textual app"]})]
+    for name in ("companion (home)", "companion breathe"):
+        value = mid(times[name])
+        ratio = value / bare
+        rows.append(Row(
+            f"start: {name}, first frame", f"{ms(value)} = {ratio:.2f}x bare",
+            f"<= {TARGET_RATIO}x bare", ratio <= TARGET_RATIO,
+            data={"seconds": times[name], "ratio": ratio},
+        ))
+    rows[0] = Row(rows[0].measurement, rows[0].value, rows[0].target, None,
+                  note=f"tmux, 80x24, {runs} interleaved runs each, {entries:,}-entry history, "
+                  f"polled every {POLL_SECONDS * 1000:g} ms",
+                  data=rows[0].data)
+    return rows
