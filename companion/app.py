@@ -7,7 +7,9 @@ the disk.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,12 +17,15 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
+from textual.theme import Theme
 
 from companion.checkin import STEPS, CheckInDraft
 from companion.content import Content, load_content
 from companion.entries import Entry
 from companion.history import HistoryStore
-from companion.settings import load_settings
+from companion.listing import printable
+from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
 
 if TYPE_CHECKING:
@@ -52,7 +57,12 @@ class CompanionApp(App[None]):
         self.data_dir = Path(data_dir)
         self.store = HistoryStore(self.data_dir)
         self.content = content or load_content(user_dir=self.data_dir)
-        self.settings, self.setting_warnings = load_settings(self.data_dir)
+        self.settings, self.setting_warnings = load_settings(
+            self.data_dir, patterns=[p.name for p in self.content.patterns]
+        )
+        self.settings_saved_signal: Signal[str] = Signal(self, "settings-saved")
+        self._settings_lock = threading.Lock()
+        self._settings_problem = ""
         self.start = start
         self.breathe_request = breathe
         self.unsaved: list[Entry] = []
@@ -63,9 +73,10 @@ class CompanionApp(App[None]):
     def on_mount(self) -> None:
         from companion.screens.home import HomeScreen
 
+        self._use_theme_from_settings()
         self.push_screen(HomeScreen())
         for warning in (*self.content.warnings, *self.setting_warnings):
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(printable(warning), severity="warning", timeout=10, markup=False)
         if self.start == "checkin":
             self.action_checkin()
         elif self.start == "breathe":
@@ -87,6 +98,55 @@ class CompanionApp(App[None]):
         for line in [*self.store.notices, *map(str, self.store.problems.values())]:
             # Paths and reasons are data (a folder may be named "[b]"): never markup.
             self.call_from_thread(self.notify, line, severity="warning", timeout=15, markup=False)
+
+    def _use_theme_from_settings(self) -> None:
+        from companion.screens.themes import THEMES
+
+        for theme in THEMES:
+            self.register_theme(theme)
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self.setting_warnings.append(
+                f"There is no theme called {wanted!r}; using {self.theme!r}. "
+                "Ctrl+P, then 'theme', lists them."
+            )
+            self.settings = replace(self.settings, theme=self.theme)
+        # A theme chosen anywhere (the command palette's switcher too) is remembered.
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.settings_saved_signal.subscribe(self, self._settings_saved)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.settings.theme:
+            self.change_settings(replace(self.settings, theme=theme.name))
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def change_settings(self, settings: Settings) -> None:
+        """Use these settings at once and save them in the background."""
+        self.settings = settings
+        if settings.theme != self.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self._save_settings()
+
+    def _settings_saved(self, problem: str) -> None:
+        # Said once, not after every change while the same problem lasts.
+        if problem and problem != self._settings_problem:
+            self.notify(printable(problem), severity="warning", timeout=15, markup=False)
+        self._settings_problem = problem
+
+    @work(thread=True, group="settings")
+    def _save_settings(self) -> None:
+        # The lock makes saves happen one at a time, each writing the newest settings, so the
+        # last file written is always the last change made.
+        with self._settings_lock:
+            try:
+                save_settings(self.data_dir, self.settings)
+            except StoreError as error:
+                self.call_from_thread(self.settings_saved_signal.publish, str(error))
+                return
+        self.call_from_thread(self.settings_saved_signal.publish, "")
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -180,7 +240,10 @@ class CompanionApp(App[None]):
     def action_safety(self) -> None:
         from companion.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(topic="safety"))
+        if isinstance(self.screen, HelpScreen):
+            self.screen.show_topic("safety")
+        else:
+            self.push_screen(HelpScreen(topic="safety"))
 
     def action_settings(self) -> None:
         from companion.screens.settings import SettingsScreen

@@ -122,6 +122,8 @@ class Safety:
     dizzy_note: str
     elsewhere: str
     countries: tuple[Country, ...]
+    contacts_title: str
+    no_contacts: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +421,8 @@ def _safety(data: dict[str, Any]) -> Safety:
         dizzy_note=_text(data, "dizzy_note", where),
         elsewhere=_text(data, "elsewhere", where),
         countries=tuple(countries),
+        contacts_title=_text(data, "contacts_title", where),
+        no_contacts=_text(data, "no_contacts", where),
     )
 
 

@@ -17,11 +17,14 @@ WAYS_IN = (
     ("quick_breathe", "b", "Breathe", "a quick grounding break"),
     ("review", "w", "This week", "look back, gently"),
     ("help", "?", "Help", "what this is, and where to find help now"),
+    ("settings", ",", "Settings", "motion, theme, people"),
 )
 
 
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
+    # A short terminal (down to 12 lines) keeps the ways in and drops the line of the day.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
     BINDINGS = [
         Binding("c", "app.checkin", "Check in"),
         Binding("b", "app.quick_breathe", "Breathe"),

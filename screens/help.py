@@ -1,0 +1,131 @@
+"""Help: what companion is, why each step helps, the keys, and where to find help now.
+
+The words come from data/help.toml and data/safety.toml; the person's own contacts come from
+their settings and are shown as plain text. Up and down (or left and right) move between
+topics, `!` jumps to finding help now, Escape closes.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from companion.content import Content, Safety
+from companion.screens.widgets.breathing import shown
+from companion.settings import Contact
+
+SAFETY = "safety"
+
+
+class HelpScreen(Screen[None]):
+    CSS_PATH = "help.tcss"
+    AUTO_FOCUS = "#topics"
+    # Narrow terminals hide the topic list; left and right still move between topics.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("exclamation_mark", "show_topic('safety')", "Find help now", key_display="!"),
+        Binding("left", "step(-1)", "Topic", key_display="←→"),
+        Binding("right", "step(1)", "Next topic", show=False),
+        Binding("pageup", "scroll_text(-1)", "Scroll", show=False),
+        Binding("pagedown,space", "scroll_text(1)", "Scroll", show=False),
+        # With the topic list hidden (narrow), up and down scroll the text instead.
+        Binding("up", "scroll_line(-1)", "Scroll", show=False),
+        Binding("down", "scroll_line(1)", "Scroll", show=False),
+        Binding("question_mark", "show_topic('keys')", "Keys", key_display="?", show=False),
+    ]
+
+    def __init__(self, topic: str = "about") -> None:
+        super().__init__()
+        self.topic = topic
+
+    def compose(self) -> ComposeResult:
+        content: Content = self.app.content  # type: ignore[attr-defined]
+        yield Header()
+        with Horizontal(id="help"):
+            yield OptionList(
+                *(Option(shown(title), id=key) for key, title in topics(content)), id="topics"
+            )
+            with VerticalScroll(id="text"):
+                yield Static("", id="topic-title", classes="step-title")
+                yield Static("← → for the other topics", id="topic-nav", classes="hint")
+                yield Static("", id="topic-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_topic(self.topic)
+
+    def show_topic(self, key: str) -> None:
+        """Show one topic (an unknown key shows the first, "about")."""
+        content: Content = self.app.content  # type: ignore[attr-defined]
+        keys = [k for k, _ in topics(content)]
+        if key not in keys:
+            key = "about" if "about" in keys else keys[0]
+        self.topic = key
+        if key == SAFETY:
+            contacts = self.app.settings.contacts  # type: ignore[attr-defined]
+            title, body = content.safety.title, safety_text(content.safety, contacts)
+        else:
+            topic = content.help_topic(key)
+            assert topic is not None
+            title, body = topic.title, paragraphs(topic.body)
+        self.query_one("#topic-title", Static).update(shown(title))
+        self.query_one("#topic-body", Static).update(body)
+        self.query_one("#text", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#topics", OptionList).highlighted = keys.index(key)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Ignore a highlight already overtaken (the list's own first one, on mounting).
+        current = event.option_list.highlighted == event.option_index
+        if current and event.option.id and event.option.id != self.topic:
+            self.show_topic(event.option.id)
+
+    def action_show_topic(self, key: str) -> None:
+        self.show_topic(key)
+
+    def action_step(self, step: int) -> None:
+        keys = [k for k, _ in topics(self.app.content)]  # type: ignore[attr-defined]
+        self.show_topic(keys[(keys.index(self.topic) + step) % len(keys)])
+
+    def action_scroll_text(self, pages: int) -> None:
+        scroller = self.query_one("#text", VerticalScroll)
+        if pages > 0:
+            scroller.scroll_page_down(animate=False)
+        else:
+            scroller.scroll_page_up(animate=False)
+
+    def action_scroll_line(self, lines: int) -> None:
+        self.query_one("#text", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+def topics(content: Content) -> list[tuple[str, str]]:
+    """(key, title) of every topic: finding help now first, so it is always in sight."""
+    return [(SAFETY, content.safety.title)] + [(t.key, t.title) for t in content.help_topics]
+
+
+def paragraphs(text: str) -> str:
+    """A help body as markup-safe text, its line breaks and indents kept (see `keys`)."""
+    return "\n".join(shown(line) for line in text.splitlines())
+
+
+def safety_text(safety: Safety, contacts: tuple[Contact, ...]) -> str:
+    """What companion is and is not, numbers to call now, and the person's own people."""
+    lines = [shown(safety.statement), ""]
+    for country in safety.countries:
+        numbers = "  ·  ".join(
+            f"{shown(line.label)} [b]{shown(line.number)}[/b]" for line in country.lines
+        )
+        lines.append(f"[b]{shown(country.name)}[/b]: {numbers}")
+    lines += [shown(safety.elsewhere), "", f"[b]{shown(safety.contacts_title)}[/b]"]
+    if contacts:
+        lines += [f"{shown(c.name)}: [b]{shown(c.how)}[/b]" for c in contacts]
+    else:
+        lines.append(shown(safety.no_contacts))
+    return "\n".join(lines)
