@@ -44,6 +44,7 @@ class CompanionApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "leave", "Quit", priority=True, show=False),
+        Binding("q", "leave_checkin", "Leave"),
     ]
 
     def __init__(
@@ -194,11 +195,16 @@ class CompanionApp(App[None]):
                     continue
             if outcome == "leave":
                 self.draft = None
+                if draft.is_empty():
+                    return
                 self.save_entry(draft.to_entry(complete=False), quiet=True)
                 self.notify("Saved what you entered so far.", timeout=4)
                 return
             index += 1
         self.draft = None
+        if draft.is_empty():
+            self.notify("Every step skipped, so there was nothing to save. That's fine.")
+            return
         entry = draft.to_entry(complete=True)
         self.save_entry(entry, quiet=True)
         await self.push_screen_wait(SavedScreen(entry))
@@ -219,6 +225,46 @@ class CompanionApp(App[None]):
         from companion.screens.repair import RepairScreen
 
         return RepairScreen(draft)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_checkin":
+            # A step screen holds the draft it fills in as `.draft`.
+            return isinstance(getattr(self.screen, "draft", None), CheckInDraft)
+        return True
+
+    def action_leave_checkin(self) -> None:
+        """Leave a check-in (or a repair) part way: ask once, then keep what was entered."""
+        from companion.screens.widgets.leaving import LeaveCheckIn
+
+        step = self.screen
+        draft = getattr(step, "draft", None)
+        if not isinstance(draft, CheckInDraft):
+            return
+        if draft.is_empty():
+            step.dismiss("leave")
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave and self.screen is step:
+                step.dismiss("leave")
+
+        self.push_screen(LeaveCheckIn(), answered)
+
+    def action_add_repair(self) -> None:
+        """Log a repair on its own, outside a check-in."""
+        from companion.screens.repair import RepairScreen
+
+        draft = CheckInDraft(kind="repair")
+        if self.draft is None:
+            self.draft = draft  # quitting with ctrl+q keeps it too
+
+        def finished(outcome: str | None) -> None:
+            if self.draft is draft:
+                self.draft = None
+            if draft.repair is not None:
+                self.save_entry(draft.to_entry(complete=outcome == "next"))
+
+        self.push_screen(RepairScreen(draft, alone=True), finished)
 
     def action_quick_breathe(self, pattern: str | None = None, exit_after: bool = False) -> None:
         from companion.screens.breathe import BreatheScreen
@@ -279,6 +325,8 @@ class CompanionApp(App[None]):
                 f"{pattern.timing_text} — {pattern.about}",
                 lambda name=pattern.name: self.action_quick_breathe(pattern=name),
             )
+        yield SystemCommand("Add a repair", "Log a rupture and its repair, done or planned",
+                            self.action_add_repair)
         yield SystemCommand("This week", "Look back over the week", self.action_review)
         yield SystemCommand("Help", "What companion is and how it works", self.action_help)
         yield SystemCommand("Find help now", "Emergency numbers and your contacts",

@@ -21,6 +21,7 @@ from companion.content import BreathingPattern
 from companion.entries import Entry
 from companion.plain import BreatheRequest
 from companion.screens.widgets.breathing import (
+    MAX_ACTIVATION,
     ActivationRating,
     BreathingVisual,
     PatternChoice,
@@ -74,6 +75,7 @@ class BreatheScreen(Screen[None]):
         self.session: BreathingSession | None = None
         self.started_at: datetime | None = None
         self._paused_for_help = False
+        self._safety_shown = False
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -210,6 +212,10 @@ class BreatheScreen(Screen[None]):
 
     def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
         self.query_one("#high", Static).update(high_activation_line(self.app, event.value))
+        if event.value == MAX_ACTIVATION and not self._safety_shown:
+            # At the top of the scale, where to find help comes up by itself, once.
+            self._safety_shown = True
+            self.app.action_safety()  # type: ignore[attr-defined]
 
     def action_rate(self, value: int) -> None:
         self.query_one(ActivationRating).set_value(value)

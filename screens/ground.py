@@ -17,6 +17,7 @@ from companion.breathing import BreathingSchedule, BreathingSession, Clock, comb
 from companion.checkin import CheckInDraft
 from companion.content import BreathingPattern
 from companion.screens.widgets.breathing import (
+    MAX_ACTIVATION,
     ActivationRating,
     BreathingVisual,
     PatternChoice,
@@ -70,6 +71,7 @@ class GroundScreen(Screen[str]):
         self.sense_index = 0
         self._earlier_breathing = draft.breathing
         self._paused_for_help = False
+        self._safety_shown = False
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -241,6 +243,10 @@ class GroundScreen(Screen[str]):
     def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
         self.draft.activation_after = event.value
         self.query_one("#high", Static).update(high_activation_line(self.app, event.value))
+        if event.value == MAX_ACTIVATION and not self._safety_shown:
+            # At the top of the scale, where to find help comes up by itself, once.
+            self._safety_shown = True
+            self.app.action_safety()  # type: ignore[attr-defined]
 
     def action_rate(self, value: int) -> None:
         self.query_one(ActivationRating).set_value(value)

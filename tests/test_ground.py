@@ -178,7 +178,8 @@ async def test_activation_reaches_10_and_shows_where_help_is(data_dir: Path, con
         await pilot.press("plus")
         assert draft.activation_after == 10
         assert content.safety.high_activation in ground.text("#high")
-        await pilot.press("plus", "minus", "minus")
+        assert getattr(app.screen, "topic", None) == "safety"  # shown by itself at 10
+        await pilot.press("escape", "plus", "minus", "minus")
     assert draft.activation_after == 8
 
 
