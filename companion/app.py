@@ -44,7 +44,7 @@ class CompanionApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "leave", "Quit", priority=True, show=False),
-        Binding("q", "leave_checkin", "Leave"),
+        Binding("q", "leave_checkin", "Leave", show=False),
     ]
 
     def __init__(

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from companion.entries import Breathing, Entry, Feeling, Repair
 
+NO_REPAIR = Repair()
+
 STEPS = ("notice", "ground", "name", "repair")
 
 
@@ -19,6 +21,7 @@ STEPS = ("notice", "ground", "name", "repair")
 class CheckInDraft:
     started_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    kind: str = "checkin"  # or "repair": a repair logged on its own, outside a check-in
     activation_before: int | None = None
     activation_after: int | None = None
     state: str | None = None
@@ -32,12 +35,12 @@ class CheckInDraft:
 
     def is_empty(self) -> bool:
         """True while nothing has been entered, so leaving needs no question."""
-        return self == CheckInDraft(started_at=self.started_at, id=self.id)
+        return self == CheckInDraft(started_at=self.started_at, id=self.id, kind=self.kind)
 
     def to_entry(self, *, complete: bool) -> Entry:
         return Entry(
             id=self.id,
-            kind="checkin",
+            kind=self.kind,
             started_at=self.started_at,
             saved_at=datetime.now().astimezone(),
             complete=complete,
@@ -52,3 +55,8 @@ class CheckInDraft:
             feelings=tuple(self.feelings),
             repair=self.repair,
         )
+
+
+def entered_repair(repair: Repair) -> Repair | None:
+    """The repair as entered, or None while nothing but the default status is set."""
+    return None if repair == NO_REPAIR else repair

@@ -1,0 +1,141 @@
+"""The check-in's Notice step: activation, where you are, body signals, needs, a short note.
+
+Digits set activation whenever the note is not being typed in (the note's Input keeps every
+character typed into it); Escape leaves the note so the digits work again. Each choice is
+written to the draft as it is made, so leaving at any moment keeps it. The screen answers the
+flow with dismiss("next"), "skip" or "back".
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from companion.checkin import CheckInDraft
+from companion.entries import MAX_NOTE
+from companion.screens.widgets.breathing import (
+    ActivationRating,
+    high_activation_line,
+    shown,
+)
+from companion.screens.widgets.choices import ChoiceGrid
+
+DIGITS = "0123456789"
+NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
+
+
+class NoticeScreen(Screen[str]):
+    CSS_PATH = "notice.tcss"
+    AUTO_FOCUS = "#state"
+    BINDINGS = [
+        *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9 +-")
+          for d in DIGITS),
+        Binding("plus,equals_sign", "nudge(1)", "Higher", show=False),
+        Binding("minus", "nudge(-1)", "Lower", show=False),
+        Binding("enter", "next", "Continue"),
+        Binding("s", "skip", "Skip"),
+        Binding("escape", "back", "Back"),
+        Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.leave_checkin", "Leave"),
+    ]
+
+    def __init__(self, draft: CheckInDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        content = self.app.content  # type: ignore[attr-defined]
+        yield Header()
+        with VerticalScroll(id="notice"):
+            yield Static(f"Notice  [$text-muted]{shown(content.activation_prompt)}[/]",
+                         classes="step-title")
+            yield ActivationRating()
+            yield Static("", id="high", classes="notice-line")
+            yield Static("Where are you?  [dim]arrows move, space picks[/]", classes="part")
+            yield ChoiceGrid(content.states, multiple=False, id="state",
+                             picked=[self.draft.state] if self.draft.state else [])
+            yield Static("In your body", classes="part")
+            yield ChoiceGrid(content.body_signals, picked=self.draft.body_signals, id="body")
+            yield Static("What you might need", classes="part")
+            yield ChoiceGrid(content.needs, picked=self.draft.needs, id="needs")
+            yield Static("What's happening? (optional, Esc leaves the note)", classes="part")
+            yield Input(self.draft.note, placeholder="a few words, if you like", id="note")
+            yield Static(NOTE_CUT, id="cut", classes="notice-line")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ActivationRating).set_value(self.draft.activation_before)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "find_help":
+            return True
+        return not isinstance(self.focused, Input) or action in ("back", "help")
+
+    # -- activation ------------------------------------------------------------------------------
+
+    def action_rate(self, value: int) -> None:
+        self.query_one(ActivationRating).set_value(value)
+
+    def action_nudge(self, step: int) -> None:
+        self.query_one(ActivationRating).nudge(step)
+
+    def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
+        self.draft.activation_before = event.value
+        line = high_activation_line(self.app, event.value)
+        high = self.query_one("#high", Static)
+        high.update(line)
+        high.display = bool(line)
+
+    # -- choices and the note --------------------------------------------------------------------
+
+    def on_choice_grid_changed(self, event: ChoiceGrid.Changed) -> None:
+        if event.grid.id == "state":
+            self.draft.state = event.picked[0] if event.picked else None
+        elif event.grid.id == "body":
+            self.draft.body_signals = list(event.picked)
+        elif event.grid.id == "needs":
+            self.draft.needs = list(event.picked)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        value = event.value
+        if len(value) > MAX_NOTE:
+            value = value[:MAX_NOTE]
+            event.input.value = value
+            self.query_one("#cut", Static).display = True
+        self.draft.note = value if value.strip() else ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    # -- leaving ---------------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        self.dismiss("next")
+
+    def action_skip(self) -> None:
+        self.dismiss("skip")
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#needs", ChoiceGrid).focus()  # out of the note: digits work again
+        elif self.draft.is_empty():
+            self.dismiss("back")
+        else:
+            self.app.action_leave_checkin()  # type: ignore[attr-defined]
+
+    def action_find_help(self) -> None:
+        self.app.action_safety()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.action_help("notice")  # type: ignore[attr-defined]

@@ -1,0 +1,158 @@
+"""The Repair step (optional): a rupture, who it was with, what happened, what is yours to own,
+the repair step and whether it is done or planned; a "good enough" reframe is offered.
+
+It is the check-in's last step, and also opens on its own ("Add a repair"), where Enter saves.
+What is entered goes into the draft as it is typed, so leaving at any moment keeps it. The
+screen answers with dismiss("next"), "skip", "back" or "leave".
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from companion.checkin import NO_REPAIR, CheckInDraft, entered_repair
+from companion.content import Choice
+from companion.entries import MAX_NOTE
+from companion.screens.widgets.breathing import shown
+from companion.screens.widgets.choices import ChoiceGrid
+
+STATUSES = (Choice("done", "Done"), Choice("planned", "Planned, still to come"))
+TEXT_CUT = f"Each answer keeps up to {MAX_NOTE} characters; the rest was left out."
+
+
+class RepairScreen(Screen[str]):
+    CSS_PATH = "repair.tcss"
+    AUTO_FOCUS = "#with-whom"
+    BINDINGS = [
+        Binding("enter", "next", "Continue"),
+        Binding("r", "another_reframe", "Another thought"),
+        Binding("s", "skip", "Skip"),
+        Binding("escape", "back", "Back"),
+        Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "app.leave_checkin", "Leave"),
+    ]
+
+    def __init__(self, draft: CheckInDraft, *, alone: bool = False) -> None:
+        super().__init__()
+        self.draft = draft
+        self.alone = alone
+        self.repair = draft.repair or NO_REPAIR
+        self.reframe_index = uuid.UUID(draft.id).int
+
+    def compose(self) -> ComposeResult:
+        content = self.app.content  # type: ignore[attr-defined]
+        repair = self.repair
+        title = "Add a repair" if self.alone else "Repair  [$text-muted](optional)[/]"
+        yield Header()
+        with VerticalScroll(id="repair"):
+            yield Static(title, classes="step-title")
+            yield Static(shown(content.repair_intro), classes="hint")
+            yield Static("Was there a rupture? With whom?", classes="part", id="with-whom-part")
+            yield ChoiceGrid(content.people, multiple=False, id="with-whom",
+                             picked=[repair.with_whom] if repair.with_whom else [])
+            yield Static("What happened?", classes="part")
+            yield Input(repair.what_happened, placeholder="in your own words", compact=True,
+                        id="what-happened")
+            yield Static("What part of it is yours to own?", classes="part")
+            yield Input(repair.my_part, placeholder="only your part; theirs is theirs",
+                        compact=True, id="my-part")
+            yield Static(TEXT_CUT, id="cut", classes="notice-line")
+            yield Static("The repair step", classes="part")
+            yield ChoiceGrid(content.repair_steps, multiple=False, id="step",
+                             picked=[repair.step] if repair.step else [])
+            yield ChoiceGrid(STATUSES, multiple=False, clearable=False, id="status", picked=[repair.status])
+            yield Static("", id="reframe")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._show_reframe()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip" and self.alone:
+            return False
+        if isinstance(self.focused, Input):
+            return action in ("back", "next")
+        return True
+
+    # -- what is entered -------------------------------------------------------------------------
+
+    def _keep(self, **changes: object) -> None:
+        self.repair = replace(self.repair, **changes)  # type: ignore[arg-type]
+        self.draft.repair = entered_repair(self.repair)
+
+    def on_choice_grid_changed(self, event: ChoiceGrid.Changed) -> None:
+        picked = event.picked[0] if event.picked else None
+        if event.grid.id == "with-whom":
+            self._keep(with_whom=picked)
+        elif event.grid.id == "step":
+            self._keep(step=picked)
+        elif event.grid.id == "status":
+            status = picked or "planned"
+            done_at = self.repair.done_at if status == "done" else None
+            if status == "done" and done_at is None:
+                done_at = datetime.now().astimezone()
+            self._keep(status=status, done_at=done_at)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        value = event.value
+        if len(value) > MAX_NOTE:
+            value = value[:MAX_NOTE]
+            event.input.value = value
+            self.query_one("#cut", Static).display = True
+        value = value if value.strip() else ""
+        if event.input.id == "what-happened":
+            self._keep(what_happened=value)
+        else:
+            self._keep(my_part=value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()  # Enter in an answer moves on to the next part
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    # -- the reframe: offered, never required ----------------------------------------------------
+
+    def _show_reframe(self) -> None:
+        reframes = self.app.content.reframes  # type: ignore[attr-defined]
+        line = reframes[self.reframe_index % len(reframes)]
+        self.query_one("#reframe", Static).update(f"[i]{shown(line)}[/i]")
+
+    def action_another_reframe(self) -> None:
+        self.reframe_index += 1
+        self._show_reframe()
+
+    # -- leaving ---------------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        self.dismiss("next")
+
+    def action_skip(self) -> None:
+        self.dismiss("skip")
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one("#step", ChoiceGrid).focus()  # out of the answer: keys work again
+        elif self.alone and self.draft.repair is not None:
+            self.app.action_leave_checkin()  # type: ignore[attr-defined]
+        else:
+            self.dismiss("back")
+
+    def action_find_help(self) -> None:
+        self.app.action_safety()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.action_help("repair")  # type: ignore[attr-defined]
