@@ -44,6 +44,8 @@ class CompanionApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "leave", "Quit", priority=True, show=False),
+        # Ctrl-C is what many press to get out: it leaves the same way, keeping the check-in.
+        Binding("ctrl+c", "leave", "Quit", priority=True, show=False),
         Binding("q", "leave_checkin", "Leave", show=False),
     ]
 
@@ -85,6 +87,7 @@ class CompanionApp(App[None]):
         elif self.start == "review":
             self.action_review()
         self.check_history()
+        self._leave_on_signals()
 
     @work(thread=True, group="store")
     def check_history(self) -> None:
@@ -312,6 +315,22 @@ class CompanionApp(App[None]):
             self.store.save(entry)
         except StoreError:
             self.unsaved.append(entry)
+
+    def _leave_on_signals(self) -> None:
+        """SIGTERM and SIGHUP (the terminal closed) leave as Ctrl+Q does: the check-in in
+        progress is saved and the terminal restored, instead of the process dying mid-screen."""
+        import asyncio
+        import signal
+
+        if self.is_headless or not hasattr(signal, "SIGHUP"):
+            return
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(number, self._leave_for_signal, number)
+
+    def _leave_for_signal(self, number: int) -> None:
+        self.store_partial_now()
+        self.exit(return_code=128 + number)
 
     # -- command palette -----------------------------------------------------------------------
 
