@@ -105,7 +105,12 @@ def write_atomically(path: Path, text: str, *, fsync: bool = True) -> None:
     ends in SaveFailed with the old file untouched and no temporary file left behind.
     """
     directory = path.parent
-    payload = text.encode("utf-8")
+    try:
+        payload = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SaveFailed(
+            f"{path.name} was not saved: it would hold a broken character. The file is unchanged."
+        ) from None
     temp_name: str | None = None
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
