@@ -6,6 +6,7 @@ the one place that turns such a dict into a checked `Entry` and back.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -273,10 +274,16 @@ def _check_keys(value: Any, name: str) -> None:
 def _check_text(value: Any, name: str, limit: int, *, allow_empty: bool = True) -> None:
     if not isinstance(value, str):
         raise InvalidEntry(f"{name} must be text, not {type(value).__name__}")
+    if _SURROGATE.search(value):
+        # Half of a UTF-16 pair (an import's "\ud800"): it cannot be written to a file.
+        raise InvalidEntry(f"{name} holds a broken character (a lone surrogate)")
     if not allow_empty and not value.strip():
         raise InvalidEntry(f"{name} must not be empty")
     if len(value) > limit:
         raise InvalidEntry(f"{name} is longer than {limit} characters")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _check_choice(value: Any, choices: tuple[str, ...], name: str) -> None:
