@@ -172,12 +172,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:
         from companion.content import ContentError
+        from companion.listing import printable
         from companion.storage import StoreError
 
+        # Messages carry paths and file contents: control characters never reach the terminal.
         if isinstance(error, StoreError | ContentError):
-            print(f"companion: {error}", file=sys.stderr)
+            print(f"companion: {printable(str(error))}", file=sys.stderr)
         else:
-            print(f"companion: something went wrong: {error!r:.200}", file=sys.stderr)
+            print(f"companion: something went wrong: {printable(repr(error)):.200}",
+                  file=sys.stderr)
         return EXIT_PROBLEM
 
 
