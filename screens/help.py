@@ -116,16 +116,17 @@ def paragraphs(text: str) -> str:
 
 
 def safety_text(safety: Safety, contacts: tuple[Contact, ...]) -> str:
-    """What companion is and is not, numbers to call now, and the person's own people."""
-    lines = [shown(safety.statement), ""]
+    """What companion is and is not, the person's own people, and numbers to call now."""
+    lines = [shown(safety.statement), "", f"[b]{shown(safety.contacts_title)}[/b]"]
+    if contacts:
+        lines += [f"{shown(c.name)}: [b]{shown(c.how)}[/b]" for c in contacts]
+    else:
+        lines.append(shown(safety.no_contacts))
+    lines.append("")
     for country in safety.countries:
         numbers = "  ·  ".join(
             f"{shown(line.label)} [b]{shown(line.number)}[/b]" for line in country.lines
         )
         lines.append(f"[b]{shown(country.name)}[/b]: {numbers}")
-    lines += [shown(safety.elsewhere), "", f"[b]{shown(safety.contacts_title)}[/b]"]
-    if contacts:
-        lines += [f"{shown(c.name)}: [b]{shown(c.how)}[/b]" for c in contacts]
-    else:
-        lines.append(shown(safety.no_contacts))
+    lines.append(shown(safety.elsewhere))
     return "\n".join(lines)
