@@ -43,6 +43,7 @@ class CompanionApp(App[None]):
     CSS_PATH = str(SCREENS_DIR / "app.tcss")
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("exclamation_mark", "safety", "Find help now", key_display="!", show=False),
         Binding("ctrl+q", "leave", "Quit", priority=True, show=False),
         # Ctrl-C is what many press to get out: it leaves the same way, keeping the check-in.
         Binding("ctrl+c", "leave", "Quit", priority=True, show=False),
