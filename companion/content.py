@@ -271,8 +271,11 @@ def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern
     if not isinstance(item, dict):
         raise ContentError(f"{where}: must be a table")
     name = _text(item, "name", where).strip().lower()
-    if not name or any(ch.isspace() for ch in name):
+    if not name or any(ch.isspace() for ch in name) or len(name) > 30:
         raise ContentError(f"{where}: name must be one word, like 'slow-exhale'")
+    for key in ("label", "timing", "about", "why"):
+        if not isinstance(item.get(key, ""), str):
+            raise ContentError(f"{where} ({name}): '{key}' must be text")
     phases = []
     for j, raw in enumerate(_list(item, "phases", where)):
         spot = f"{where} ({name}) phase {j + 1}"
@@ -384,6 +387,7 @@ def _with_user_words(
             warnings.append(f"{error}; this word was skipped.")
             continue
         if word in known:
+            warnings.append(f"{where}: {word!r} is already in the list; this word was skipped.")
             continue
         known.add(word)
         meaning = str(item.get("meaning", "Your own word.")) if isinstance(item, dict) else ""
