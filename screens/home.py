@@ -48,5 +48,5 @@ class HomeScreen(Screen[None]):
             )
         yield Footer()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.run_action(f"app.{event.option.id}")
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        await self.app.run_action(f"app.{event.option.id}")

@@ -28,3 +28,17 @@ async def test_q_on_home_quits(data_dir: Path):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_enter_on_a_way_in_opens_it(data_dir: Path):
+    from companion.screens.review import ReviewScreen
+
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ways_in = app.screen.query_one("#ways-in")
+        ways_in.focus()
+        ways_in.highlighted = 2  # This week
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
