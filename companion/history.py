@@ -270,7 +270,11 @@ class HistoryStore:
                         pass
                 return
             try:
-                self.history_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+                # Only the data folder and history/ are ours to make private; a missing parent
+                # (e.g. ~/.local/share) is made as the system would make it.
+                self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+                self.data_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+                self.history_dir.mkdir(mode=DIR_MODE, exist_ok=True)
             except OSError as error:
                 raise StoreError(
                     f"Could not create the data folder {self.history_dir}: "

@@ -153,6 +153,15 @@ def test_the_data_folder_and_files_are_private(data_dir: Path):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_first_run_makes_the_folder_private_without_a_notice(tmp_path: Path):
+    data_dir = tmp_path / "not" / "there" / "yet"
+    store = HistoryStore(data_dir)
+    store.save(breath(3))
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert store.notices == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_a_folder_others_can_read_is_made_private_with_a_notice(data_dir: Path):
     data_dir.mkdir(mode=0o755)
     data_dir.chmod(0o755)
