@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import OptionList, ProgressBar, Static
@@ -23,7 +27,7 @@ from companion.content import BreathingPattern
 from companion.entries import Breathing
 from companion.listing import printable
 
-SMOOTH_REFRESH = 1 / 12  # seconds between redraws of the shape: smooth, yet light on the CPU
+SMOOTH_REFRESH = 1 / 10  # seconds between redraws of the shape: smooth, yet light on the CPU
 # A timer may fire a hair before its moment; landing just after the boundary shows the new phase.
 BOUNDARY_MARGIN = 0.002
 MINUTE_STEPS = (0.5, 1, 2, 3, 5, 10, 15, 20, 30)
@@ -42,27 +46,75 @@ class BreathShape(Widget):
     }
     """
 
-    fullness: reactive[float] = reactive(0.0)
+    # Not repainted on every change: only when the picture itself changes (see _redraw).
+    fullness: reactive[float] = reactive(0.0, repaint=False)
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self._picture: list[str] = []
+        self._style: Style | None = None
 
     def render(self) -> str:
+        return "\n".join(self._rows())
+
+    def render_line(self, y: int) -> Strip:
+        # The rows are drawn as they are, one plain segment each: cheaper than rendering the
+        # picture as text content at every redraw, which was most of the CPU while breathing.
+        width = self.size.width
+        text = self._picture[y] if y < len(self._picture) else ""
+        if self._style is None:
+            self._style = self.rich_style
+        text = text[:width]
+        blank = Segment(" " * (width - len(text)), Style(bgcolor=self._style.bgcolor))
+        return Strip([Segment(text, self._style), blank], width)
+
+    def notify_style_update(self) -> None:
+        self._style = None
+        super().notify_style_update()
+
+    def watch_fullness(self) -> None:
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        rows = self._rows()
+        if len(rows) != len(self._picture):
+            self._picture = rows
+            self.refresh()
+            return
+        # Only the rows whose picture changed are drawn again.
+        pairs = enumerate(zip(rows, self._picture, strict=True))
+        changed = [y for y, (new, old) in pairs if new != old]
+        self._picture = rows
+        if changed:
+            self.refresh(Region(0, changed[0], self.size.width, changed[-1] - changed[0] + 1))
+
+    def _rows(self) -> list[str]:
         width, height = self.size.width, self.size.height
         if width < 2 or height < 1:
-            return ""
+            return []
         # Terminal cells are about twice as tall as wide: each cell holds two vertical samples
         # (▀ ▄ █), and horizontal distances count half.
         max_radius = min(height / 2, width / 4) - 0.25
         radius = max(0.6, max_radius * (0.2 + 0.8 * self.fullness))
         centre_y, centre_x = height, width / 2
+        limit = radius * radius
+        # |dx| for each column, with dx = (column + 0.5 - centre_x) / 2 as in the circle's
+        # equation; each row compares against it twice (its top and bottom halves).
+        across = [((column + 0.5 - centre_x) / 2) ** 2 for column in range(width)]
         rows = []
         for row in range(height):
+            top_dy = ((2 * row + 0.5 - centre_y) / 2) ** 2
+            bottom_dy = ((2 * row + 1.5 - centre_y) / 2) ** 2
             line = []
-            for column in range(width):
-                dx = (column + 0.5 - centre_x) / 2
-                top = math.hypot(dx, (2 * row + 0.5 - centre_y) / 2) <= radius
-                bottom = math.hypot(dx, (2 * row + 1.5 - centre_y) / 2) <= radius
+            for dx in across:
+                top = dx + top_dy <= limit
+                bottom = dx + bottom_dy <= limit
                 line.append("█" if top and bottom else "▀" if top else "▄" if bottom else " ")
             rows.append("".join(line).rstrip())
-        return "\n".join(rows)
+        return rows
 
 
 class BreathingVisual(Widget):
@@ -75,12 +127,14 @@ class BreathingVisual(Widget):
     }
     BreathingVisual #cue {
         width: 1fr;
+        height: 1;
         text-align: center;
         text-style: bold;
         color: $accent;
     }
     BreathingVisual #left {
         width: 1fr;
+        height: 1;
         text-align: center;
     }
     BreathingVisual #overall {
@@ -251,7 +305,7 @@ class BreathingVisual(Widget):
             cue = position.phase.cue
         if session.paused:
             cue = f"{cue} · paused"
-        self.query_one("#cue", Static).update(cue)
+        self._show("#cue", cue)
         if not self.reduced_motion:
             self.query_one(BreathShape).fullness = position.fullness
         cycles = session.schedule.cycles
@@ -260,8 +314,16 @@ class BreathingVisual(Widget):
             left = f"{math.ceil(position.phase_remaining - 1e-9)} s  ·  breath {breath} of {cycles}"
         else:
             left = f"breath {position.cycles_completed} of {cycles}"
-        self.query_one("#left", Static).update(left)
+        self._show("#left", left)
         self.query_one(ProgressBar).update(progress=position.elapsed)
+
+    def _show(self, selector: str, text: str) -> None:
+        # The lines are one row high whatever they say, so a new text needs a repaint of that
+        # line only, not a layout of the whole screen (which made the frame late by 5-15 ms at
+        # each phase change, and cost CPU at every redraw); an unchanged text needs nothing.
+        line = self.query_one(selector, Static)
+        if line.content != text:
+            line.update(text, layout=False)
 
 
 class PatternChoice(Widget, can_focus=False):
