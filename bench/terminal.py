@@ -9,6 +9,7 @@ The server has its own socket (`-L`), so it never touches anyone else's tmux.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shlex
 import signal
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 POLL_SECONDS = 0.005
+_numbers = itertools.count()
 SIZE = (80, 24)
 
 
@@ -28,7 +30,7 @@ class Terminal:
     """A tmux server of our own; `launch` starts a command in a fresh 80x24 session."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.socket = f"companion-bench-{os.getpid()}"
+        self.socket = f"companion-bench-{os.getpid()}-{next(_numbers)}"
         self.env = {k: v for k, v in (env or os.environ).items() if not k.startswith("TEXTUAL")}
         self.env.pop("TMUX", None)
         base = ["tmux", "-L", self.socket, "-f", "/dev/null"]
@@ -39,6 +41,8 @@ class Terminal:
             env=self.env, text=True, bufsize=1,
         )
         self._read_block()  # the reply to the attach itself
+        # No %output notifications: nobody reads them, and the apps write a lot.
+        self.command("refresh-client -f no-output")
         self.command("set-option -g status off")
         self.command("set-option -g remain-on-exit off")
 
@@ -87,10 +91,10 @@ class Terminal:
         return started
 
     def screen(self, name: str) -> str:
-        return "\n".join(self.command(f"capture-pane -p -t {name}"))
+        return "\n".join(self.command(f"capture-pane -p -t ={name}:"))
 
     def pid(self, name: str) -> int:
-        return int(self.command(f"display-message -p -t {name} '#{{pane_pid}}'")[0])
+        return int(self.command(f"display-message -p -t ={name}: '#{{pane_pid}}'")[0])
 
     def wait_for(self, name: str, text: str, timeout: float = 20.0) -> float:
         """Poll the screen every POLL_SECONDS until `text` shows; the monotonic time it did."""
@@ -107,7 +111,7 @@ class Terminal:
     def close_session(self, name: str, pid: int | None = None, wait: float = 5.0) -> None:
         """End a session and make sure the process we started in it has gone."""
         with contextlib.suppress(TmuxError):
-            self.command(f"kill-session -t {name}")
+            self.command(f"kill-session -t ={name}")
         if pid is None:
             return
         deadline = time.monotonic() + wait
