@@ -285,8 +285,9 @@ class BreathingVisual(Widget):
         self._boundary = self._redraw = None
 
     def on_mount(self) -> None:
-        # The screen may start the session before the children are composed: show it now.
-        self.call_after_refresh(self.sync)
+        # The screen may start the session before the children are composed: show it now
+        # (waiting for a refresh put the first cue on screen 50-100 ms into the breath).
+        self.sync()
 
     def on_unmount(self) -> None:
         self._disarm()
@@ -294,7 +295,7 @@ class BreathingVisual(Widget):
     # -- drawing ---------------------------------------------------------------------------------
 
     def _draw(self, position: Position) -> None:
-        if not self.is_mounted:
+        if not self.children:  # not composed yet
             return
         session = self.session
         if not session.started:
