@@ -78,7 +78,10 @@ class CompanionApp(App[None]):
         from companion.screens.home import HomeScreen
 
         self._use_theme_from_settings()
-        self.push_screen(HomeScreen())
+        if self.start != "breathe":
+            # `companion breathe` exits once the break is saved: home would never be seen,
+            # and composing it first cost its first frame tens of milliseconds.
+            self.push_screen(HomeScreen())
         for warning in (*self.content.warnings, *self.setting_warnings):
             self.notify(printable(warning), severity="warning", timeout=10, markup=False)
         if self.start == "checkin":
@@ -87,7 +90,8 @@ class CompanionApp(App[None]):
             self.action_quick_breathe(exit_after=True)
         elif self.start == "review":
             self.action_review()
-        self.check_history()
+        # After the first frame: reading this month's file is not needed to draw it.
+        self.call_after_refresh(self.check_history)
         self._leave_on_signals()
 
     @work(thread=True, group="store")
