@@ -264,6 +264,7 @@ async def test_the_app_on_a_read_only_folder_says_so_once_and_keeps_the_entry(
     app = CompanionApp(data_dir=data_dir)
     notes = Notes(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()  # the opening check starts after the first frame
         await app.workers.wait_for_complete()
         entry = breath(3)
         app.save_entry(entry)
@@ -324,6 +325,7 @@ async def test_the_app_with_a_data_dir_that_is_a_file_says_so_and_keeps_running(
     app = CompanionApp(data_dir=a_file)
     notes = Notes(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()  # the opening check starts after the first frame
         await app.workers.wait_for_complete()
         entry = breath(3)
         app.save_entry(entry)
