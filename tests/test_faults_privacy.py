@@ -86,7 +86,8 @@ async def test_the_app_makes_a_folder_others_can_read_private_and_says_so(data_d
     said: list[str] = []
     real = app.notify
     app.notify = lambda message, **o: (said.append(message), real(message, **o))[1]
-    async with app.run_test(size=(80, 24)):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the opening check starts after the first frame
         await app.workers.wait_for_complete()
     assert mode(data_dir) == mode(data_dir / "history") == 0o700
     assert f"{data_dir} could be read by other users; it is now private to you." in said
