@@ -137,27 +137,33 @@ class NameScreen(Screen[str]):
         return self.query_one("#filter", Input).value.strip()
 
     def _matching(self) -> list[FeelingWord]:
+        """This quadrant's words that match what is typed; then, once something is typed, the
+        matching words of the other quadrants (a known word is offered where it belongs rather
+        than becoming your own word in a quadrant it was not written for)."""
         typed = self._typed().lower()
-        words = self.quadrant.words
         if not typed:
-            return list(words)
-        starting = [w for w in words if w.word.startswith(typed)]
-        within = [w for w in words if typed in w.word and w not in starting]
-        return starting + within
+            return list(self.quadrant.words)
+        others = [q for q in self.content.quadrants if q.key != self.quadrant_key]
+        found: list[FeelingWord] = []
+        for quadrant in (self.quadrant, *others):
+            starting = [w for w in quadrant.words if w.word.startswith(typed)]
+            found += starting + [w for w in quadrant.words if typed in w.word and w not in starting]
+        return found
 
     def _show_words(self) -> None:
         option_list = self.query_one("#word-list", OptionList)
-        named = {f.word.lower() for f in self.draft.feelings if f.quadrant == self.quadrant_key}
+        named = {(f.quadrant, f.word.lower()) for f in self.draft.feelings}
         matching = self._matching()
         width = max((len(w.word) for w in matching), default=0)
         options = [
-            Option(self._word_line(w.word, w.meaning, w.word in named, width), id=w.word)
+            Option(self._word_line(w, (w.quadrant, w.word) in named, width),
+                   id=f"{w.quadrant}:{w.word}")
             for w in matching
         ]
         typed = self._typed()
         if typed and typed.lower() not in {w.word for w in matching}:
             mine = Text(f"+ “{printable(typed)}” as your own word", style="italic")
-            if typed.lower() in named:
+            if (self.quadrant.key, typed.lower()) in named:
                 mine = Text(f"✓ “{printable(typed)}”, your own word", style="bold")
             options.append(Option(mine, id=OWN_WORD))
         option_list.clear_options()
@@ -165,19 +171,30 @@ class NameScreen(Screen[str]):
         if options:
             option_list.highlighted = 0
 
-    def _word_line(self, word: str, meaning: str, named: bool, width: int) -> Text:
+    def _word_line(self, word: FeelingWord, named: bool, width: int) -> Text:
+        quadrant = self.content.quadrant(word.quadrant)
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append("✓ " if named else "  ", style=quadrant_style(self.quadrant, bold=True))
-        line.append(printable(word).ljust(width), style="bold" if named else "")
-        line.append(f"  {printable(meaning)}", style="dim")
+        line.append("✓ " if named else "  ", style=quadrant_style(quadrant, bold=True))
+        line.append(printable(word.word).ljust(width), style="bold" if named else "")
+        if word.quadrant != self.quadrant_key:  # from another quadrant: say which
+            line.append(f"  {printable(quadrant.symbol)} {printable(quadrant.label)}",
+                        style=quadrant_style(quadrant))
+        line.append(f"  {printable(word.meaning)}", style="dim")
+        # One line a word: the list stays easy to scan, the meaning trails off if it must.
+        room = self.query_one("#word-list", OptionList).scrollable_content_region.width
+        line.truncate(max(room - 1, 20) if room else 74, overflow="ellipsis")
         return line
 
-    def _highlighted_word(self) -> str | None:
+    def _highlighted_word(self) -> Feeling | None:
+        """The highlighted word with the quadrant it would be named in."""
         option_list = self.query_one("#word-list", OptionList)
         if option_list.highlighted is None or option_list.option_count == 0:
             return None
-        option_id = option_list.get_option_at_index(option_list.highlighted).id
-        return self._typed() if option_id == OWN_WORD else option_id
+        option_id = option_list.get_option_at_index(option_list.highlighted).id or ""
+        if option_id == OWN_WORD:
+            return Feeling(self._typed(), self.quadrant.key)
+        quadrant, _, word = option_id.partition(":")
+        return Feeling(word, quadrant)
 
     def action_move(self, step: int) -> None:
         option_list = self.query_one("#word-list", OptionList)
@@ -193,20 +210,20 @@ class NameScreen(Screen[str]):
 
     # -- naming ----------------------------------------------------------------------------------
 
-    def _is_named(self, word: str) -> Feeling | None:
+    def _is_named(self, word: Feeling) -> Feeling | None:
         return next(
             (f for f in self.draft.feelings
-             if f.quadrant == self.quadrant_key and f.word.lower() == word.lower()),
+             if f.quadrant == word.quadrant and f.word.lower() == word.word.lower()),
             None,
         )
 
-    def _add_word(self, word: str) -> bool:
+    def _add_word(self, word: Feeling) -> bool:
         if self._is_named(word):
             return True
         if len(self.draft.feelings) >= MAX_LIST:
             self.notify(TOO_MANY)
             return False
-        self.draft.feelings.append(Feeling(word, self.quadrant.key))
+        self.draft.feelings.append(word)
         return True
 
     def action_toggle_word(self) -> None:

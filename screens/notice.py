@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Static
 from companion.checkin import CheckInDraft
 from companion.entries import MAX_NOTE
 from companion.screens.widgets.breathing import (
+    MAX_ACTIVATION,
     ActivationRating,
     high_activation_line,
     shown,
@@ -46,6 +47,7 @@ class NoticeScreen(Screen[str]):
     def __init__(self, draft: CheckInDraft) -> None:
         super().__init__()
         self.draft = draft
+        self._safety_shown = draft.activation_before == MAX_ACTIVATION  # shown when it was set
 
     def compose(self) -> ComposeResult:
         content = self.app.content  # type: ignore[attr-defined]
@@ -73,7 +75,7 @@ class NoticeScreen(Screen[str]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_help":
             return True
-        return not isinstance(self.focused, Input) or action in ("back", "help")
+        return not isinstance(self.focused, Input) or action in ("back", "next", "help")
 
     # -- activation ------------------------------------------------------------------------------
 
@@ -89,6 +91,10 @@ class NoticeScreen(Screen[str]):
         high = self.query_one("#high", Static)
         high.update(line)
         high.display = bool(line)
+        if line and not self._safety_shown:
+            # At the top of the scale, where to find help comes up by itself, once (as in Ground).
+            self._safety_shown = True
+            self.app.action_safety()  # type: ignore[attr-defined]
 
     # -- choices and the note --------------------------------------------------------------------
 

@@ -69,7 +69,8 @@ class RepairScreen(Screen[str]):
             yield Static("The repair step", classes="part")
             yield ChoiceGrid(content.repair_steps, multiple=False, id="step",
                              picked=[repair.step] if repair.step else [])
-            yield ChoiceGrid(STATUSES, multiple=False, clearable=False, id="status", picked=[repair.status])
+            yield ChoiceGrid(STATUSES, multiple=False, clearable=False, id="status",
+                             picked=[repair.status])
             yield Static("", id="reframe")
         yield Footer(compact=True, show_command_palette=False)
 

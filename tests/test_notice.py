@@ -1,0 +1,188 @@
+"""The check-in's Notice step: activation by keys (10 reachable), choices, a note that keeps
+its digits, leaving with a question only when something was entered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from companion.app import CompanionApp
+from companion.checkin import CheckInDraft
+from companion.entries import MAX_NOTE
+from companion.screens.notice import NOTE_CUT, NoticeScreen
+from companion.screens.widgets.choices import ChoiceGrid
+from companion.screens.widgets.leaving import LeaveCheckIn
+
+
+class Notice:
+    """A Notice step open in a running app, and what it answered."""
+
+    def __init__(self, app: CompanionApp, pilot, draft: CheckInDraft | None = None) -> None:
+        self.app, self.pilot = app, pilot
+        self.draft = draft or CheckInDraft()
+        self.answers: list[str] = []
+
+    async def open(self) -> Notice:
+        await self.pilot.pause()
+        self.screen = NoticeScreen(self.draft)
+        self.app.push_screen(self.screen, self.answers.append)
+        await self.pilot.pause()
+        return self
+
+    def text(self, selector: str) -> str:
+        return str(self.screen.query_one(selector, Static).render())
+
+
+async def test_digits_set_activation_and_plus_reaches_10(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("7")
+        assert notice.draft.activation_before == 7
+        await pilot.press("0")
+        assert notice.draft.activation_before == 0
+        await pilot.press("9", "minus", "minus")
+        assert notice.draft.activation_before == 7
+        await pilot.press("plus", "plus", "plus", "plus")
+    assert notice.draft.activation_before == 10
+
+
+async def test_at_10_where_to_find_help_shows(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    asked: list[str] = []
+    app.action_safety = lambda: asked.append("safety")  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("9")
+        assert not notice.screen.query_one("#high").display
+        assert asked == []
+        await pilot.press("plus")
+        assert notice.screen.query_one("#high").display
+        assert content.safety.high_activation in notice.text("#high")
+        assert asked == ["safety"]  # once: moving down and up again does not ask again
+        await pilot.press("minus", "plus", "exclamation_mark")
+        assert asked == ["safety", "safety"]  # ! always finds help
+
+
+async def test_picks_go_into_the_draft(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        assert notice.screen.focused is notice.screen.query_one("#state")
+        await pilot.press("space")  # revved up
+        await pilot.press("tab", "space", "right", "space", "down", "space")  # body
+        await pilot.press("tab", "right", "right", "space")  # needs
+        await pilot.press("enter")
+    draft = notice.draft
+    assert draft.state == "revved_up"
+    assert draft.body_signals == ["tight_chest", "racing_heart", "shallow_breath"]  # 3 a row
+    assert draft.needs == ["tired"]
+    assert notice.answers == ["next"]
+
+
+async def test_a_second_space_unpicks_and_where_you_are_is_one_choice(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("space", "right", "space")
+        assert notice.draft.state == "shut_down"
+        await pilot.press("space")
+        assert notice.draft.state is None
+        await pilot.press("tab", "space", "space")
+        assert notice.draft.body_signals == []
+
+
+async def test_typing_a_note_keeps_its_digits_and_escape_gives_them_back(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("4")
+        notice.screen.query_one("#note", Input).focus()
+        await pilot.press(*"2 kids, 1 dog + s q!")
+        assert notice.draft.note == "2 kids, 1 dog + s q!"
+        assert notice.draft.activation_before == 4
+        assert notice.answers == []
+        await pilot.press("escape")  # leaves the note, not the step
+        assert notice.answers == []
+        await pilot.press("6")
+        assert notice.draft.activation_before == 6
+        assert notice.draft.note == "2 kids, 1 dog + s q!"
+
+
+async def test_enter_in_the_note_continues(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        notice.screen.query_one("#note", Input).focus()
+        await pilot.press(*"long day", "enter")
+    assert notice.answers == ["next"]
+    assert notice.draft.note == "long day"
+
+
+async def test_a_long_note_is_cut_with_a_visible_note(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        assert not notice.screen.query_one("#cut").display
+        note = notice.screen.query_one("#note", Input)
+        note.focus()
+        note.insert_text_at_cursor("x" * (MAX_NOTE + 500))  # as a paste would
+        await pilot.pause()
+        assert len(notice.draft.note) == MAX_NOTE
+        assert notice.screen.query_one("#cut").display
+        assert notice.text("#cut") == NOTE_CUT
+
+
+async def test_skip_and_escape_on_an_empty_step(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("s")
+        again = await Notice(app, pilot).open()
+        await pilot.press("escape")
+    assert notice.answers == ["skip"]
+    assert again.answers == ["back"]  # nothing entered: no question
+
+
+async def test_escape_with_something_entered_asks_once(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("5", "escape")
+        assert isinstance(app.screen, LeaveCheckIn)
+        await pilot.press("n")  # stay
+        assert app.screen is notice.screen and notice.answers == []
+        await pilot.press("q")
+        assert isinstance(app.screen, LeaveCheckIn)
+        await pilot.press("y")
+    assert notice.answers == ["leave"]
+    assert notice.draft.activation_before == 5
+
+
+async def test_coming_back_shows_what_was_entered(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    draft = CheckInDraft(activation_before=3, state="steady", body_signals=["shaky"],
+                         needs=["thirsty"], note="hi")
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot, draft).open()
+        screen = notice.screen
+        assert screen.query_one("#state", ChoiceGrid).picked == ("steady",)
+        assert screen.query_one("#body", ChoiceGrid).picked == ("shaky",)
+        assert screen.query_one("#needs", ChoiceGrid).picked == ("thirsty",)
+        assert screen.query_one("#note", Input).value == "hi"
+        assert "Now: 3" in notice.text("ActivationRating")
+        await pilot.press("enter")
+    assert draft.activation_before == 3 and draft.note == "hi"
+
+
+def test_the_notice_step_looks_right(data_dir: Path, snap_compare):
+    app = CompanionApp(data_dir=data_dir)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        app.push_screen(NoticeScreen(CheckInDraft()))
+        await pilot.pause()
+        await pilot.press("6", "space", "tab", "right", "space")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

@@ -1,0 +1,174 @@
+"""The Repair step: in a check-in (optional) and on its own ("Add a repair"), done or planned,
+with a "good enough" thought offered, never required."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from companion.app import CompanionApp
+from companion.checkin import CheckInDraft
+from companion.entries import MAX_NOTE, Repair
+from companion.history import HistoryStore
+from companion.screens.repair import RepairScreen
+from companion.screens.widgets.leaving import LeaveCheckIn
+
+
+class RepairStep:
+    def __init__(self, app: CompanionApp, pilot, draft: CheckInDraft | None = None) -> None:
+        self.app, self.pilot = app, pilot
+        self.draft = draft or CheckInDraft()
+        self.answers: list[str] = []
+
+    async def open(self) -> RepairStep:
+        await self.pilot.pause()
+        self.screen = RepairScreen(self.draft)
+        self.app.push_screen(self.screen, self.answers.append)
+        await self.pilot.pause()
+        return self
+
+    def text(self, selector: str) -> str:
+        return str(self.screen.query_one(selector, Static).render())
+
+
+async def test_a_repair_done_is_kept_with_when(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        await pilot.press("space", "tab")  # my child
+        await pilot.press(*"I snapped about shoes", "enter")
+        await pilot.press(*"the sharp voice", "enter")
+        await pilot.press("right", "space")  # said sorry
+        await pilot.press("tab", "space")  # done
+        await pilot.press("enter")
+    repair = step.draft.repair
+    assert repair is not None and repair.done_at is not None
+    assert repair == Repair("child", "I snapped about shoes", "the sharp voice", "apologised",
+                            "done", repair.done_at)
+    assert step.answers == ["next"]
+
+
+async def test_planned_is_the_default_and_done_can_be_undone(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        await pilot.press("right", "space")  # my partner
+        assert step.draft.repair == Repair(with_whom="partner")
+        step.screen.query_one("#status").focus()
+        await pilot.press("space")
+        assert step.draft.repair.status == "done"
+        await pilot.press("right", "space", "space")  # planned; a second space keeps it
+    assert step.draft.repair == Repair(with_whom="partner", status="planned", done_at=None)
+
+
+async def test_nothing_entered_is_no_repair(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        await pilot.press("space", "space")  # picked, then unpicked
+        await pilot.press("enter")
+    assert step.draft.repair is None
+    assert step.answers == ["next"]
+
+
+async def test_a_good_enough_thought_is_offered_and_another_on_r(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        first = step.text("#reframe")
+        assert first in content.reframes
+        await pilot.press("r")
+        second = step.text("#reframe")
+        assert second in content.reframes and second != first
+        await pilot.press("s")
+    assert step.answers == ["skip"] and step.draft.repair is None
+
+
+async def test_long_answers_are_cut_with_a_note(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        answer = step.screen.query_one("#my-part", Input)
+        answer.focus()
+        answer.insert_text_at_cursor("y" * (MAX_NOTE + 1))
+        await pilot.pause()
+        assert step.screen.query_one("#cut").display
+    assert step.draft.repair == Repair(my_part="y" * MAX_NOTE)
+
+
+async def test_escape_in_an_answer_leaves_the_answer_then_goes_back(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        step.screen.query_one("#what-happened", Input).focus()
+        await pilot.press(*"rs", "escape")
+        assert step.answers == []
+        assert step.draft.repair == Repair(what_happened="rs")  # 's' was typed, not skip
+        await pilot.press("escape")
+    assert step.answers == ["back"]
+
+
+async def test_add_a_repair_on_its_own_saves_a_repair_entry(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Add a repair" in titles
+        app.action_add_repair()
+        await pilot.pause()
+        assert isinstance(app.screen, RepairScreen)
+        assert "Add a repair" in str(app.screen.query_one(".step-title", Static).render())
+        await pilot.press("down", "right", "space")  # myself (4 a row)
+        await pilot.press("s")  # no skipping when it is on its own
+        assert isinstance(app.screen, RepairScreen)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    [entry] = HistoryStore(data_dir).all()
+    assert (entry.kind, entry.complete) == ("repair", True)
+    assert entry.repair == Repair(with_whom="myself")
+    assert entry.activation_before is None and entry.feelings == ()
+
+
+async def test_leaving_a_repair_on_its_own_asks_and_keeps_it(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_add_repair()
+        await pilot.pause()
+        await pilot.press("space", "escape")
+        assert isinstance(app.screen, LeaveCheckIn)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, RepairScreen)
+    [entry] = HistoryStore(data_dir).all()
+    assert (entry.kind, entry.complete, entry.repair) == ("repair", False, Repair("child"))
+
+
+async def test_an_empty_repair_on_its_own_saves_nothing(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_add_repair()
+        await pilot.pause()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, RepairScreen)
+    assert HistoryStore(data_dir).all() == []
+
+
+def test_the_repair_step_looks_right(data_dir: Path, snap_compare):
+    app = CompanionApp(data_dir=data_dir)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        draft = CheckInDraft(id="00000000-0000-4000-8000-000000000003")
+        app.push_screen(RepairScreen(draft))
+        await pilot.pause()
+        await pilot.press("space", "tab", *"we both raised our voices", "enter")
+        await pilot.press("tab", "right", "space")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
