@@ -182,7 +182,7 @@ class NameScreen(Screen[str]):
         line.append(f"  {printable(word.meaning)}", style="dim")
         # One line a word: the list stays easy to scan, the meaning trails off if it must.
         room = self.query_one("#word-list", OptionList).scrollable_content_region.width
-        line.truncate(max(room - 1, 20) if room else 74, overflow="ellipsis")
+        line.truncate(max(room - 3, 20) if room else 72, overflow="ellipsis")  # room for a bar
         return line
 
     def _highlighted_word(self) -> Feeling | None:
