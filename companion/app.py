@@ -66,6 +66,7 @@ class CompanionApp(App[None]):
         )
         self.settings_saved_signal: Signal[str] = Signal(self, "settings-saved")
         self._settings_lock = threading.Lock()
+        self._first_frame = threading.Event()
         self._settings_problem = ""
         self.start = start
         self.breathe_request = breathe
@@ -90,13 +91,15 @@ class CompanionApp(App[None]):
             self.action_quick_breathe(exit_after=True)
         elif self.start == "review":
             self.action_review()
-        # After the first frame: reading this month's file is not needed to draw it.
-        self.call_after_refresh(self.check_history)
+        self.check_history()
+        self.call_after_refresh(self._first_frame.set)
         self._leave_on_signals()
 
     @work(thread=True, group="store")
     def check_history(self) -> None:
         """Open the store once in the background: report damaged files and fixed permissions."""
+        # Not before the first frame: the read would compete with drawing it for the GIL.
+        self._first_frame.wait(timeout=1.0)
         try:
             self.store.between(*_this_month())
         except StoreError as error:
