@@ -307,6 +307,10 @@ class CompanionApp(App[None]):
 
         self.push_screen(SettingsScreen())
 
+    async def action_quit(self) -> None:
+        """The palette's Quit (and home's q) keep a check-in in progress, as Ctrl+Q does."""
+        self.action_leave()
+
     def action_leave(self) -> None:
         """Quit; a check-in in progress is saved as it is first."""
         if self.draft is not None and not self.draft.is_empty():

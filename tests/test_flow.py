@@ -221,3 +221,14 @@ def test_the_saved_summary_looks_right(data_dir: Path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_quit_from_the_command_palette_mid_check_in_keeps_it(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir, start="checkin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("6")
+        await app.run_action("quit")  # what the palette's built-in Quit command runs
+        await pilot.pause()
+    [entry] = saved(data_dir)
+    assert not entry.complete and entry.activation_before == 6
