@@ -249,10 +249,15 @@ class GroundScreen(Screen[str]):
             self.app.action_safety()  # type: ignore[attr-defined]
 
     def action_rate(self, value: int) -> None:
-        self.query_one(ActivationRating).set_value(value)
+        rating = self.query_one(ActivationRating)
+        rating.set_value(value)
+        # Kept at once, not when Changed arrives: a quick "4 Enter" would leave before it does.
+        self.draft.activation_after = rating.value
 
     def action_nudge(self, step: int) -> None:
-        self.query_one(ActivationRating).nudge(step)
+        rating = self.query_one(ActivationRating)
+        rating.nudge(step)
+        self.draft.activation_after = rating.value
 
     def action_choose(self) -> None:
         self._set_mode(CHOOSE)

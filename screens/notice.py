@@ -80,10 +80,15 @@ class NoticeScreen(Screen[str]):
     # -- activation ------------------------------------------------------------------------------
 
     def action_rate(self, value: int) -> None:
-        self.query_one(ActivationRating).set_value(value)
+        rating = self.query_one(ActivationRating)
+        rating.set_value(value)
+        # Kept at once, not when Changed arrives: a quick "4 Enter" would leave before it does.
+        self.draft.activation_before = rating.value
 
     def action_nudge(self, step: int) -> None:
-        self.query_one(ActivationRating).nudge(step)
+        rating = self.query_one(ActivationRating)
+        rating.nudge(step)
+        self.draft.activation_before = rating.value
 
     def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
         self.draft.activation_before = event.value

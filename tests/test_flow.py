@@ -232,3 +232,23 @@ async def test_quit_from_the_command_palette_mid_check_in_keeps_it(data_dir: Pat
         await pilot.pause()
     [entry] = saved(data_dir)
     assert not entry.complete and entry.activation_before == 6
+
+
+async def test_a_quick_rating_then_enter_keeps_the_rating_at_both_steps(data_dir: Path):
+    # In a real terminal "6" and Enter can both arrive before the rating's Changed message is
+    # handled; the steps keep the number the moment it is set.
+    app = CompanionApp(data_dir=data_dir, start="checkin")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.action_rate(6)
+        app.screen.action_next()  # no pause between them
+        await pilot.pause()
+        assert isinstance(app.screen, GroundScreen)
+        await pilot.press("enter", "x")  # breathe, and stop at once: the after-rating shows
+        await pilot.pause()
+        app.screen.action_rate(3)
+        app.screen.action_next()
+        await pilot.pause()
+        assert isinstance(app.screen, NameScreen)
+        assert app.draft is not None
+        assert (app.draft.activation_before, app.draft.activation_after) == (6, 3)
