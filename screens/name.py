@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,6 +19,7 @@ from companion.checkin import CheckInDraft
 from companion.content import Content, FeelingWord, Quadrant
 from companion.entries import MAX_LIST, MAX_WORD, Feeling
 from companion.listing import printable
+from companion.screens.step import STEP_KEYS, StepScreen
 from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.quadrants import QuadrantGrid, quadrant_style
 
@@ -29,9 +29,10 @@ WORD_CUT = f"A word keeps up to {MAX_WORD} characters."
 TOO_MANY = f"That's {MAX_LIST} words already, plenty to hold."
 
 
-class NameScreen(Screen[str]):
+class NameScreen(StepScreen):
     CSS_PATH = "name.tcss"
     AUTO_FOCUS = ""
+    HELP_TOPIC = "name"
     BINDINGS = [
         # choosing a quadrant (the grid itself binds arrows and Enter)
         Binding("c", "next", "Continue"),
@@ -43,16 +44,11 @@ class NameScreen(Screen[str]):
         Binding("tab", "toggle_word", "Add/remove"),
         Binding("enter", "name_and_go_on", "Add & continue"),
         # always
-        Binding("s", "skip", "Skip"),
-        Binding("escape", "back", "Back"),
-        Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "app.leave_checkin", "Leave"),
+        *STEP_KEYS,
     ]
 
     def __init__(self, draft: CheckInDraft) -> None:
-        super().__init__()
-        self.draft = draft
+        super().__init__(draft)
         self.mode = QUADRANTS
         self.quadrant_key = draft.feelings[-1].quadrant if draft.feelings else None
 
@@ -264,12 +260,6 @@ class NameScreen(Screen[str]):
 
     # -- leaving ---------------------------------------------------------------------------------
 
-    def action_next(self) -> None:
-        self.dismiss("next")
-
-    def action_skip(self) -> None:
-        self.dismiss("skip")
-
     def action_back(self) -> None:
         if self.mode == WORDS and self._typed():
             self.query_one("#filter", Input).value = ""
@@ -279,8 +269,3 @@ class NameScreen(Screen[str]):
         else:
             self.dismiss("back")
 
-    def action_find_help(self) -> None:
-        self.app.action_safety()  # type: ignore[attr-defined]
-
-    def action_help(self) -> None:
-        self.app.action_help("name")  # type: ignore[attr-defined]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from companion.checkin import CheckInDraft
 from companion.entries import MAX_NOTE
+from companion.screens.step import STEP_KEYS, StepScreen
 from companion.screens.widgets.breathing import (
     MAX_ACTIVATION,
     ActivationRating,
@@ -28,25 +28,21 @@ DIGITS = "0123456789"
 NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
 
 
-class NoticeScreen(Screen[str]):
+class NoticeScreen(StepScreen):
     CSS_PATH = "notice.tcss"
     AUTO_FOCUS = "#state"
+    HELP_TOPIC = "notice"
     BINDINGS = [
         *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9 +-")
           for d in DIGITS),
         Binding("plus,equals_sign", "nudge(1)", "Higher", show=False),
         Binding("minus", "nudge(-1)", "Lower", show=False),
         Binding("enter", "next", "Continue"),
-        Binding("s", "skip", "Skip"),
-        Binding("escape", "back", "Back"),
-        Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "app.leave_checkin", "Leave"),
+        *STEP_KEYS,
     ]
 
     def __init__(self, draft: CheckInDraft) -> None:
-        super().__init__()
-        self.draft = draft
+        super().__init__(draft)
         self._safety_shown = draft.activation_before == MAX_ACTIVATION  # shown when it was set
 
     def compose(self) -> ComposeResult:
@@ -131,12 +127,6 @@ class NoticeScreen(Screen[str]):
 
     # -- leaving ---------------------------------------------------------------------------------
 
-    def action_next(self) -> None:
-        self.dismiss("next")
-
-    def action_skip(self) -> None:
-        self.dismiss("skip")
-
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
             self.query_one("#needs", ChoiceGrid).focus()  # out of the note: digits work again
@@ -145,8 +135,3 @@ class NoticeScreen(Screen[str]):
         else:
             self.app.action_leave_checkin()  # type: ignore[attr-defined]
 
-    def action_find_help(self) -> None:
-        self.app.action_safety()  # type: ignore[attr-defined]
-
-    def action_help(self) -> None:
-        self.app.action_help("notice")  # type: ignore[attr-defined]

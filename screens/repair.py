@@ -15,12 +15,12 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from companion.checkin import NO_REPAIR, CheckInDraft, entered_repair
 from companion.content import Choice
 from companion.entries import MAX_NOTE
+from companion.screens.step import STEP_KEYS, StepScreen
 from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.choices import ChoiceGrid
 
@@ -28,22 +28,18 @@ STATUSES = (Choice("done", "Done"), Choice("planned", "Planned, still to come"))
 TEXT_CUT = f"Each answer keeps up to {MAX_NOTE} characters; the rest was left out."
 
 
-class RepairScreen(Screen[str]):
+class RepairScreen(StepScreen):
     CSS_PATH = "repair.tcss"
     AUTO_FOCUS = "#with-whom"
+    HELP_TOPIC = "repair"
     BINDINGS = [
         Binding("enter", "next", "Continue"),
         Binding("r", "another_reframe", "Another thought"),
-        Binding("s", "skip", "Skip"),
-        Binding("escape", "back", "Back"),
-        Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "app.leave_checkin", "Leave"),
+        *STEP_KEYS,
     ]
 
     def __init__(self, draft: CheckInDraft, *, alone: bool = False) -> None:
-        super().__init__()
-        self.draft = draft
+        super().__init__(draft)
         self.alone = alone
         self.repair = draft.repair or NO_REPAIR
         self.reframe_index = uuid.UUID(draft.id).int
@@ -138,12 +134,6 @@ class RepairScreen(Screen[str]):
 
     # -- leaving ---------------------------------------------------------------------------------
 
-    def action_next(self) -> None:
-        self.dismiss("next")
-
-    def action_skip(self) -> None:
-        self.dismiss("skip")
-
     def action_back(self) -> None:
         if isinstance(self.focused, Input):
             self.query_one("#step", ChoiceGrid).focus()  # out of the answer: keys work again
@@ -152,8 +142,3 @@ class RepairScreen(Screen[str]):
         else:
             self.dismiss("back")
 
-    def action_find_help(self) -> None:
-        self.app.action_safety()  # type: ignore[attr-defined]
-
-    def action_help(self) -> None:
-        self.app.action_help("repair")  # type: ignore[attr-defined]

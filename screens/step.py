@@ -1,0 +1,42 @@
+"""What every step of the check-in shares: its keys, and how it answers the flow.
+
+A step screen answers the app's check-in worker with dismiss("next"), "skip" or "back"; the
+keys that every step offers come last in each step's own bindings, so the footers read alike.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from companion.checkin import CheckInDraft
+
+STEP_KEYS = [
+    Binding("s", "skip", "Skip"),
+    Binding("escape", "back", "Back"),
+    Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
+    Binding("question_mark", "help", "Help", key_display="?"),
+    Binding("q", "app.leave_checkin", "Leave"),
+]
+
+
+class StepScreen(Screen[str]):
+    """One step of a check-in, filling in its part of the draft."""
+
+    HELP_TOPIC = "about"
+
+    def __init__(self, draft: CheckInDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def action_next(self) -> None:
+        self.dismiss("next")
+
+    def action_skip(self) -> None:
+        self.dismiss("skip")
+
+    def action_find_help(self) -> None:
+        self.app.action_safety()  # type: ignore[attr-defined]
+
+    def action_help(self) -> None:
+        self.app.action_help(self.HELP_TOPIC)  # type: ignore[attr-defined]
