@@ -86,9 +86,10 @@ def widget_errors(record: dict) -> dict[str, list[float]]:
     """Seconds late (negative: early) of each change, on the widget's state and on screen.
 
     The frame showing a change is the first one handed to the terminal after the change (it
-    was composed after it, on the same thread); for the first phase, which begins as the
-    session starts, the first frame that shows the breathing at all. Its time on screen is
-    when the flush that followed it returned.
+    was composed after it, on the same thread); for the first phase, the first frame that shows
+    the breathing at all, whenever it was composed: the widget draws the first cue and starts
+    the session right after that frame is handed over. Its time on screen is when the flush
+    that followed it returned.
     """
     start = record["start"]
     due = {json.dumps(key): start + at for at, key in record["scheduled"]}
@@ -102,7 +103,7 @@ def widget_errors(record: dict) -> dict[str, list[float]]:
         seen.add(json.dumps(key))
         state.append(moment - wanted)
         if key == [0, 0]:
-            shown = next((t for t, breathing in frames if breathing and t >= moment), None)
+            shown = next((t for t, breathing in frames if breathing), None)
         else:
             shown = next((t for t, _ in frames if t >= moment), None)
         if shown is None:
@@ -158,8 +159,8 @@ def measure(data_dir: Path, speed: float = 20.0, real_cycles: int = 2) -> list[R
                              "every change after the first" if n == 0 else ""))
             rows.append(_row(f"breathing widget, {label}, first cue on screen", errors["first"],
                              errors["missing"][0], 1,
-                             "the first phase begins when the screen starts the session, "
-                             "before the breathing widget is composed and drawn" if n == 0
+                             "the session starts right after the frame showing the first cue is "
+                             "handed to the terminal" if n == 0
                              else ""))
             plain_late = plain_errors(plain)
             rows.append(_row(f"breathe --plain, {label}, line", plain_late["line"],

@@ -28,6 +28,7 @@ class FakeClock:
 
 
 async def advance(app: CompanionApp, pilot, clock: FakeClock, seconds: float) -> None:
+    await pilot.pause()  # the session starts once the first cue is on screen
     clock.now += seconds
     app.screen.query_one(BreathingVisual).sync()
     await pilot.pause()

@@ -40,6 +40,7 @@ class Ground:
 
     async def advance(self, seconds: float) -> None:
         """Move the clock on and let the widget look at it, as its timers would."""
+        await self.pilot.pause()  # the session starts once the first cue is on screen
         self.clock.now += seconds
         self.screen.query_one(BreathingVisual).sync()
         await self.pilot.pause()

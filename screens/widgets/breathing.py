@@ -180,6 +180,7 @@ class BreathingVisual(Widget):
         self._redraw: Timer | None = None
         self._phase_key: tuple[int, int] | None = None
         self._done = False
+        self._start_pending = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="cue")
@@ -193,8 +194,28 @@ class BreathingVisual(Widget):
     # -- calls from the screen -------------------------------------------------------------------
 
     def start(self) -> None:
-        if self.session.started:
+        """Begin the breath as its first cue reaches the screen: t=0 is when "in" can be seen.
+
+        The first cue is drawn once the screen has settled (what else changed with it, such
+        as the footer's keys, is drawn first) and the session starts right after the frame
+        that shows it, while the app is quiet so that frame reaches the terminal at once.
+        Starting it before the widget was drawn made the first cue arrive 65-90 ms late.
+        """
+        if self.session.started or self._start_pending:
             return
+        self._start_pending = True
+        if self.is_mounted:
+            self.call_after_refresh(self._show_first_cue)
+
+    def _show_first_cue(self) -> None:
+        if self._start_pending:
+            self._draw(self.session.schedule.at(0.0))
+            self.call_after_refresh(self._begin)
+
+    def _begin(self) -> None:
+        if self.session.started or not self._start_pending:
+            return
+        self._start_pending = False
         self.session.start()
         self._arm()
         self.sync()
@@ -202,6 +223,7 @@ class BreathingVisual(Widget):
     def toggle_pause(self) -> None:
         if not self.running:
             return
+        self._begin()  # a key pressed as the first cue appears: the breath has begun
         self.session.toggle_pause()
         self._arm()
         self.sync()
@@ -218,12 +240,14 @@ class BreathingVisual(Widget):
         """Stop early; what was breathed so far is reported with Finished."""
         if not self.running:
             return
+        self._begin()
         self.session.stop()
         self.sync()
 
     @property
     def running(self) -> bool:
-        return self.session.started and not self._done
+        """Started, or starting with the next frame (so pause and stop apply at once)."""
+        return (self.session.started or self._start_pending) and not self._done
 
     @property
     def paused(self) -> bool:
@@ -285,9 +309,10 @@ class BreathingVisual(Widget):
         self._boundary = self._redraw = None
 
     def on_mount(self) -> None:
-        # The screen may start the session before the children are composed: show it now
-        # (waiting for a refresh put the first cue on screen 50-100 ms into the breath).
-        self.sync()
+        if self._start_pending:
+            self.call_after_refresh(self._show_first_cue)
+        else:
+            self.sync()
 
     def on_unmount(self) -> None:
         self._disarm()
@@ -298,7 +323,8 @@ class BreathingVisual(Widget):
         if not self.children:  # not composed yet
             return
         session = self.session
-        if not session.started:
+        started = session.started or self._start_pending
+        if not started:
             cue = "ready"
         elif session.stopped or position.finished:
             cue = "done"
@@ -311,7 +337,7 @@ class BreathingVisual(Widget):
             self.query_one(BreathShape).fullness = position.fullness
         cycles = session.schedule.cycles
         breath = min(position.cycle + 1, cycles)
-        if session.started and not (session.stopped or position.finished):
+        if started and not (session.stopped or position.finished):
             left = f"{math.ceil(position.phase_remaining - 1e-9)} s  ·  breath {breath} of {cycles}"
         else:
             left = f"breath {position.cycles_completed} of {cycles}"
