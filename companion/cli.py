@@ -193,19 +193,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         return listing.print_patterns(data_dir)
     if command == "breathe":
         from companion import plain
+        from companion.content import load_content
         from companion.listing import printable
         from companion.settings import load_settings
 
         settings, warnings = load_settings(data_dir)
+        content = load_content(user_dir=data_dir)  # read once, for the check and the app
         request = plain.breathe_request(
             data_dir, args.pattern, args.minutes, args.cycles,
             default_pattern=settings.default_pattern, default_minutes=settings.default_minutes,
+            content=content,
         )
         if args.plain:
             for warning in warnings:  # the app shows them itself
                 print(f"companion: {printable(warning)}", file=sys.stderr)
             return plain.run_plain(data_dir, request)
-        return _run_app(data_dir, "breathe", breathe=request)
+        return _run_app(data_dir, "breathe", breathe=request, content=content)
     if command == "week":
         from companion import report
 

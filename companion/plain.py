@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession
-from companion.content import BreathingPattern, load_content
+from companion.content import BreathingPattern, Content, load_content
 from companion.entries import Entry
 from companion.history import HistoryStore
 from companion.listing import printable
@@ -45,15 +45,17 @@ def breathe_request(
     *,
     default_pattern: str = DEFAULT_PATTERN,
     default_minutes: float = DEFAULT_MINUTES,
+    content: Content | None = None,
 ) -> BreatheRequest:
     """Check the pattern, the length and the data folder before any breathing starts.
 
     An unknown pattern is a UsageError listing the known ones; a folder that cannot hold the
-    history is a StoreError said now, not after the person has breathed.
+    history is a StoreError said now, not after the person has breathed. `content`, when
+    given, is used instead of loading data/ again.
     """
     from companion.cli import UsageError
 
-    content = load_content(user_dir=data_dir)
+    content = content or load_content(user_dir=data_dir)
     name = pattern_name or default_pattern
     pattern = content.pattern(name) or (None if pattern_name else content.patterns[0])
     if pattern is None:

@@ -87,13 +87,14 @@ class BreatheScreen(Screen[None]):
         yield Static("A breathing break", classes="step-title")
         with ContentSwitcher(initial=self.mode):
             with Vertical(id=CHOOSE):
-                yield Static("Choose a way to breathe. Enter starts.", classes="hint")
-                yield PatternChoice(
-                    content.patterns,
-                    selected=self.wanted_pattern or settings.default_pattern,
-                    minutes=settings.default_minutes,
-                    long_hold_note=content.safety.dizzy_note,
-                )
+                if self.request is None:  # chosen already: not composed for a first frame
+                    yield Static("Choose a way to breathe. Enter starts.", classes="hint")
+                    yield PatternChoice(
+                        content.patterns,
+                        selected=self.wanted_pattern or settings.default_pattern,
+                        minutes=settings.default_minutes,
+                        long_hold_note=content.safety.dizzy_note,
+                    )
             yield Vertical(id=BREATHING)
             with Vertical(id=AFTER):
                 yield Static("", id="summary")
@@ -121,7 +122,8 @@ class BreatheScreen(Screen[None]):
             if by_mode[action] != self.mode:
                 return False
             if action in ("pause", "stop"):
-                return visual is not None and visual.running
+                # Shown from the start (so the footer need not change as the breath begins).
+                return visual is None or visual.running
         return True
 
     # -- breathing -------------------------------------------------------------------------------
@@ -147,12 +149,14 @@ class BreatheScreen(Screen[None]):
         return found.first() if found else None
 
     def _set_mode(self, mode: str) -> None:
+        changed = mode != self.mode
         self.mode = mode
         self.query_one(ContentSwitcher).current = mode
         if mode != BREATHING:
             self.query_one("#dizzy", Static).update("")
         self.set_focus(None)
-        self.refresh_bindings()
+        if changed:  # the footer's keys are redrawn only when they change
+            self.refresh_bindings()
 
     def on_breathing_visual_finished(self, event: BreathingVisual.Finished) -> None:
         record = event.record
