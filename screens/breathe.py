@@ -122,7 +122,7 @@ class BreatheScreen(Screen[None]):
             if by_mode[action] != self.mode:
                 return False
             if action in ("pause", "stop"):
-                # Shown from the start (so the footer need not change as the breath begins).
+                # Shown from the start: the footer's first keys are the breathing's.
                 return visual is None or visual.running
         return True
 
@@ -149,14 +149,12 @@ class BreatheScreen(Screen[None]):
         return found.first() if found else None
 
     def _set_mode(self, mode: str) -> None:
-        changed = mode != self.mode
         self.mode = mode
         self.query_one(ContentSwitcher).current = mode
         if mode != BREATHING:
             self.query_one("#dizzy", Static).update("")
         self.set_focus(None)
-        if changed:  # the footer's keys are redrawn only when they change
-            self.refresh_bindings()
+        self.refresh_bindings()
 
     def on_breathing_visual_finished(self, event: BreathingVisual.Finished) -> None:
         record = event.record
