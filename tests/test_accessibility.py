@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from breathing_waits import breath_begun
 from textual.filter import Monochrome
 from textual.widgets import OptionList, Static
 
@@ -202,6 +203,7 @@ async def test_breathing_works_at_40_by_12(data_dir: Path):
         app.push_screen(BreatheScreen(pattern="box", clock=clock))
         await pilot.pause()
         await pilot.press("enter")
+        await breath_begun(app, pilot)
         clock.now += 5
         visual = app.screen.query_one(BreathingVisual)
         visual.sync()
@@ -275,6 +277,7 @@ def test_breathing_looks_right_at_40_by_12(data_dir: Path, snap_compare):
         app.push_screen(BreatheScreen(pattern="4-7-8", clock=clock))
         await pilot.pause()
         await pilot.press("enter")
+        await breath_begun(app, pilot)
         clock.now += 6.5
         app.screen.query_one(BreathingVisual).sync()
         await pilot.pause()

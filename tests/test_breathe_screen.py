@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from breathing_waits import breath_begun
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -28,7 +29,7 @@ class FakeClock:
 
 
 async def advance(app: CompanionApp, pilot, clock: FakeClock, seconds: float) -> None:
-    await pilot.pause()  # the session starts once the first cue is on screen
+    await breath_begun(app, pilot)
     clock.now += seconds
     app.screen.query_one(BreathingVisual).sync()
     await pilot.pause()
@@ -49,6 +50,7 @@ async def test_companion_breathe_starts_at_once_and_exits_once_saved(data_dir: P
         await pilot.pause()
         assert isinstance(app.screen, BreatheScreen)
         assert app.screen.query_one(BreathingVisual).running  # no key pressed
+        await breath_begun(app, pilot)
         assert text(app, "#cue") == "in"
         await pilot.press("x")
         await app.workers.wait_for_complete()

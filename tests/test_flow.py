@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from breathing_waits import breath_begun
 from textual.widgets import Static
 
 from companion.app import CompanionApp
@@ -66,6 +67,7 @@ async def test_a_whole_check_in_is_saved_as_it_was_done(data_dir: Path, clock, c
         await pilot.press("8", "space", "tab", "space", "tab", "right", "right", "space", "enter")
         assert isinstance(app.screen, GroundScreen)
         await pilot.press("enter")  # the suggested pattern for revved up
+        await breath_begun(app, pilot)
         clock.now += 3600
         app.screen.query_one(BreathingVisual).sync()
         await pilot.pause()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from breathing_waits import breath_begun
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
@@ -40,7 +41,7 @@ class Ground:
 
     async def advance(self, seconds: float) -> None:
         """Move the clock on and let the widget look at it, as its timers would."""
-        await self.pilot.pause()  # the session starts once the first cue is on screen
+        await breath_begun(self.app, self.pilot)
         self.clock.now += seconds
         self.screen.query_one(BreathingVisual).sync()
         await self.pilot.pause()
@@ -230,6 +231,7 @@ def _ground_app(data_dir: Path, clock: FakeClock, seconds: float | None):
         await pilot.pause()
         if seconds is not None:
             await pilot.press("enter")
+            await breath_begun(app, pilot)
             clock.now += seconds
             app.screen.query_one(BreathingVisual).sync()
             await pilot.pause()

@@ -250,6 +250,11 @@ class BreathingVisual(Widget):
         return (self.session.started or self._start_pending) and not self._done
 
     @property
+    def starting(self) -> bool:
+        """Started, but waiting for the frame that shows the first cue."""
+        return self._start_pending
+
+    @property
     def paused(self) -> bool:
         return self.session.paused
 
