@@ -40,7 +40,9 @@ class CompanionApp(App[None]):
     """notice → ground → name → repair, and the history to look back on."""
 
     TITLE = "companion"
-    CSS_PATH = str(SCREENS_DIR / "app.tcss")
+    # The first screen's styles are read with the app's: a screen's own CSS_PATH, read when
+    # the screen is first pushed, makes Textual parse every stylesheet again.
+    CSS_PATH = [str(SCREENS_DIR / name) for name in ("app.tcss", "home.tcss", "breathe.tcss")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("exclamation_mark", "safety", "Find help now", key_display="!", show=False),
@@ -75,20 +77,24 @@ class CompanionApp(App[None]):
 
     # -- starting -----------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """Home, or the breathing for `companion breathe`: the first screen is the only one
+        composed before the first frame (an empty screen under it cost tens of milliseconds).
+        `companion breathe` exits once the break is saved, so home would never be seen."""
+        if self.start == "breathe":
+            from companion.screens.breathe import BreatheScreen
+
+            return BreatheScreen(request=self.breathe_request, exit_after=True)
         from companion.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self._use_theme_from_settings()
-        if self.start != "breathe":
-            # `companion breathe` exits once the break is saved: home would never be seen,
-            # and composing it first cost its first frame tens of milliseconds.
-            self.push_screen(HomeScreen())
         for warning in (*self.content.warnings, *self.setting_warnings):
             self.notify(printable(warning), severity="warning", timeout=10, markup=False)
         if self.start == "checkin":
             self.action_checkin()
-        elif self.start == "breathe":
-            self.action_quick_breathe(exit_after=True)
         elif self.start == "review":
             self.action_review()
         self.check_history()

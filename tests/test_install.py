@@ -11,7 +11,7 @@ import companion, companion.app, companion.screens.home
 from companion.content import load_content
 content = load_content()
 print(len(content.patterns), len(content.quadrants))
-print(companion.app.CompanionApp.CSS_PATH)
+print(*companion.app.CompanionApp.CSS_PATH, sep="|")
 """
 
 
@@ -20,6 +20,6 @@ def test_the_package_works_when_run_from_another_folder(tmp_path: Path):
         [sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    counts, css_path = result.stdout.splitlines()
+    counts, css_paths = result.stdout.splitlines()
     assert counts == "5 4"
-    assert Path(css_path).is_file()
+    assert all(Path(css_path).is_file() for css_path in css_paths.split("|"))
