@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from companion.breathing import BreathingSchedule, BreathingSession
@@ -95,8 +94,8 @@ def request_for(data_dir: Path, pattern_name: str, speed: float, cycles: int) ->
     if pattern is None:
         raise SystemExit(f"no pattern {pattern_name!r}")
     if speed != 1:
-        pattern = replace(pattern, label=f"{pattern.label} at {speed:g}x speed",
-                          phases=tuple(Phase(p.kind, p.seconds / speed) for p in pattern.phases))
+        phases = tuple(Phase(p.kind, p.seconds / speed) for p in pattern.phases)
+        pattern = pattern._replace(label=f"{pattern.label} at {speed:g}x speed", phases=phases)
     schedule = BreathingSchedule(pattern, cycles)
     record["scheduled"] = [[c.at, [c.cycle, c.phase_index]] for c in schedule.changes()]
     record["total"] = schedule.total

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="companion-bench-"))
     rows: list[Row] = []
     try:
+        say(start.use_regular_install(folder / "install"))
         say(f"building histories in {folder}")
         histories = {n: build_history(folder / f"history-{n}", n) for n in SIZES}
         fresh = folder / "fresh"

@@ -6,11 +6,10 @@ what was entered into an entry (marked incomplete), so nothing typed is thrown a
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.entries import Breathing, Entry, Feeling, Repair, new_id
 
 NO_REPAIR = Repair()
 
@@ -20,7 +19,7 @@ STEPS = ("notice", "ground", "name", "repair")
 @dataclass(slots=True)
 class CheckInDraft:
     started_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
     kind: str = "checkin"  # or "repair": a repair logged on its own, outside a check-in
     activation_before: int | None = None
     activation_after: int | None = None

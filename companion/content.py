@@ -9,10 +9,9 @@ names the file and the entry, and the app carries on.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from companion.entries import QUADRANTS
 
@@ -27,8 +26,7 @@ class ContentError(Exception):
     """A content file that cannot be used; the message names the file and the problem."""
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(NamedTuple):
     kind: str
     seconds: float
 
@@ -37,8 +35,7 @@ class Phase:
         return PHASE_CUES[self.kind]
 
 
-@dataclass(frozen=True, slots=True)
-class BreathingPattern:
+class BreathingPattern(NamedTuple):
     name: str
     label: str
     phases: tuple[Phase, ...]
@@ -61,16 +58,14 @@ class BreathingPattern:
         return self.timing or "-".join(f"{p.seconds:g}" for p in self.phases)
 
 
-@dataclass(frozen=True, slots=True)
-class FeelingWord:
+class FeelingWord(NamedTuple):
     word: str
     meaning: str
     quadrant: str
     custom: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Quadrant:
+class Quadrant(NamedTuple):
     key: str
     label: str
     symbol: str
@@ -79,8 +74,7 @@ class Quadrant:
     words: tuple[FeelingWord, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """One item of a fixed list: a body signal, a need, a state, a person, a repair step."""
 
     key: str
@@ -88,34 +82,29 @@ class Choice:
     hint: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SensesStep:
+class SensesStep(NamedTuple):
     count: int
     sense: str
     prompt: str
 
 
-@dataclass(frozen=True, slots=True)
-class HelpTopic:
+class HelpTopic(NamedTuple):
     key: str
     title: str
     body: str
 
 
-@dataclass(frozen=True, slots=True)
-class HelpLine:
+class HelpLine(NamedTuple):
     label: str
     number: str
 
 
-@dataclass(frozen=True, slots=True)
-class Country:
+class Country(NamedTuple):
     name: str
     lines: tuple[HelpLine, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Safety:
+class Safety(NamedTuple):
     title: str
     statement: str
     high_activation: str
@@ -126,8 +115,7 @@ class Safety:
     no_contacts: str
 
 
-@dataclass(frozen=True, slots=True)
-class Content:
+class Content(NamedTuple):
     patterns: tuple[BreathingPattern, ...]
     quadrants: tuple[Quadrant, ...]
     body_signals: tuple[Choice, ...]
@@ -148,7 +136,7 @@ class Content:
     senses: tuple[SensesStep, ...]
     safety: Safety
     help_topics: tuple[HelpTopic, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     def pattern(self, name: str) -> BreathingPattern | None:
         wanted = name.strip().lower()

@@ -7,7 +7,6 @@ the one place that turns such a dict into a checked `Entry` and back.
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -27,6 +26,13 @@ MAX_KEY = 40
 MAX_LIST = 40
 MAX_SECONDS = 24 * 60 * 60
 MAX_CYCLES = 10_000
+
+
+def new_id() -> str:
+    """A new random entry id (a UUID 4)."""
+    import uuid  # here, not at the top: the app's first frame does not need it
+
+    return str(uuid.uuid4())
 
 
 class InvalidEntry(ValueError):
@@ -61,7 +67,7 @@ class Repair:
 class Entry:
     kind: str
     started_at: datetime
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
     saved_at: datetime | None = None
     activation_before: int | None = None
     activation_after: int | None = None
@@ -217,6 +223,8 @@ def check_entry_dict(data: Any) -> None:
 
 def _check_id(value: Any) -> None:
     try:
+        import uuid
+
         parsed = uuid.UUID(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None

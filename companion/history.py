@@ -14,6 +14,7 @@ the next numbered file beside it, and reads skip it and report it in `problems`.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import stat
@@ -21,21 +22,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from tinydb import Query, TinyDB
+from typing import TYPE_CHECKING, Any
 
 from companion.entries import SCHEMA, Entry, InvalidEntry, check_entry_dict
 from companion.storage import (
     DIR_MODE,
-    AtomicJSONStorage,
     StoreError,
     UnreadableFile,
     check_writable,
     history_lock,
     read_json_file,
     remove_orphaned_temp_files,
+    write_atomically,
 )
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 TABLE = "entries"
 META = "_meta"
@@ -59,6 +61,34 @@ class Problem:
             f"{self.path} {self.reason}. It was left untouched; to recover, move it aside "
             "or restore an export with `companion import`."
         )
+
+
+class AtomicJSONStorage:
+    """A TinyDB storage that never leaves a half-written file behind.
+
+    TinyDB needs only read, write and close from a storage; not subclassing its Storage keeps
+    TinyDB out of the imports until the history is first opened, after the app's first frame.
+
+    Meant to be used while the caller holds `history_lock`: within one TinyDB session it reads
+    the file once and serves later reads from memory, since nobody else can change it meanwhile.
+    """
+
+    def __init__(self, path: str | Path, fsync: bool = True) -> None:
+        self.path = Path(path)
+        self._fsync = fsync
+        self._data: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            self._data = read_json_file(self.path)
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False), fsync=self._fsync)
+        self._data = data
+
+    def close(self) -> None:
+        self._data = None
 
 
 class HistoryFile(AtomicJSONStorage):
@@ -119,6 +149,8 @@ class HistoryStore:
 
     def delete(self, entry: Entry) -> bool:
         """Remove the entry; True if it was there."""
+        from tinydb import Query
+
         with self._locked():
             for path in self._month_files(_month_key(entry.started_at)):
                 with self._open(path) as db:
@@ -188,6 +220,8 @@ class HistoryStore:
     # -- inside ---------------------------------------------------------------------------
 
     def _save_locked(self, record: dict[str, Any]) -> None:
+        from tinydb import Query
+
         key = _month_key(datetime.fromisoformat(record["started_at"]))
         same_id = Query().id == record["id"]
         with contextlib.ExitStack() as stack:
@@ -228,6 +262,8 @@ class HistoryStore:
     @contextlib.contextmanager
     def _open(self, path: Path) -> Iterator[TinyDB | None]:
         """TinyDB on one month file, or None if that file cannot be read safely."""
+        from tinydb import TinyDB
+
         try:
             db = TinyDB(path, storage=HistoryFile, fsync=self.fsync)
             for doc in (db.storage.read() or {}).get(TABLE, {}).values():

@@ -1,8 +1,10 @@
-"""Crash-safe file storage for TinyDB, and the lock that lets several processes share it.
+"""Crash-safe file writes, and the lock that lets several processes share the history.
 
 TinyDB's own JSONStorage rewrites its file in place, so a kill mid-write leaves half a file.
-`AtomicJSONStorage` writes a temporary file beside the real one, fsyncs it, renames it over the
-old one and fsyncs the folder: after a crash the file is either the old or the new version.
+`write_atomically` (used by history.AtomicJSONStorage) writes a temporary file beside the real
+one, fsyncs it, renames it over the old one and fsyncs the folder: after a crash the file is
+either the old or the new version. Nothing here imports TinyDB, so the app's first frame does
+not wait for it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-from tinydb.storages import Storage
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -47,31 +47,6 @@ class SaveFailed(StoreError):
 
 class StoreBusy(StoreError):
     """Another process held the history lock for too long."""
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that never leaves a half-written file behind.
-
-    Meant to be used while the caller holds `history_lock`: within one TinyDB session it reads
-    the file once and serves later reads from memory, since nobody else can change it meanwhile.
-    """
-
-    def __init__(self, path: str | Path, fsync: bool = True) -> None:
-        self.path = Path(path)
-        self._fsync = fsync
-        self._data: dict[str, Any] | None = None
-
-    def read(self) -> dict[str, Any] | None:
-        if self._data is None:
-            self._data = read_json_file(self.path)
-        return self._data
-
-    def write(self, data: dict[str, Any]) -> None:
-        write_atomically(self.path, json.dumps(data, ensure_ascii=False), fsync=self._fsync)
-        self._data = data
-
-    def close(self) -> None:
-        self._data = None
 
 
 def read_json_file(path: Path) -> dict[str, Any] | None:

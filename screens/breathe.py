@@ -84,7 +84,14 @@ class BreatheScreen(Screen[None]):
         settings = app.settings  # type: ignore[attr-defined]
         content = app.content  # type: ignore[attr-defined]
         yield Header()
-        yield Static("A breathing break", classes="step-title")
+        title = "A breathing break"
+        visual = None
+        if self.request is not None:
+            # Asked for on the command line: the breath is composed with the screen, so the
+            # first frame already shows its first cue (mounting it after cost two more frames).
+            title = self._title(self.request.pattern)
+            visual = self._new_visual(self.request.schedule)
+        yield Static(title, classes="step-title")
         with ContentSwitcher(initial=self.mode):
             with Vertical(id=CHOOSE):
                 if self.request is None:  # chosen already: not composed for a first frame
@@ -95,20 +102,21 @@ class BreatheScreen(Screen[None]):
                         minutes=settings.default_minutes,
                         long_hold_note=content.safety.dizzy_note,
                     )
-            yield Vertical(id=BREATHING)
+            with Vertical(id=BREATHING):
+                if visual is not None:
+                    yield visual
             with Vertical(id=AFTER):
                 yield Static("", id="summary")
                 yield Static(shown(content.after_breath), classes="hint")
                 yield ActivationRating()
                 yield Static("Enter when you're ready; the number is optional.", classes="hint")
                 yield Static("", id="high", classes="notice-line")
-        yield Static("", id="dizzy", classes="notice-line")
+        dizzy = self._dizzy_note(self.request.pattern) if self.request is not None else ""
+        yield Static(dizzy, id="dizzy", classes="notice-line")
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.request is not None:
-            self._breathe(self.request.pattern, self.request.schedule)
-        else:
+        if self.request is None:
             self.query_one(PatternChoice).focus_list()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -128,21 +136,32 @@ class BreatheScreen(Screen[None]):
 
     # -- breathing -------------------------------------------------------------------------------
 
-    def _breathe(self, pattern: BreathingPattern, schedule: BreathingSchedule) -> None:
+    def _new_visual(self, schedule: BreathingSchedule) -> BreathingVisual:
+        """The breath, starting as soon as its first cue is on screen."""
         settings = self.app.settings  # type: ignore[attr-defined]
         session = BreathingSession(schedule, **({"clock": self.clock} if self.clock else {}))
         visual = BreathingVisual(session, reduced_motion=settings.reduced_motion,
                                  bell=settings.bell)
-        self.query_one(f"#{BREATHING}", Vertical).mount(visual)
-        title = f"{pattern.label} · {pattern.timing_text}"
-        self.query_one(".step-title", Static).update(shown(title))
-        if pattern.has_long_hold:
-            note = self.app.content.safety.dizzy_note  # type: ignore[attr-defined]
-            self.query_one("#dizzy", Static).update(shown(note))
-        self._set_mode(BREATHING)
         self.started_at = datetime.now().astimezone()
         self.session = session
         visual.start()
+        return visual
+
+    @staticmethod
+    def _title(pattern: BreathingPattern) -> str:
+        return shown(f"{pattern.label} · {pattern.timing_text}")
+
+    def _dizzy_note(self, pattern: BreathingPattern) -> str:
+        if not pattern.has_long_hold:
+            return ""
+        return shown(self.app.content.safety.dizzy_note)  # type: ignore[attr-defined]
+
+    def _breathe(self, pattern: BreathingPattern, schedule: BreathingSchedule) -> None:
+        visual = self._new_visual(schedule)
+        self.query_one(f"#{BREATHING}", Vertical).mount(visual)
+        self.query_one(".step-title", Static).update(self._title(pattern))
+        self._set_mode(BREATHING)
+        self.query_one("#dizzy", Static).update(self._dizzy_note(pattern))
 
     def _visual(self) -> BreathingVisual | None:
         found = self.query(BreathingVisual)

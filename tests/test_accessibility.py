@@ -13,7 +13,6 @@ import subprocess
 import sys
 import termios
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -42,7 +41,7 @@ class FakeClock:
 def steady_app(data_dir: Path) -> CompanionApp:
     """The app with one line of the day, so the home screen looks the same every day."""
     content = load_content(user_dir=data_dir)
-    return CompanionApp(data_dir=data_dir, content=replace(content, lines_of_day=("Breathe.",)))
+    return CompanionApp(data_dir=data_dir, content=content._replace(lines_of_day=("Breathe.",)))
 
 
 def visible(app: CompanionApp, widget) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ def shown(app: CompanionApp, selector: str) -> str:
 def steady_content() -> Content:
     """The built-in content with one line of the day, so the home screen looks the same daily."""
     content = load_content()
-    return replace(content, lines_of_day=content.lines_of_day[:1])
+    return content._replace(lines_of_day=content.lines_of_day[:1])
 
 
 # -- the words ------------------------------------------------------------------------------------
@@ -164,10 +163,9 @@ async def test_without_contacts_the_safety_topic_says_where_to_add_them(
 
 
 async def test_help_text_from_data_is_never_markup(data_dir: Path, content: Content):
-    odd = replace(
-        content,
+    odd = content._replace(
         help_topics=(
-            replace(content.help_topics[0], body="Use [b]this[/b] \x1b[2J now"),
+            content.help_topics[0]._replace(body="Use [b]this[/b] \x1b[2J now"),
             *content.help_topics[1:],
         ),
     )

@@ -196,21 +196,19 @@ class BreathingVisual(Widget):
     def start(self) -> None:
         """Begin the breath as its first cue reaches the screen: t=0 is when "in" can be seen.
 
-        The first cue is drawn once the screen has settled (what else changed with it, such
-        as the footer's keys, is drawn first) and the session starts right after the frame
-        that shows it, while the app is quiet so that frame reaches the terminal at once.
-        Starting it before the widget was drawn made the first cue arrive 65-90 ms late.
+        The first cue is drawn with the widget (or at once, if it is already on screen) and
+        the session starts right after the frame that shows it. Starting the session before
+        the widget was drawn made the first cue arrive 65-90 ms late.
         """
         if self.session.started or self._start_pending:
             return
         self._start_pending = True
         if self.is_mounted:
-            self.call_after_refresh(self._show_first_cue)
+            self._show_first_cue()
 
     def _show_first_cue(self) -> None:
-        if self._start_pending:
-            self._draw(self.session.schedule.at(0.0))
-            self.call_after_refresh(self._begin)
+        self._draw(self.session.schedule.at(0.0))
+        self.call_after_refresh(self._begin)
 
     def _begin(self) -> None:
         if self.session.started or not self._start_pending:
@@ -315,7 +313,7 @@ class BreathingVisual(Widget):
 
     def on_mount(self) -> None:
         if self._start_pending:
-            self.call_after_refresh(self._show_first_cue)
+            self._show_first_cue()  # in the frame that shows this widget
         else:
             self.sync()
 
