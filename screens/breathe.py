@@ -106,11 +106,13 @@ class BreatheScreen(Screen[None]):
                 if visual is not None:
                     yield visual
             with Vertical(id=AFTER):
-                yield Static("", id="summary")
-                yield Static(shown(content.after_breath), classes="hint")
-                yield ActivationRating()
-                yield Static("Enter when you're ready; the number is optional.", classes="hint")
-                yield Static("", id="high", classes="notice-line")
+                if not self.exit_after:  # `companion breathe` ends as the break is saved
+                    yield Static("", id="summary")
+                    yield Static(shown(content.after_breath), classes="hint")
+                    yield ActivationRating()
+                    yield Static("Enter when you're ready; the number is optional.",
+                                 classes="hint")
+                    yield Static("", id="high", classes="notice-line")
         dizzy = self._dizzy_note(self.request.pattern) if self.request is not None else ""
         yield Static(dizzy, id="dizzy", classes="notice-line")
         yield Footer()

@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import OptionList, ProgressBar, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.breathing import BreathingSchedule, BreathingSession, Position
@@ -117,6 +117,52 @@ class BreathShape(Widget):
         return rows
 
 
+class OverallProgress(Widget):
+    """How much of the whole break has been breathed: one line that fills from the left.
+
+    Textual's ProgressBar brings a second-by-second timer and three widgets for one line;
+    this draws the line itself and repaints only when a half cell more is filled.
+    """
+
+    COMPONENT_CLASSES = {"overall-progress--rest"}
+    DEFAULT_CSS = """
+    OverallProgress {
+        width: 32;
+        max-width: 100%;
+        height: 1;
+        color: $accent;
+    }
+    OverallProgress > .overall-progress--rest {
+        color: $foreground 15%;
+    }
+    """
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.fraction = 0.0
+        self._halves = -1  # half cells filled when last drawn
+
+    def show(self, fraction: float) -> None:
+        self.fraction = min(1.0, max(0.0, fraction))
+        halves = round(self.fraction * self.size.width * 2)
+        if halves != self._halves:
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        halves = round(self.fraction * width * 2)
+        self._halves = halves
+        full, half = divmod(halves, 2)
+        rest = self.get_component_rich_style("overall-progress--rest")
+        segments = [Segment("━" * full, self.rich_style)]
+        if half:
+            segments.append(Segment("╸", self.rich_style))
+        if width - full - half > 0:
+            start = "╺" if half == 0 and full else "━"
+            segments.append(Segment(start + "━" * (width - full - half - 1), rest))
+        return Strip(segments, width)
+
+
 class BreathingVisual(Widget):
     """Shows a session: the cue, a shape that breathes, seconds left, breath n of N, progress."""
 
@@ -187,9 +233,7 @@ class BreathingVisual(Widget):
         yield BreathShape()
         yield Static("", id="left")
         with Vertical(id="overall"):
-            yield ProgressBar(
-                total=self.session.schedule.total, show_percentage=False, show_eta=False
-            )
+            yield OverallProgress()
 
     # -- calls from the screen -------------------------------------------------------------------
 
@@ -345,7 +389,8 @@ class BreathingVisual(Widget):
         else:
             left = f"breath {position.cycles_completed} of {cycles}"
         self._show("#left", left)
-        self.query_one(ProgressBar).update(progress=position.elapsed)
+        total = self.session.schedule.total
+        self.query_one(OverallProgress).show(position.elapsed / total if total else 1.0)
 
     def _show(self, selector: str, text: str) -> None:
         # The lines are one row high whatever they say, so a new text needs a repaint of that
