@@ -20,15 +20,15 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
-from companion.checkin import STEPS, CheckInDraft
 from companion.content import Content, load_content
-from companion.entries import Entry
-from companion.history import HistoryStore
 from companion.listing import printable
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
 
 if TYPE_CHECKING:
+    from companion.checkin import CheckInDraft
+    from companion.entries import Entry
+    from companion.history import HistoryStore
     from companion.plain import BreatheRequest
 
 SCREENS_DIR = Path(__file__).resolve().parent / "screens"
@@ -61,7 +61,8 @@ class CompanionApp(App[None]):
     ) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
-        self.store = HistoryStore(self.data_dir)
+        self._store: HistoryStore | None = None
+        self._store_lock = threading.Lock()
         self.content = content or load_content(user_dir=self.data_dir)
         self.settings, self.setting_warnings = load_settings(
             self.data_dir, patterns=[p.name for p in self.content.patterns]
@@ -74,6 +75,16 @@ class CompanionApp(App[None]):
         self.breathe_request = breathe
         self.unsaved: list[Entry] = []
         self.draft: CheckInDraft | None = None
+
+    @property
+    def store(self) -> HistoryStore:
+        """The history, imported and opened when first used: after the first frame."""
+        with self._store_lock:
+            if self._store is None:
+                from companion.history import HistoryStore
+
+                self._store = HistoryStore(self.data_dir)
+            return self._store
 
     # -- starting -----------------------------------------------------------------------------
 
@@ -195,6 +206,7 @@ class CompanionApp(App[None]):
     @work(exclusive=True, group="flow")
     async def run_checkin(self) -> None:
         """Walk the steps; Escape goes back, `s` skips, leaving keeps what was entered."""
+        from companion.checkin import STEPS, CheckInDraft
         from companion.screens.saved import SavedScreen
 
         draft = self.draft = CheckInDraft()
@@ -246,7 +258,7 @@ class CompanionApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_checkin":
             # A step screen holds the draft it fills in as `.draft`.
-            return isinstance(getattr(self.screen, "draft", None), CheckInDraft)
+            return _is_draft(getattr(self.screen, "draft", None))
         return True
 
     def action_leave_checkin(self) -> None:
@@ -255,7 +267,7 @@ class CompanionApp(App[None]):
 
         step = self.screen
         draft = getattr(step, "draft", None)
-        if not isinstance(draft, CheckInDraft):
+        if not _is_draft(draft):
             return
         if draft.is_empty():
             step.dismiss("leave")
@@ -269,6 +281,7 @@ class CompanionApp(App[None]):
 
     def action_add_repair(self) -> None:
         """Log a repair on its own, outside a check-in."""
+        from companion.checkin import CheckInDraft
         from companion.screens.repair import RepairScreen
 
         draft = CheckInDraft(kind="repair")
@@ -377,3 +390,12 @@ def _this_month():
 
     now = datetime.now().astimezone()
     return now - timedelta(days=31), now + timedelta(days=1)
+
+
+def _is_draft(value: object) -> bool:
+    """A check-in in progress? (checkin.py is imported only once there may be one.)"""
+    if value is None:
+        return False
+    from companion.checkin import CheckInDraft
+
+    return isinstance(value, CheckInDraft)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.entries import QUADRANTS
+from companion.vocabulary import QUADRANTS
 
 PHASE_KINDS = ("in", "top_up", "hold", "out")
 PHASE_CUES = {"in": "in", "top_up": "in again", "hold": "hold", "out": "out"}

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from companion.vocabulary import KINDS, QUADRANTS, REPAIR_STATUSES, STATES
+
 SCHEMA = 1
 
-KINDS = ("checkin", "breathing", "repair")
-QUADRANTS = ("high_unpleasant", "high_pleasant", "low_pleasant", "low_unpleasant")
-STATES = ("revved_up", "shut_down", "steady")
-REPAIR_STATUSES = ("done", "planned")
 
 # Bounds on what one entry may hold. Text fields are generous for a few paragraphs but keep
 # a 100 KB paste from bloating every later read of the month it lands in.
