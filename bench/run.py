@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         fresh = folder / "fresh"
         fresh.mkdir()
         steps = {
-            "start": lambda: start.measure(histories[20_000], 20_000, runs=3 if quick else 9),
+            "start": lambda: start.measure(histories[20_000], 20_000, runs=3 if quick else 21),
             "lean": lambda: lean.measure(histories[20_000], runs=5 if quick else 15),
             "scale": lambda: scale.measure({n: histories[n] for n in (1_000, 50_000)},
                                            runs=8 if quick else 25),
