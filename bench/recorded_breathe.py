@@ -32,8 +32,8 @@ record: dict[str, object] = {"changes": [], "frames": [], "flushes": []}
 def _record_session_start() -> None:
     original = BreathingSession.start
 
-    def start(self: BreathingSession) -> None:
-        original(self)
+    def start(self: BreathingSession, at: float | None = None) -> None:
+        original(self, at)
         record["start"] = self._started
 
     BreathingSession.start = start  # type: ignore[method-assign]

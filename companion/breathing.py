@@ -162,9 +162,15 @@ class BreathingSession:
     def stopped(self) -> bool:
         return self._stopped_at is not None
 
-    def start(self) -> None:
+    def now(self) -> float:
+        """The session's clock, read now."""
+        return self._clock()
+
+    def start(self, at: float | None = None) -> None:
+        """Start now, or at `at` (a moment already past on the session's clock)."""
         if self._started is None:
-            self._started = self._clock()
+            now = self._clock()
+            self._started = now if at is None else min(at, now)
 
     def pause(self) -> None:
         if self.started and not self.paused and not self.stopped:

@@ -90,6 +90,23 @@ def test_a_session_runs_on_its_clock_from_the_start(content: Content):
     assert session.seconds_to_next_change() == 6
 
 
+def test_a_session_can_start_from_the_moment_its_first_cue_was_drawn(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    drawn = session.now()
+    clock.advance(0.017)  # a frame later, the start is taken
+    session.start(at=drawn)
+    assert session.elapsed() == pytest.approx(0.017)
+    assert session.seconds_to_next_change() == pytest.approx(4 - 0.017)
+
+
+def test_a_start_time_still_to_come_is_taken_as_now(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    session.start(at=clock.now + 5)
+    assert session.elapsed() == 0
+
+
 def test_pause_is_excluded_from_the_time_breathed(content: Content):
     clock = FakeClock()
     session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)

@@ -163,6 +163,18 @@ class OverallProgress(Widget):
         return Strip(segments, width)
 
 
+class CueLine(Static):
+    """The cue ("in", "hold", "out"); notes when it is first painted with a breath waiting."""
+
+    def __init__(self, on_paint, **options) -> None:
+        super().__init__("", **options)
+        self._on_paint = on_paint
+
+    def render_lines(self, crop):
+        self._on_paint()
+        return super().render_lines(crop)
+
+
 class BreathingVisual(Widget):
     """Shows a session: the cue, a shape that breathes, seconds left, breath n of N, progress."""
 
@@ -227,9 +239,10 @@ class BreathingVisual(Widget):
         self._phase_key: tuple[int, int] | None = None
         self._done = False
         self._start_pending = False
+        self._first_cue_painted: float | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="cue")
+        yield CueLine(self._cue_painted, id="cue")
         yield BreathShape()
         yield Static("", id="left")
         with Vertical(id="overall"):
@@ -251,14 +264,23 @@ class BreathingVisual(Widget):
             self._show_first_cue()
 
     def _show_first_cue(self) -> None:
+        self._first_cue_painted = None
         self._draw(self.session.schedule.at(0.0))
         self.call_after_refresh(self._begin)
+
+    def _cue_painted(self) -> None:
+        # The frame with the first cue is being drawn: that is when the breath begins, and
+        # it begins as soon as that frame is out. (Waiting for the callback after the refresh
+        # could take one more frame, ~17 ms, with "in" already on screen.)
+        if self._start_pending and self._first_cue_painted is None:
+            self._first_cue_painted = self.session.now()
+            self.call_next(self._begin)
 
     def _begin(self) -> None:
         if self.session.started or not self._start_pending:
             return
         self._start_pending = False
-        self.session.start()
+        self.session.start(at=self._first_cue_painted)
         self._arm()
         self.sync()
 
