@@ -11,9 +11,13 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from companion.content import BreathingPattern, Phase
-from companion.entries import MAX_CYCLES, Breathing
+from companion.vocabulary import MAX_CYCLES
+
+if TYPE_CHECKING:
+    from companion.entries import Breathing
 
 Clock = Callable[[], float]
 
@@ -217,6 +221,8 @@ class BreathingSession:
 
     def record(self) -> Breathing:
         """What was breathed, for the history."""
+        from companion.entries import Breathing
+
         position = self.position()
         return Breathing(
             pattern=self.schedule.pattern.name,
@@ -229,6 +235,8 @@ class BreathingSession:
 def combined(earlier: Breathing | None, later: Breathing) -> Breathing:
     """Two breathing sessions in one check-in, as one record: the time and breaths add up,
     named by the pattern breathed last, completed if the last one was."""
+    from companion.entries import Breathing
+
     if earlier is None:
         return later
     return Breathing(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from companion.vocabulary import KINDS, QUADRANTS, REPAIR_STATUSES, STATES
+from companion.vocabulary import KINDS, MAX_CYCLES, QUADRANTS, REPAIR_STATUSES, STATES
 
 SCHEMA = 1
 
@@ -23,7 +23,6 @@ MAX_WORD = 40
 MAX_KEY = 40
 MAX_LIST = 40
 MAX_SECONDS = 24 * 60 * 60
-MAX_CYCLES = 10_000
 
 
 def new_id() -> str:

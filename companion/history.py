@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from companion.entries import SCHEMA, Entry, InvalidEntry, check_entry_dict
 from companion.storage import (
-    DIR_MODE,
+    HISTORY_DIR,
     StoreError,
     UnreadableFile,
     check_writable,
     history_lock,
+    make_data_folders,
     read_json_file,
     remove_orphaned_temp_files,
     write_atomically,
@@ -125,7 +124,7 @@ class HistoryStore:
 
     def __init__(self, data_dir: Path, *, fsync: bool = True) -> None:
         self.data_dir = Path(data_dir)
-        self.history_dir = self.data_dir / "history"
+        self.history_dir = self.data_dir / HISTORY_DIR
         self.lock_path = self.history_dir / ".lock"
         self.fsync = fsync
         self.problems: dict[Path, Problem] = {}
@@ -299,25 +298,12 @@ class HistoryStore:
             return
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise StoreError(f"The data folder {self.data_dir} is a file, not a folder.")
-        if not self.history_dir.is_dir():
-            if not create:
-                if (self.data_dir / LEGACY_FILE).exists():
-                    with self._locked():
-                        pass
-                return
-            try:
-                # Only the data folder and history/ are ours to make private; a missing parent
-                # (e.g. ~/.local/share) is made as the system would make it.
-                self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-                self.data_dir.mkdir(mode=DIR_MODE, exist_ok=True)
-                self.history_dir.mkdir(mode=DIR_MODE, exist_ok=True)
-            except OSError as error:
-                raise StoreError(
-                    f"Could not create the data folder {self.history_dir}: "
-                    f"{error.strerror or error}."
-                ) from None
-        self.notices.extend(make_private(self.data_dir))
-        self.notices.extend(make_private(self.history_dir))
+        if not self.history_dir.is_dir() and not create:
+            if (self.data_dir / LEGACY_FILE).exists():
+                with self._locked():
+                    pass
+            return
+        self.notices.extend(make_data_folders(self.data_dir, self.history_dir))
         self._ready = True
 
     def _migrate_legacy_file(self) -> None:
@@ -392,23 +378,6 @@ def _file_order(path: Path) -> tuple[str, int]:
     match = _SHARD_NAME.match(path.name)
     assert match is not None
     return f"{match.group(1)}-{match.group(2)}", int(match.group(3) or 1)
-
-
-def make_private(folder: Path) -> list[str]:
-    """Make `folder` owner-only if it is ours and others can read it; returns what was done."""
-    try:
-        info = folder.stat()
-    except OSError:
-        return []
-    if os.name == "nt" or not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        return []
-    if info.st_uid != os.getuid():
-        return [f"{folder} can be read by other users and is not yours to change."]
-    try:
-        folder.chmod(DIR_MODE)
-    except OSError:
-        return [f"{folder} can be read by other users and could not be made private."]
-    return [f"{folder} could be read by other users; it is now private to you."]
 
 
 def _month_key(moment: datetime) -> str:

@@ -20,9 +20,8 @@ from typing import TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession
 from companion.content import BreathingPattern, Content, load_content
-from companion.entries import Entry
-from companion.history import HistoryStore
 from companion.listing import printable
+from companion.storage import check_data_folder
 
 DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
@@ -65,7 +64,7 @@ def breathe_request(
         schedule = BreathingSchedule(pattern, cycles)
     else:
         schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
-    HistoryStore(data_dir).check()
+    check_data_folder(data_dir)  # before the first frame, without the history's imports
     note = content.safety.dizzy_note if pattern.has_long_hold else ""
     return BreatheRequest(pattern, schedule, note)
 
@@ -79,6 +78,9 @@ def run_plain(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Breathe with one printed line per phase; Ctrl-C stops early and still saves."""
+    from companion.entries import Entry
+    from companion.history import HistoryStore
+
     out = out or sys.stdout
     schedule = request.schedule
     store = HistoryStore(data_dir)

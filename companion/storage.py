@@ -14,6 +14,7 @@ import errno
 import json
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from typing import Any
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+HISTORY_DIR = "history"  # inside the data folder
 TEMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp makes for write_atomically and check_writable: ".2026-11.json.k3j_x9qa.tmp"
 _OUR_TEMP_FILE = re.compile(r"^\.(?:.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
@@ -231,3 +233,50 @@ def _busy_message(lock_path: Path, wait: float) -> str:
         f"Another companion has been saving for over {wait:g} s "
         f"(lock: {lock_path}); nothing was changed, try again in a moment."
     )
+
+
+def check_data_folder(data_dir: Path) -> None:
+    """StoreError now if the history cannot be saved in `data_dir` (made, private, if missing).
+
+    For `companion breathe`, before the breathing starts; history.HistoryStore.check does the
+    same and keeps what it fixed, but needs the entry model and TinyDB.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise StoreError(f"The data folder {data_dir} is a file, not a folder.")
+    history_dir = data_dir / HISTORY_DIR
+    make_data_folders(data_dir, history_dir)
+    check_writable(history_dir)
+
+
+def make_data_folders(data_dir: Path, history_dir: Path) -> list[str]:
+    """Create the data folder and its history folder, private, if they are missing; make them
+    private if others can read them. Returns what was fixed, to tell the person."""
+    if not history_dir.is_dir():
+        try:
+            # Only the data folder and history/ are ours to make private; a missing parent
+            # (e.g. ~/.local/share) is made as the system would make it.
+            data_dir.parent.mkdir(parents=True, exist_ok=True)
+            data_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+            history_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Could not create the data folder {history_dir}: {error.strerror or error}."
+            ) from None
+    return [*make_private(data_dir), *make_private(history_dir)]
+
+
+def make_private(folder: Path) -> list[str]:
+    """Make `folder` owner-only if it is ours and others can read it; returns what was done."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return []
+    if os.name == "nt" or not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return []
+    if info.st_uid != os.getuid():
+        return [f"{folder} can be read by other users and is not yours to change."]
+    try:
+        folder.chmod(DIR_MODE)
+    except OSError:
+        return [f"{folder} can be read by other users and could not be made private."]
+    return [f"{folder} could be read by other users; it is now private to you."]

@@ -8,3 +8,6 @@ KINDS = ("checkin", "breathing", "repair")
 QUADRANTS = ("high_unpleasant", "high_pleasant", "low_pleasant", "low_unpleasant")
 STATES = ("revved_up", "shut_down", "steady")
 REPAIR_STATUSES = ("done", "planned")
+
+# The most breaths one break may hold (the schedule and the entry model both keep to it).
+MAX_CYCLES = 10_000

@@ -8,6 +8,7 @@ offered (optional) before going back home.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -18,7 +19,6 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from companion.breathing import BreathingSchedule, BreathingSession, Clock
 from companion.content import BreathingPattern
-from companion.entries import Entry
 from companion.plain import BreatheRequest
 from companion.screens.widgets.breathing import (
     MAX_ACTIVATION,
@@ -30,6 +30,9 @@ from companion.screens.widgets.breathing import (
     shown,
 )
 from companion.storage import StoreError
+
+if TYPE_CHECKING:
+    from companion.entries import Entry
 
 CHOOSE, BREATHING, AFTER = "choose", "breathing", "after"
 DIGITS = "0123456789"
@@ -178,6 +181,8 @@ class BreatheScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_breathing_visual_finished(self, event: BreathingVisual.Finished) -> None:
+        from companion.entries import Entry
+
         record = event.record
         self.entry = Entry(
             kind="breathing",
@@ -286,6 +291,8 @@ class BreatheScreen(Screen[None]):
         # Quitting mid-breath: what was breathed is saved now, before the app goes.
         session = self.session
         if self.entry is None and session is not None and self.started_at is not None:
+            from companion.entries import Entry
+
             session.stop()
             entry = Entry(kind="breathing", started_at=self.started_at,
                           saved_at=datetime.now().astimezone(),

@@ -8,6 +8,7 @@ interval redraws the shape and the countdown in between. Nothing here keeps time
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,8 +25,10 @@ from textual.widgets.option_list import Option
 
 from companion.breathing import BreathingSchedule, BreathingSession, Position
 from companion.content import BreathingPattern
-from companion.entries import Breathing
 from companion.listing import printable
+
+if TYPE_CHECKING:
+    from companion.entries import Breathing
 
 SMOOTH_REFRESH = 1 / 10  # seconds between redraws of the shape: smooth, yet light on the CPU
 # A timer may fire a hair before its moment; landing just after the boundary shows the new phase.
