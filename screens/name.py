@@ -31,6 +31,9 @@ TOO_MANY = f"That's {MAX_LIST} words already, plenty to hold."
 
 class NameScreen(StepScreen):
     CSS_PATH = "name.tcss"
+    # A short terminal (down to 12 lines) drops the hints (the footer has the keys) so the
+    # quadrants keep their names and the words their list.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
     AUTO_FOCUS = ""
     HELP_TOPIC = "name"
     BINDINGS = [
@@ -255,7 +258,9 @@ class NameScreen(StepScreen):
             named.append("  " if named else "Named: ", style="dim")
             named.append(f"{printable(quadrant.symbol)} ", style=quadrant_style(quadrant))
             named.append(printable(feeling.word))
-        self.query_one("#named", Static).update(named)
+        shown_named = self.query_one("#named", Static)
+        shown_named.update(named)
+        shown_named.set_class(not named, "-empty")
         self.query_one(QuadrantGrid).show_named(counts)
 
     # -- leaving ---------------------------------------------------------------------------------

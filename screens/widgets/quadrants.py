@@ -81,7 +81,9 @@ class QuadrantGrid(Widget, can_focus=True):
         layout: grid;
         grid-size: 2 2;
         grid-gutter: 0 1;
-        height: 12;
+        height: 1fr;
+        max-height: 12;
+        min-height: 6;  /* a small terminal keeps both rows: each cell its name at least */
         padding: 0 1;
     }
     """
