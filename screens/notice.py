@@ -108,12 +108,7 @@ class NoticeScreen(StepScreen):
             self.draft.needs = list(event.picked)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        value = event.value
-        if len(value) > MAX_NOTE:
-            value = value[:MAX_NOTE]
-            event.input.value = value
-            self.query_one("#cut", Static).display = True
-        self.draft.note = value if value.strip() else ""
+        self.draft.note = self.bounded_text(event)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

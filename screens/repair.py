@@ -100,12 +100,7 @@ class RepairScreen(StepScreen):
             self._keep(status=status, done_at=done_at)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        value = event.value
-        if len(value) > MAX_NOTE:
-            value = value[:MAX_NOTE]
-            event.input.value = value
-            self.query_one("#cut", Static).display = True
-        value = value if value.strip() else ""
+        value = self.bounded_text(event)
         if event.input.id == "what-happened":
             self._keep(what_happened=value)
         else:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input, Static
 
 from companion.checkin import CheckInDraft
+from companion.entries import MAX_NOTE
 
 STEP_KEYS = [
     Binding("s", "skip", "Skip"),
@@ -28,6 +30,15 @@ class StepScreen(Screen[str]):
     def __init__(self, draft: CheckInDraft) -> None:
         super().__init__()
         self.draft = draft
+
+    def bounded_text(self, event: Input.Changed) -> str:
+        """What was typed, cut at MAX_NOTE (the #cut line then says so); blank is empty."""
+        value = event.value
+        if len(value) > MAX_NOTE:
+            value = value[:MAX_NOTE]
+            event.input.value = value
+            self.query_one("#cut", Static).display = True
+        return value if value.strip() else ""
 
     def action_next(self) -> None:
         self.dismiss("next")
