@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -99,13 +99,17 @@ def run_plain(
         print(request.dizzy_note, file=out, flush=True)
     session.start()
     reader_left = False
+    ended_by: int | None = None
     try:
-        for change in schedule.changes():
-            _wait_until(session, change.at, sleep)
-            print(f"{change.phase.cue} {change.phase.seconds:g}", file=out, flush=True)
-        _wait_until(session, schedule.total, sleep)
+        with _signals_stop_the_breath():
+            for change in schedule.changes():
+                _wait_until(session, change.at, sleep)
+                print(f"{change.phase.cue} {change.phase.seconds:g}", file=out, flush=True)
+            _wait_until(session, schedule.total, sleep)
     except KeyboardInterrupt:
         pass
+    except _Ended as ended:
+        ended_by = ended.signum  # `kill`, or the terminal closed: saved all the same
     except BrokenPipeError:
         # The reader went away (e.g. `| head -3`): what was breathed is still worth keeping.
         reader_left = True
@@ -119,22 +123,58 @@ def run_plain(
         raise BrokenPipeError
     ending = "Done" if record.completed else "Stopped early, and that's fine"
     summary = f"{ending}: {record.seconds:g} s, {_breaths(record.cycles)}. Saved."
-    print(summary, file=out, flush=True)
-    return 0
+    # A closed terminal: the breathing is saved, and nobody is there to read this.
+    with suppress(OSError):
+        print(summary, file=out, flush=True)
+    return 0 if ended_by is None else 128 + ended_by
+
+
+class _Ended(Exception):
+    """SIGTERM or SIGHUP arrived while breathing."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextmanager
+def _signals_stop_the_breath() -> Iterator[None]:
+    """While breathing, SIGTERM and SIGHUP stop the breath the way Ctrl-C does, so what was
+    breathed is saved (as the app does) instead of the process just ending."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Ended(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in ENDING_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
 def _ignoring_interrupts() -> Iterator[None]:
-    """A second Ctrl-C while saving must not cut the save short: the breathing would be lost.
-    It is ignored for the fraction of a second the save takes."""
+    """A second Ctrl-C (or a SIGTERM, SIGHUP) while saving must not cut the save short: the
+    breathing would be lost. They are ignored for the fraction of a second the save takes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN)
+                for signum in (signal.SIGINT, *ENDING_SIGNALS)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _wait_until(

@@ -172,3 +172,26 @@ def test_your_own_patterns_cannot_send_escape_sequences(data_dir: Path, capsys):
     breathe(data_dir, fake, "mine", cycles=1)
     assert not any("\x1b" in line for _, line in fake.lines)
     assert [line for _, line in fake.lines[1:3]] == ["in 3", "out 5"]
+
+
+@pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
+def test_kill_or_a_closed_terminal_stops_the_breath_and_still_saves(data_dir: Path, ending):
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "companion.cli", "breathe", "--plain", "--pattern", "coherent",
+         "--cycles", "3", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()  # the title line
+    assert process.stdout.readline().strip() == "in 5.5"  # breathing now
+    process.send_signal(getattr(signal, ending))
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + getattr(signal, ending), err
+    assert "Saved." in out
+    [entry] = HistoryStore(data_dir).all()
+    assert entry.kind == "breathing" and not entry.complete
+    assert entry.breathing.pattern == "coherent" and not entry.breathing.completed
