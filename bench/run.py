@@ -1,4 +1,4 @@
-"""The performance bench: `python3 bench/run.py` (about three minutes).
+"""The performance bench: `python3 bench/run.py` (about two minutes).
 
 Builds the histories it needs in a temporary folder (1,000, 20,000 and 50,000 entries), runs
 every measurement of the performance issue and prints one table: measurement, median or value,
