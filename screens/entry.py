@@ -92,7 +92,9 @@ class EntryScreen(Screen[bool]):
         with ContentSwitcher(initial=READ):
             with VerticalScroll(id=READ):
                 yield Static(id="facts")
-            with VerticalScroll(id=EDIT):
+            # A form: Tab goes from field to field (each scrolls itself into view); the
+            # container itself is no stop, where keys would land on nothing visible.
+            with VerticalScroll(id=EDIT, can_focus=False):
                 yield Label("Activation before (0–10, empty to leave it out)")
                 yield Input(_number(entry.activation_before), id="before",
                             restrict=r"\d{0,2}", max_length=2)

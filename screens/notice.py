@@ -48,7 +48,9 @@ class NoticeScreen(StepScreen):
     def compose(self) -> ComposeResult:
         content = self.app.content  # type: ignore[attr-defined]
         yield Header()
-        with VerticalScroll(id="notice"):
+        # A form: Tab goes from field to field (each scrolls itself into view); the
+        # container itself is no stop, where keys would land on nothing visible.
+        with VerticalScroll(id="notice", can_focus=False):
             yield Static(f"Notice  [$text-muted]{shown(content.activation_prompt)}[/]",
                          classes="step-title")
             yield ActivationRating()

@@ -49,7 +49,9 @@ class RepairScreen(StepScreen):
         repair = self.repair
         title = "Add a repair" if self.alone else "Repair  [$text-muted](optional)[/]"
         yield Header()
-        with VerticalScroll(id="repair"):
+        # A form: Tab goes from field to field (each scrolls itself into view); the
+        # container itself is no stop, where keys would land on nothing visible.
+        with VerticalScroll(id="repair", can_focus=False):
             yield Static(title, classes="step-title")
             yield Static(shown(content.repair_intro), classes="hint")
             yield Static("Was there a rupture? With whom?", classes="part", id="with-whom-part")

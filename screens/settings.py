@@ -76,7 +76,9 @@ class SettingsScreen(Screen[None]):
             id="status",
             classes="hint",
         )
-        with VerticalScroll(id="settings"):
+        # A form: Tab goes from field to field (each scrolls itself into view); the
+        # container itself is no stop, where keys would land on nothing visible.
+        with VerticalScroll(id="settings", can_focus=False):
             with Horizontal(classes="row"):
                 yield Label("Breathing", classes="name")
                 yield Select(

@@ -186,3 +186,19 @@ def test_the_notice_step_looks_right(data_dir: Path, snap_compare):
         await pilot.press("6", "space", "tab", "right", "space")
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_tab_and_shift_tab_go_from_field_to_field_with_no_invisible_stop(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(40, 12)) as pilot:
+        notice = await Notice(app, pilot).open()
+        order = [app.focused.id]
+        for _ in range(4):
+            await pilot.press("tab")
+            order.append(app.focused.id)
+        assert order == ["state", "body", "needs", "note", "state"]
+        await pilot.press("shift+tab")
+        assert app.focused.id == "note"  # backwards from the first field: the note, in view
+        await pilot.press(*"a1")
+        assert notice.draft.note == "a1"
+        assert notice.screen.query_one("#note").region.y < 12
