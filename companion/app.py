@@ -58,13 +58,15 @@ class CompanionApp(App[None]):
         start: str = "home",
         breathe: BreatheRequest | None = None,
         content: Content | None = None,
+        settings: tuple[Settings, list[str]] | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
         self._store: HistoryStore | None = None
         self._store_lock = threading.Lock()
         self.content = content or load_content(user_dir=self.data_dir)
-        self.settings, self.setting_warnings = load_settings(
+        # `settings` (with its warnings) when the command line has read them already.
+        self.settings, self.setting_warnings = settings or load_settings(
             self.data_dir, patterns=[p.name for p in self.content.patterns]
         )
         self.settings_saved_signal: Signal[str] = Signal(self, "settings-saved")

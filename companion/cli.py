@@ -197,8 +197,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from companion.listing import printable
         from companion.settings import load_settings
 
-        settings, warnings = load_settings(data_dir)
-        content = load_content(user_dir=data_dir)  # read once, for the check and the app
+        # Read once, for the check and the app.
+        content = load_content(user_dir=data_dir)
+        settings, warnings = load_settings(data_dir, patterns=[p.name for p in content.patterns])
         request = plain.breathe_request(
             data_dir, args.pattern, args.minutes, args.cycles,
             default_pattern=settings.default_pattern, default_minutes=settings.default_minutes,
@@ -208,7 +209,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             for warning in warnings:  # the app shows them itself
                 print(f"companion: {printable(warning)}", file=sys.stderr)
             return plain.run_plain(data_dir, request)
-        return _run_app(data_dir, "breathe", breathe=request, content=content)
+        return _run_app(data_dir, "breathe", breathe=request, content=content,
+                        settings=(settings, warnings))
     if command == "week":
         from companion import report
 
