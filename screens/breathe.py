@@ -71,7 +71,8 @@ class BreatheScreen(Screen[None]):
         super().__init__()
         self.request = request
         self.wanted_pattern = pattern
-        self.exit_after = exit_after
+        # A request (`companion breathe`) is breathed at once, and the app ends once it is saved.
+        self.exit_after = exit_after or request is not None
         self.clock = clock
         self.mode = BREATHING if request is not None else CHOOSE
         self.entry: Entry | None = None
@@ -83,42 +84,45 @@ class BreatheScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
-        content = app.content  # type: ignore[attr-defined]
         yield Header()
-        title = "A breathing break"
-        visual = None
         if self.request is not None:
-            # Asked for on the command line: the breath is composed with the screen, so the
-            # first frame already shows its first cue (mounting it after cost two more frames).
-            title = self._title(self.request.pattern)
-            visual = self._new_visual(self.request.schedule)
-        yield Static(title, classes="step-title")
+            yield from self._compose_asked_for(self.request)
+        else:
+            yield from self._compose_to_choose()
+        yield Footer()
+
+    def _compose_asked_for(self, request: BreatheRequest) -> ComposeResult:
+        """`companion breathe`: the breath only, composed with the screen, so the first frame
+        already shows its first cue; nothing to choose and nothing after (the app exits once
+        the break is saved), so none of those parts are built for the first frame."""
+        yield Static(self._title(request.pattern), classes="step-title")
+        yield self._new_visual(request.schedule)
+        if request.dizzy_note:
+            yield Static(shown(request.dizzy_note), id="dizzy", classes="notice-line")
+
+    def _compose_to_choose(self) -> ComposeResult:
+        settings = self.app.settings  # type: ignore[attr-defined]
+        content = self.app.content  # type: ignore[attr-defined]
+        yield Static("A breathing break", classes="step-title")
         with ContentSwitcher(initial=self.mode):
             with Vertical(id=CHOOSE):
-                if self.request is None:  # chosen already: not composed for a first frame
-                    yield Static("Choose a way to breathe. Enter starts.", classes="hint")
-                    yield PatternChoice(
-                        content.patterns,
-                        selected=self.wanted_pattern or settings.default_pattern,
-                        minutes=settings.default_minutes,
-                        long_hold_note=content.safety.dizzy_note,
-                    )
-            with Vertical(id=BREATHING):
-                if visual is not None:
-                    yield visual
+                yield Static("Choose a way to breathe. Enter starts.", classes="hint")
+                yield PatternChoice(
+                    content.patterns,
+                    selected=self.wanted_pattern or settings.default_pattern,
+                    minutes=settings.default_minutes,
+                    long_hold_note=content.safety.dizzy_note,
+                )
+            yield Vertical(id=BREATHING)
             with Vertical(id=AFTER):
-                if not self.exit_after:  # `companion breathe` ends as the break is saved
+                if not self.exit_after:
                     yield Static("", id="summary")
                     yield Static(shown(content.after_breath), classes="hint")
                     yield ActivationRating()
                     yield Static("Enter when you're ready; the number is optional.",
                                  classes="hint")
                     yield Static("", id="high", classes="notice-line")
-        dizzy = self._dizzy_note(self.request.pattern) if self.request is not None else ""
-        yield Static(dizzy, id="dizzy", classes="notice-line")
-        yield Footer()
+        yield Static("", id="dizzy", classes="notice-line")
 
     def on_mount(self) -> None:
         if self.request is None:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
-from textual.containers import Vertical
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -124,14 +123,15 @@ class OverallProgress(Widget):
     """How much of the whole break has been breathed: one line that fills from the left.
 
     Textual's ProgressBar brings a second-by-second timer and three widgets for one line;
-    this draws the line itself and repaints only when a half cell more is filled.
+    this draws the line itself, centred in its width (no container to centre it: one widget
+    fewer before the first frame), and repaints only when a half cell more is filled.
     """
 
+    BAR_WIDTH = 32
     COMPONENT_CLASSES = {"overall-progress--rest"}
     DEFAULT_CSS = """
     OverallProgress {
-        width: 32;
-        max-width: 100%;
+        width: 1fr;
         height: 1;
         color: $accent;
     }
@@ -145,24 +145,33 @@ class OverallProgress(Widget):
         self.fraction = 0.0
         self._halves = -1  # half cells filled when last drawn
 
+    @property
+    def bar_width(self) -> int:
+        return min(self.BAR_WIDTH, self.size.width)
+
     def show(self, fraction: float) -> None:
         self.fraction = min(1.0, max(0.0, fraction))
-        halves = round(self.fraction * self.size.width * 2)
+        halves = round(self.fraction * self.bar_width * 2)
         if halves != self._halves:
             self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        halves = round(self.fraction * width * 2)
+        bar = self.bar_width
+        halves = round(self.fraction * bar * 2)
         self._halves = halves
         full, half = divmod(halves, 2)
+        style = self.rich_style
         rest = self.get_component_rich_style("overall-progress--rest")
-        segments = [Segment("━" * full, self.rich_style)]
+        blank = Style(bgcolor=style.bgcolor)
+        before = (width - bar) // 2
+        segments = [Segment(" " * before, blank), Segment("━" * full, style)]
         if half:
-            segments.append(Segment("╸", self.rich_style))
-        if width - full - half > 0:
+            segments.append(Segment("╸", style))
+        if bar - full - half > 0:
             start = "╺" if half == 0 and full else "━"
-            segments.append(Segment(start + "━" * (width - full - half - 1), rest))
+            segments.append(Segment(start + "━" * (bar - full - half - 1), rest))
+        segments.append(Segment(" " * (width - before - bar), blank))
         return Strip(segments, width)
 
 
@@ -185,6 +194,7 @@ class BreathingVisual(Widget):
     BreathingVisual {
         height: 1fr;
         layout: vertical;
+        align-horizontal: center;
     }
     BreathingVisual #cue {
         width: 1fr;
@@ -197,11 +207,6 @@ class BreathingVisual(Widget):
         width: 1fr;
         height: 1;
         text-align: center;
-    }
-    BreathingVisual #overall {
-        width: 1fr;
-        align-horizontal: center;
-        height: 1;
     }
     BreathingVisual.reduced BreathShape {
         display: none;
@@ -248,8 +253,7 @@ class BreathingVisual(Widget):
         yield CueLine(self._cue_painted, id="cue")
         yield BreathShape()
         yield Static("", id="left")
-        with Vertical(id="overall"):
-            yield OverallProgress()
+        yield OverallProgress()  # centred by the visual's align-horizontal
 
     # -- calls from the screen -------------------------------------------------------------------
 
