@@ -9,7 +9,6 @@ Saving rewrites the whole file in a standard form, so comments written by hand a
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields
@@ -243,6 +242,8 @@ def _contacts(value: Any, path: Path, warnings: list[str]) -> tuple[Contact, ...
 
 
 def _toml_string(text: str) -> str:
+    import json  # only when saving: reading the settings for the first frame needs none
+
     # A JSON string is a TOML basic string, except that TOML wants DEL escaped as well.
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 

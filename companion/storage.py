@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import re
 import stat
@@ -53,6 +52,9 @@ class StoreBusy(StoreError):
 
 def read_json_file(path: Path) -> dict[str, Any] | None:
     """The parsed object in `path`, None if there is no file; UnreadableFile if it is damaged."""
+    # Imported here: the first frame needs this module, and no JSON is read before it.
+    import json
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

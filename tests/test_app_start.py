@@ -44,8 +44,8 @@ async def test_enter_on_a_way_in_opens_it(data_dir: Path):
         assert isinstance(app.screen, ReviewScreen)
 
 
-# What the first frame needs, and no more: the entry model, the history and TinyDB are imported
-# once the app has drawn (the background check, the first save), not before.
+# What the first frame needs, and no more: the entry model, the history, TinyDB and the JSON
+# module are imported once the app has drawn (the background check, the first save), not before.
 FIRST_FRAME_IMPORTS = """
 import sys
 from pathlib import Path
@@ -58,7 +58,7 @@ request = breathe_request(data_dir, None, None, None, content=load_content(user_
 for start in ("home", "breathe"):
     app = CompanionApp(data_dir=data_dir, start=start, breathe=request)
     app.get_default_screen()
-late = ("tinydb", "companion.entries", "companion.history", "companion.checkin")
+late = ("tinydb", "companion.entries", "companion.history", "companion.checkin", "json")
 print(*(name for name in late if name in sys.modules))
 """
 
