@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,14 +142,14 @@ class CompanionApp(App[None]):
                 f"There is no theme called {wanted!r}; using {self.theme!r}. "
                 "Ctrl+P, then 'theme', lists them."
             )
-            self.settings = replace(self.settings, theme=self.theme)
+            self.settings = self.settings._replace(theme=self.theme)
         # A theme chosen anywhere (the command palette's switcher too) is remembered.
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.settings_saved_signal.subscribe(self, self._settings_saved)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
-            self.change_settings(replace(self.settings, theme=theme.name))
+            self.change_settings(self.settings._replace(theme=theme.name))
 
     # -- settings ------------------------------------------------------------------------------
 

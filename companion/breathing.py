@@ -10,8 +10,7 @@ import bisect
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from companion.content import BreathingPattern, Phase
 from companion.vocabulary import MAX_CYCLES
@@ -26,8 +25,7 @@ Clock = Callable[[], float]
 TOP_UP_FROM = 0.75
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(NamedTuple):
     """A moment in a session."""
 
     phase: Phase
@@ -50,8 +48,7 @@ class Position:
         return max(0.0, self.total - self.elapsed)
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseChange:
+class PhaseChange(NamedTuple):
     """A scheduled moment at which a new phase begins."""
 
     at: float

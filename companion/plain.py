@@ -13,10 +13,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession
 from companion.content import BreathingPattern, Content, load_content
@@ -27,8 +26,7 @@ DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class BreatheRequest:
+class BreatheRequest(NamedTuple):
     """A breathing break as asked for on the command line, already checked."""
 
     pattern: BreathingPattern

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from companion.storage import DIR_MODE, StoreError, write_atomically
 
@@ -33,27 +32,25 @@ class SettingsError(StoreError):
     """Settings that could not be saved; the file on disk is as it was."""
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
     """Someone to reach when things are hard: a name and how (a number, an address, a note)."""
 
     name: str
     how: str
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     default_pattern: str = "coherent"
     default_minutes: float = 1.0
     reduced_motion: bool = False
     bell: bool = False
     week_start: str = "monday"  # or "sunday"
     theme: str = "textual-dark"
-    contacts: tuple[Contact, ...] = field(default=())
+    contacts: tuple[Contact, ...] = ()
 
 
 DEFAULTS = Settings()
-KNOWN_KEYS = tuple(f.name for f in fields(Settings))
+KNOWN_KEYS = Settings._fields
 
 
 def load_settings(

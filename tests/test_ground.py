@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
@@ -210,7 +209,7 @@ async def test_coming_back_to_the_step_shows_what_was_done(data_dir: Path):
 
 async def test_reduced_motion_shows_text_and_countdown_only(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
-    app.settings = replace(app.settings, reduced_motion=True)
+    app.settings = app.settings._replace(reduced_motion=True)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
         await pilot.press("enter")
