@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,7 +20,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
-from companion.content import Content, load_content
+from companion.content import Content, ContentError, Opening, load_content, load_opening
 from companion.listing import printable
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
@@ -58,15 +59,23 @@ class CompanionApp(App[None]):
         breathe: BreatheRequest | None = None,
         content: Content | None = None,
         settings: tuple[Settings, list[str]] | None = None,
+        opening: Opening | None = None,
     ) -> None:
         super().__init__()
         self.data_dir = Path(data_dir)
         self._store: HistoryStore | None = None
         self._store_lock = threading.Lock()
-        self.content = content or load_content(user_dir=self.data_dir)
+        # The first frame (home, or the breathing) needs only the opening of data/; the rest is
+        # read once it is drawn. A check-in or the review opens on all of it, so it is read now.
+        if opening is None:
+            opening = content.opening() if content else load_opening(user_dir=self.data_dir)
+        self.opening = opening
+        if content is None and start not in ("home", "breathe"):
+            content = load_content(user_dir=self.data_dir, opening=self.opening)
+        self._content = content
         # `settings` (with its warnings) when the command line has read them already.
         self.settings, self.setting_warnings = settings or load_settings(
-            self.data_dir, patterns=[p.name for p in self.content.patterns]
+            self.data_dir, patterns=[p.name for p in self.opening.patterns]
         )
         self.settings_saved_signal: Signal[str] = Signal(self, "settings-saved")
         self._settings_lock = threading.Lock()
@@ -76,6 +85,14 @@ class CompanionApp(App[None]):
         self.breathe_request = breathe
         self.unsaved: list[Entry] = []
         self.draft: CheckInDraft | None = None
+
+    @property
+    def content(self) -> Content:
+        """All of data/: read just after the first frame (see _read_the_rest), or now if asked
+        for sooner."""
+        if self._content is None:
+            self._content = load_content(user_dir=self.data_dir, opening=self.opening)
+        return self._content
 
     @property
     def store(self) -> HistoryStore:
@@ -103,15 +120,35 @@ class CompanionApp(App[None]):
 
     def on_mount(self) -> None:
         self._use_theme_from_settings()
-        for warning in (*self.content.warnings, *self.setting_warnings):
+        for warning in (*self.opening.warnings, *self.setting_warnings):
             self.notify(printable(warning), severity="warning", timeout=10, markup=False)
         if self.start == "checkin":
             self.action_checkin()
         elif self.start == "review":
             self.action_review()
         self.check_history()
-        self.call_after_refresh(self._first_frame.set)
+        self.call_after_refresh(self._after_first_frame)
         self._leave_on_signals()
+
+    def _after_first_frame(self) -> None:
+        self._first_frame.set()
+        self._read_the_rest()
+
+    def _read_the_rest(self) -> None:
+        """The rest of data/, on the main thread just after the first frame (~4 ms), so any key
+        that needs it finds it read. A broken built-in file ends the app with one line, as it
+        would have at the start; a person's own words that cannot be used are a warning."""
+        already = self._content is not None
+        try:
+            content = self.content
+        except ContentError as error:
+            self.exit(return_code=1, message=Text(f"companion: {printable(str(error))}"))
+            return
+        if already:
+            return
+        for warning in content.warnings:
+            if warning not in self.opening.warnings:  # those were shown at the start
+                self.notify(printable(warning), severity="warning", timeout=10, markup=False)
 
     @work(thread=True, group="store")
     def check_history(self) -> None:

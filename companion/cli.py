@@ -193,23 +193,23 @@ def _dispatch(args: argparse.Namespace) -> int:
         return listing.print_patterns(data_dir)
     if command == "breathe":
         from companion import plain
-        from companion.content import load_content
+        from companion.content import load_opening
         from companion.listing import printable
         from companion.settings import load_settings
 
-        # Read once, for the check and the app.
-        content = load_content(user_dir=data_dir)
-        settings, warnings = load_settings(data_dir, patterns=[p.name for p in content.patterns])
+        # Read once, for the check and the app; the rest of data/ after the first frame.
+        opening = load_opening(user_dir=data_dir)
+        settings, warnings = load_settings(data_dir, patterns=[p.name for p in opening.patterns])
         request = plain.breathe_request(
             data_dir, args.pattern, args.minutes, args.cycles,
             default_pattern=settings.default_pattern, default_minutes=settings.default_minutes,
-            content=content,
+            opening=opening,
         )
         if args.plain:
-            for warning in warnings:  # the app shows them itself
+            for warning in (*opening.warnings, *warnings):  # the app shows them itself
                 print(f"companion: {printable(warning)}", file=sys.stderr)
             return plain.run_plain(data_dir, request)
-        return _run_app(data_dir, "breathe", breathe=request, content=content,
+        return _run_app(data_dir, "breathe", breathe=request, opening=opening,
                         settings=(settings, warnings))
     if command == "week":
         from companion import report

@@ -1,7 +1,10 @@
 """Loads the product's words and patterns from data/*.toml into frozen values.
 
 The built-in files ship with the app; a malformed one is a ContentError naming the file and the
-problem. A person may add their own breathing patterns (patterns.toml) and feeling words
+problem. What a first frame needs (the patterns, the welcome, the note before long holds) is its
+own small read, load_opening; the app reads the rest (load_content) once it has drawn.
+
+A person may add their own breathing patterns (patterns.toml) and feeling words
 (feelings.toml) in their data folder; a bad definition there is skipped with a warning that
 names the file and the entry, and the app carries on.
 """
@@ -115,6 +118,29 @@ class Safety(NamedTuple):
     no_contacts: str
 
 
+def _pattern_named(self: Opening | Content, name: str) -> BreathingPattern | None:
+    wanted = name.strip().lower()
+    return next((p for p in self.patterns if p.name == wanted), None)
+
+
+def _line_of_day(self: Opening | Content, day: date) -> str:
+    return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
+
+
+class Opening(NamedTuple):
+    """What the first frame needs: home's welcome and line of the day, and for a breathing break
+    the patterns (a person's own too) and the note said before long holds."""
+
+    patterns: tuple[BreathingPattern, ...]
+    welcome: str
+    lines_of_day: tuple[str, ...]
+    dizzy_note: str
+    warnings: tuple[str, ...] = ()  # about a person's own patterns
+
+    pattern = _pattern_named
+    line_of_day = _line_of_day
+
+
 class Content(NamedTuple):
     patterns: tuple[BreathingPattern, ...]
     quadrants: tuple[Quadrant, ...]
@@ -138,9 +164,13 @@ class Content(NamedTuple):
     help_topics: tuple[HelpTopic, ...]
     warnings: tuple[str, ...] = ()
 
-    def pattern(self, name: str) -> BreathingPattern | None:
-        wanted = name.strip().lower()
-        return next((p for p in self.patterns if p.name == wanted), None)
+    pattern = _pattern_named
+    line_of_day = _line_of_day
+
+    def opening(self) -> Opening:
+        return Opening(
+            self.patterns, self.welcome, self.lines_of_day, self.safety.dizzy_note, self.warnings
+        )
 
     def quadrant(self, key: str) -> Quadrant:
         return next(q for q in self.quadrants if q.key == key)
@@ -153,9 +183,6 @@ class Content(NamedTuple):
         if key is None:
             return ""
         return next((c.label for c in choices if c.key == key), key.replace("_", " "))
-
-    def line_of_day(self, day: date) -> str:
-        return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
 
     def suggested_pattern(self, state: str | None) -> BreathingPattern:
         if state is not None:
@@ -172,10 +199,39 @@ def builtin_data_dir() -> Path:
     return installed if installed.is_dir() else here.parent / "data"
 
 
-def load_content(data_dir: Path | None = None, user_dir: Path | None = None) -> Content:
-    """Read the built-in content, plus a person's own patterns and words from `user_dir`."""
+def load_opening(data_dir: Path | None = None, user_dir: Path | None = None) -> Opening:
+    """Read what a first frame needs: patterns.toml (and a person's own in `user_dir`), and
+    prompts.toml and safety.toml for the welcome and the note before long holds."""
     source = _Files(data_dir or builtin_data_dir())
     patterns_file = source.read("patterns.toml")
+    prompts = source.read("prompts.toml")
+    safety = source.read("safety.toml")
+    patterns = [
+        _pattern(item, source.where("patterns.toml", f"pattern {i + 1}"))
+        for i, item in enumerate(_list(patterns_file, "pattern", source.where("patterns.toml")))
+    ]
+    warnings: list[str] = []
+    if user_dir is not None:
+        patterns += _user_patterns(user_dir / "patterns.toml", patterns, warnings)
+    return Opening(
+        patterns=tuple(patterns),
+        welcome=_text(prompts, "welcome", "prompts.toml"),
+        lines_of_day=_strings(prompts, "lines_of_day", "prompts.toml"),
+        dizzy_note=_text(safety, "dizzy_note", "safety.toml"),
+        warnings=tuple(warnings),
+    )
+
+
+def load_content(
+    data_dir: Path | None = None, user_dir: Path | None = None, opening: Opening | None = None
+) -> Content:
+    """Read the built-in content, plus a person's own patterns and words from `user_dir`.
+
+    `opening`, when the first frame has read it already (from the same folders), gives the
+    patterns and their warnings, which are not read again.
+    """
+    source = _Files(data_dir or builtin_data_dir())
+    opening = opening or load_opening(data_dir, user_dir)
     feelings_file = source.read("feelings.toml")
     checkin = source.read("checkin.toml")
     repair = source.read("repair.toml")
@@ -183,18 +239,13 @@ def load_content(data_dir: Path | None = None, user_dir: Path | None = None) -> 
     safety = source.read("safety.toml")
     help_file = source.read("help.toml")
 
-    patterns = [
-        _pattern(item, source.where("patterns.toml", f"pattern {i + 1}"))
-        for i, item in enumerate(_list(patterns_file, "pattern", source.where("patterns.toml")))
-    ]
     quadrants = _quadrants(feelings_file, source)
-    warnings: list[str] = []
+    warnings = list(opening.warnings)
     if user_dir is not None:
-        patterns += _user_patterns(user_dir / "patterns.toml", patterns, warnings)
         quadrants = _with_user_words(user_dir / "feelings.toml", quadrants, warnings)
 
     return Content(
-        patterns=tuple(patterns),
+        patterns=opening.patterns,
         quadrants=tuple(quadrants),
         body_signals=_choices(checkin, "body_signal", source.where("checkin.toml")),
         needs=_choices(checkin, "need", source.where("checkin.toml")),

@@ -6,7 +6,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from companion.content import load_content
+from companion.content import load_opening
 
 
 def printable(text: str) -> str:
@@ -22,15 +22,15 @@ def printable(text: str) -> str:
 
 
 def print_patterns(data_dir: Path) -> int:
-    content = load_content(user_dir=data_dir)
-    width = max(len(p.name) for p in content.patterns)
-    for pattern in content.patterns:
+    opening = load_opening(user_dir=data_dir)  # the patterns, and no more of data/
+    width = max(len(p.name) for p in opening.patterns)
+    for pattern in opening.patterns:
         phases = ", ".join(f"{p.cue} {p.seconds:g}" for p in pattern.phases)
         mine = " (yours)" if pattern.custom else ""
         print(f"{pattern.name:<{width}}  {printable(pattern.label)}{mine}: {phases} "
               f"({pattern.cycle_seconds:g} s a breath)")
         if pattern.about:
             print(f"{'':<{width}}  {printable(pattern.about)}")
-    for warning in content.warnings:
+    for warning in opening.warnings:
         print(f"companion: {printable(warning)}", file=sys.stderr)
     return 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession
-from companion.content import BreathingPattern, Content, load_content
+from companion.content import BreathingPattern, Opening, load_opening
 from companion.listing import printable
 from companion.storage import check_data_folder
 
@@ -42,28 +42,28 @@ def breathe_request(
     *,
     default_pattern: str = DEFAULT_PATTERN,
     default_minutes: float = DEFAULT_MINUTES,
-    content: Content | None = None,
+    opening: Opening | None = None,
 ) -> BreatheRequest:
     """Check the pattern, the length and the data folder before any breathing starts.
 
     An unknown pattern is a UsageError listing the known ones; a folder that cannot hold the
-    history is a StoreError said now, not after the person has breathed. `content`, when
-    given, is used instead of loading data/ again.
+    history is a StoreError said now, not after the person has breathed. `opening`, when
+    given, is used instead of reading data/ again.
     """
     from companion.cli import UsageError
 
-    content = content or load_content(user_dir=data_dir)
+    opening = opening or load_opening(user_dir=data_dir)
     name = pattern_name or default_pattern
-    pattern = content.pattern(name) or (None if pattern_name else content.patterns[0])
+    pattern = opening.pattern(name) or (None if pattern_name else opening.patterns[0])
     if pattern is None:
-        known = ", ".join(p.name for p in content.patterns)
+        known = ", ".join(p.name for p in opening.patterns)
         raise UsageError(f"there is no breathing pattern called {name!r}; try one of: {known}")
     if cycles is not None:
         schedule = BreathingSchedule(pattern, cycles)
     else:
         schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
     check_data_folder(data_dir)  # before the first frame, without the history's imports
-    note = content.safety.dizzy_note if pattern.has_long_hold else ""
+    note = opening.dizzy_note if pattern.has_long_hold else ""
     return BreatheRequest(pattern, schedule, note)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from companion.breathing import BreathingSchedule, BreathingSession, Clock
 from companion.content import BreathingPattern
+from companion.listing import printable
 from companion.plain import BreatheRequest
 from companion.screens.widgets.breathing import (
     MAX_ACTIVATION,
@@ -208,10 +210,9 @@ class BreatheScreen(Screen[None]):
         try:
             self.app.store.save(entry)  # type: ignore[attr-defined]
         except StoreError as error:
-            self.app.call_from_thread(
-                self.app.exit, return_code=1,
-                message=f"companion: {error} (the breathing could not be saved)",
-            )
+            # A Text, not a string: the message holds a path, and a string would be markup.
+            message = Text(f"companion: {printable(str(error))} (the breathing could not be saved)")
+            self.app.call_from_thread(self.app.exit, return_code=1, message=message)
             return
         self.app.call_from_thread(self.app.exit)
 

@@ -34,11 +34,12 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        content = self.app.content  # type: ignore[attr-defined]
+        # Only the opening of data/: the rest is read once this first frame is drawn.
+        opening = self.app.opening  # type: ignore[attr-defined]
         yield Header()
         with Vertical(id="home"):
-            yield Static(escape(content.welcome), id="welcome")
-            yield Static(escape(content.line_of_day(date.today())), id="line-of-day")
+            yield Static(escape(opening.welcome), id="welcome")
+            yield Static(escape(opening.line_of_day(date.today())), id="line-of-day")
             yield OptionList(
                 *(
                     Option(f"[b]{key}[/b]  {label}  [dim]{escape(about)}[/dim]", id=action)

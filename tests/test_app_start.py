@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from rich.console import Console
 
 from companion.app import CompanionApp
 from companion.screens.home import HomeScreen
@@ -45,21 +48,27 @@ async def test_enter_on_a_way_in_opens_it(data_dir: Path):
 
 
 # What the first frame needs, and no more: the entry model, the history, TinyDB and the JSON
-# module are imported once the app has drawn (the background check, the first save), not before.
+# module are imported once the app has drawn (the background check, the first save), and the
+# feeling words, the help and the check-in's and repair's words are read then, not before.
 FIRST_FRAME_IMPORTS = """
 import sys
 from pathlib import Path
+
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
 from companion.app import CompanionApp
-from companion.content import load_content
+from companion.content import load_opening
 from companion.plain import breathe_request
 
 data_dir = Path(sys.argv[1])
-request = breathe_request(data_dir, None, None, None, content=load_content(user_dir=data_dir))
+request = breathe_request(data_dir, None, None, None, opening=load_opening(user_dir=data_dir))
 for start in ("home", "breathe"):
     app = CompanionApp(data_dir=data_dir, start=start, breathe=request)
     app.get_default_screen()
 late = ("tinydb", "companion.entries", "companion.history", "companion.checkin", "json")
+unread = ("feelings.toml", "help.toml", "checkin.toml", "repair.toml")
 print(*(name for name in late if name in sys.modules))
+print(*(name for name in unread if any(path.endswith(name) for path in opened)))
 """
 
 
@@ -73,3 +82,44 @@ def test_the_first_frame_does_not_wait_for_the_history_code(data_dir: Path):
     assert done.stdout.strip() == ""
     assert (data_dir / "history").is_dir()  # the breathing's check made the folder, privately
     assert (data_dir / "history").stat().st_mode & 0o777 == 0o700
+
+
+async def test_the_rest_of_data_is_read_once_the_first_frame_is_drawn(data_dir: Path, monkeypatch):
+    import companion.app
+
+    reads = []
+    real_load_content = companion.app.load_content
+
+    def load_content(**options):
+        reads.append(options)
+        return real_load_content(**options)
+
+    monkeypatch.setattr(companion.app, "load_content", load_content)
+    app = CompanionApp(data_dir=data_dir)
+    assert reads == []  # home's first frame needs only the opening
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(reads) == 1
+        await pilot.press("c")  # the check-in's words are there for the first key
+        await pilot.pause()
+        assert app.screen.query_one("#body")
+    assert len(reads) == 1
+
+
+async def test_a_data_file_broken_after_all_ends_the_app_with_one_line(data_dir: Path, monkeypatch):
+    import companion.app
+    from companion.content import ContentError
+
+    def load_content(**options):
+        raise ContentError("/x/data/feelings.toml: not valid TOML ([/b] line 3)")
+
+    monkeypatch.setattr(companion.app, "load_content", load_content)
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        said = list(app._exit_renderables)
+    assert app.return_code == 1
+    printed = io.StringIO()
+    for renderable in said:  # as Textual prints them as it exits (a path is not markup)
+        Console(file=printed, width=200).print(renderable)
+    assert printed.getvalue() == "companion: /x/data/feelings.toml: not valid TOML ([/b] line 3)\n"

@@ -3,9 +3,11 @@ from home, choose first and rate activation after."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from breathing_waits import breath_begun
+from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -182,7 +184,7 @@ async def test_a_break_that_cannot_be_saved_says_so_and_exits_1(data_dir: Path, 
     app = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
 
     def full_disk(entry):
-        raise SaveFailed("Your history could not be saved: the disk is full.")
+        raise SaveFailed("The disk is full, so /tmp/[/b]/2026-11.json could not be saved.")
 
     monkeypatch.setattr(app.store, "save", full_disk)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -190,7 +192,15 @@ async def test_a_break_that_cannot_be_saved_says_so_and_exits_1(data_dir: Path, 
         await pilot.press("enter")  # Enter while breathing stops, like x
         await app.workers.wait_for_complete()
         await pilot.pause()
+        said = list(app._exit_renderables)
     assert app.return_code == 1
+    printed = io.StringIO()
+    for renderable in said:  # as Textual prints them as it exits: the path is not markup
+        Console(file=printed, width=200).print(renderable)
+    assert printed.getvalue() == (
+        "companion: The disk is full, so /tmp/[/b]/2026-11.json could not be saved. "
+        "(the breathing could not be saved)\n"
+    )
 
 
 async def test_each_phase_change_rings_the_bell_when_asked(data_dir: Path):

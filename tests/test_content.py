@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.content import ContentError, builtin_data_dir, load_content
+from companion.content import ContentError, builtin_data_dir, load_content, load_opening
 from companion.entries import QUADRANTS
 
 JUDGING = ("good feeling", "bad feeling", "negative", "positive", "calm down", "you should",
@@ -74,3 +74,27 @@ def test_a_pattern_with_an_unknown_phase_kind_names_the_pattern_and_phase(tmp_pa
     (folder / "patterns.toml").write_text(text)
     with pytest.raises(ContentError, match=r"patterns\.toml pattern 1 \(box\) phase 2: kind"):
         load_content(folder)
+
+
+def test_the_opening_is_what_the_whole_content_says(data_dir: Path, content):
+    opening = load_opening(user_dir=data_dir)
+    assert opening.patterns == content.patterns
+    assert (opening.welcome, opening.lines_of_day) == (content.welcome, content.lines_of_day)
+    assert opening.dizzy_note == content.safety.dizzy_note
+    assert content.opening() == opening
+
+
+def test_the_opening_reads_only_what_a_first_frame_needs(tmp_path: Path):
+    folder = copy_of_data(tmp_path)
+    for later in ("feelings.toml", "help.toml", "checkin.toml", "repair.toml"):
+        (folder / later).write_text("not = [toml")
+    assert load_opening(folder).pattern("box")
+    with pytest.raises(ContentError, match=r"feelings\.toml: not valid TOML"):
+        load_content(folder)  # the rest is still checked, once it is read
+
+
+def test_a_broken_file_the_opening_needs_is_named_in_its_error(tmp_path: Path):
+    folder = copy_of_data(tmp_path)
+    (folder / "prompts.toml").write_text('welcome = ""\n')
+    with pytest.raises(ContentError, match=r"prompts\.toml: 'welcome' must be text"):
+        load_opening(folder)
