@@ -22,6 +22,9 @@ from bench.terminal import POLL_SECONDS, Terminal
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 TARGET_RATIO = 1.2
+# companion pauses Python's cycle collector until its first frame (~15 ms, most of it during
+# Textual's own import); the bare app with the same pause shows what is left of companion's own.
+PAUSED = "bare Textual app, collector paused"
 
 
 _regular_install: Path | None = None
@@ -65,6 +68,8 @@ def commands(data_dir: Path) -> dict[str, tuple[list[str], str]]:
     companion = companion_command()
     return {
         "bare Textual app": ([sys.executable, str(BENCH / "bare_app.py")], "A bare Textual app"),
+        PAUSED: ([sys.executable, str(BENCH / "bare_app.py"), "--collector-paused"],
+                 "A bare Textual app"),
         "companion (home)": ([companion, "--data-dir", str(data_dir)], "notice · ground · name"),
         "companion breathe": ([companion, "breathe", "--data-dir", str(data_dir)],
                               "breath 1 of"),
@@ -108,6 +113,18 @@ def measure(data_dir: Path, entries: int, runs: int = 9) -> list[Row]:
             f"<= {TARGET_RATIO}x bare", ratio <= TARGET_RATIO,
             data={"seconds": times[name], "ratio": ratio, "ratio_of_medians": value / bare},
         ))
+    paused = times[PAUSED]
+    ratios = {
+        name: mid([ours / base for ours, base in zip(times[name], paused, strict=True)])
+        for name in ("companion (home)", "companion breathe")
+    }
+    rows.append(Row(
+        f"start: {PAUSED} as companion's is",
+        f"{ms(mid(paused))}; home {ratios['companion (home)']:.2f}x, "
+        f"breathe {ratios['companion breathe']:.2f}x this",
+        "(comparison)", None,
+        data={"seconds": paused, "ratios": ratios},
+    ))
     rows[0] = Row(rows[0].measurement, rows[0].value, rows[0].target, None,
                   note=f"tmux, 80x24, {runs} interleaved runs each, {entries:,}-entry history, "
                   f"polled every {POLL_SECONDS * 1000:g} ms, "

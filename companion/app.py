@@ -7,6 +7,7 @@ the disk.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -131,6 +132,12 @@ class CompanionApp(App[None]):
         self._leave_on_signals()
 
     def _after_first_frame(self) -> None:
+        if not gc.isenabled():
+            # Paused by the command line for the start. Nearly all that was made on the way here
+            # lives as long as the app, so it is set aside rather than scanned again: a first
+            # collection over it took 40-80 ms, to free ~2,000 objects (they stay, ~0.3 MB).
+            gc.freeze()
+            gc.enable()
         self._first_frame.set()
         self._read_the_rest()
 

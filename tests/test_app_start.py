@@ -123,3 +123,42 @@ async def test_a_data_file_broken_after_all_ends_the_app_with_one_line(data_dir:
     for renderable in said:  # as Textual prints them as it exits (a path is not markup)
         Console(file=printed, width=200).print(renderable)
     assert printed.getvalue() == "companion: /x/data/feelings.toml: not valid TOML ([/b] line 3)\n"
+
+
+async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(data_dir):
+    import gc
+
+    gc.disable()  # as `companion` does before it imports the app
+    try:
+        app = CompanionApp(data_dir=data_dir)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # the start's objects, set aside
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_a_collector_that_was_running_is_left_as_it_was(data_dir):
+    import gc
+
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+
+
+def test_companion_pauses_the_collector_until_the_app_has_drawn(data_dir, monkeypatch):
+    import gc
+
+    from companion import cli
+
+    seen = []
+    monkeypatch.setattr(CompanionApp, "run", lambda app: seen.append(gc.isenabled()))
+    try:
+        assert cli.main(["--data-dir", str(data_dir)]) == 0
+    finally:
+        gc.enable()
+    assert seen == [False]
