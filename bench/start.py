@@ -4,9 +4,11 @@ Each run starts a command in a fresh 80x24 tmux session and polls `capture-pane`
 until a string that only the first useful frame shows appears: the bare app's Static, home's
 list of ways in, the breathing's "breath 1 of". The time is from just before tmux is asked to
 start the command to the poll that saw the string, so it includes tmux starting the process
-(the same for all three) and up to one poll interval (5 ms) of the harness's own resolution.
-The three commands take turns (bare, home, breathe, bare, …) so a slow moment on the machine
-hits all of them alike; one warm-up round is not counted.
+(the same for all) and up to one poll interval (5 ms) of the harness's own resolution.
+`companion` and `companion breathe` run as a person types them, their history (20,000 entries)
+found through COMPANION_DATA_DIR. The commands take turns (bare, home, breathe, bare with the
+collector paused, bare, …) so a slow moment on the machine hits all of them alike; one warm-up
+round is not counted.
 """
 
 from __future__ import annotations
@@ -64,24 +66,24 @@ def companion_command() -> str:
     return str(Path(sys.executable).with_name("companion"))
 
 
-def commands(data_dir: Path) -> dict[str, tuple[list[str], str]]:
+def commands() -> dict[str, tuple[list[str], str]]:
     companion = companion_command()
     return {
         "bare Textual app": ([sys.executable, str(BENCH / "bare_app.py")], "A bare Textual app"),
         PAUSED: ([sys.executable, str(BENCH / "bare_app.py"), "--collector-paused"],
                  "A bare Textual app"),
-        "companion (home)": ([companion, "--data-dir", str(data_dir)], "notice · ground · name"),
-        "companion breathe": ([companion, "breathe", "--data-dir", str(data_dir)],
-                              "breath 1 of"),
+        # As a person types them; the history is found through COMPANION_DATA_DIR.
+        "companion (home)": ([companion], "notice · ground · name"),
+        "companion breathe": ([companion, "breathe"], "breath 1 of"),
     }
 
 
 def first_frames(data_dir: Path, runs: int = 9) -> dict[str, list[float]]:
     """Seconds to the first frame, `runs` each, interleaved, after one warm-up round."""
-    times: dict[str, list[float]] = {name: [] for name in commands(data_dir)}
-    with Terminal() as terminal:
+    times: dict[str, list[float]] = {name: [] for name in commands()}
+    with Terminal(env={**os.environ, "COMPANION_DATA_DIR": str(data_dir)}) as terminal:
         for round_number in range(runs + 1):
-            for name, (argv, ready) in commands(data_dir).items():
+            for name, (argv, ready) in commands().items():
                 session = f"start{round_number}-{len(times[name])}-{name.split()[-1].strip('()')}"
                 started = terminal.launch(session, argv)
                 pid = terminal.pid(session)

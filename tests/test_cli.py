@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from companion import __version__
-from companion.cli import main
+from companion.cli import AS_TYPED, main, parse_args
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -65,7 +66,7 @@ def test_an_unknown_pattern_lists_the_known_ones(capsys, data_dir: Path):
 
 
 def test_week_53_is_accepted_only_in_years_that_have_it(capsys):
-    from companion.cli import iso_week
+    from companion.arguments import iso_week
 
     assert iso_week("2026-W53").isoformat() == "2026-12-28"
     code, _, err = run(capsys, "week", "--week", "2027-W53")
@@ -96,6 +97,29 @@ def test_the_installed_command_prints_one_line_and_no_traceback(tmp_path: Path):
     ],
 )
 def test_data_dir_is_accepted_before_or_after_the_command(argv, expected):
-    from companion.cli import build_parser
+    from companion.arguments import build_parser
 
     assert build_parser().parse_args(argv).data_dir == Path(expected)
+
+
+@pytest.mark.parametrize("argv", sorted(AS_TYPED))
+def test_the_command_lines_answered_without_the_parser_get_the_parsers_answer(argv):
+    from companion.arguments import build_parser
+
+    assert vars(parse_args(list(argv))) == vars(build_parser().parse_args(list(argv)))
+
+
+def test_companion_as_typed_opens_without_building_the_parser(tmp_path: Path):
+    script = (
+        "import sys\n"
+        "from companion import cli\n"
+        "from companion.app import CompanionApp\n"
+        "CompanionApp.run = lambda app: None\n"
+        "assert cli.main([]) == 0\n"
+        "print('argparse' in sys.modules)\n"
+    )
+    env = {**os.environ, "COMPANION_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

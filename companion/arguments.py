@@ -1,0 +1,134 @@
+"""The `companion` command line's grammar: every command and option, checked by argparse.
+
+Built only when the command line needs it: `companion` and `companion breathe` as most people
+type them are answered without it (see cli.parse_args).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from companion import __version__
+from companion.cli import EXIT_USAGE
+
+MAX_MINUTES = 120.0
+MAX_DEMO_DAYS = 36_500
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One clear line instead of argparse's usage block.
+        self.exit(EXIT_USAGE, f"companion: {message} (see `companion --help`)\n")
+
+
+def _positive_minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes a number, not {text!r}") from None
+    if not 0 < value <= MAX_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_MINUTES:g}, not {text}"
+        )
+    return value
+
+
+def _whole_number(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"takes a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {text}")
+        return value
+
+    return parse
+
+
+def iso_week(text: str) -> date:
+    """The Monday of an ISO week written as YYYY-Www (e.g. 2026-W47)."""
+    try:
+        year_text, week_text = text.strip().upper().split("-W")
+        return date.fromisocalendar(int(year_text), int(week_text), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"takes a week like 2026-W47 that exists in the calendar, not {text!r}"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="companion",
+        description="Notice, ground, name, repair — a terminal companion for activated moments.",
+        epilog="Run without a command to open the app. Your history stays on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        help="where your history lives (default: $COMPANION_DATA_DIR or your user data folder)",
+    )
+    # --data-dir works after the command too (`companion week --data-dir DIR`); SUPPRESS keeps
+    # a subcommand from resetting one given before it.
+    data_dir = _Parser(add_help=False)
+    data_dir.add_argument(
+        "--data-dir", metavar="DIR", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    command = functools.partial(commands.add_parser, parents=[data_dir])
+
+    command("checkin", help="open straight on a check-in")
+
+    breathe = command("breathe", help="a breathing break, starting at once")
+    breathe.add_argument("--pattern", metavar="NAME", help="a pattern (see `companion patterns`)")
+    length = breathe.add_mutually_exclusive_group()
+    length.add_argument("--minutes", metavar="M", type=_positive_minutes, help="how long")
+    length.add_argument(
+        "--cycles", metavar="N", type=_whole_number(1, 1000), help="how many breaths"
+    )
+    breathe.add_argument(
+        "--plain", action="store_true", help="no TUI: one line per phase, for screen readers"
+    )
+
+    command("review", help="open the app on this week's review")
+
+    week = command("week", help="print a week's review")
+    which = week.add_mutually_exclusive_group()
+    which.add_argument("--week", metavar="YYYY-Www", type=iso_week, help="an ISO week")
+    which.add_argument(
+        "--offset",
+        metavar="N",
+        type=_whole_number(-5200, 5200),
+        default=0,
+        help="weeks from this one (-1 is last week)",
+    )
+    week.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+
+    export = command("export", help="write out your whole history")
+    export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
+    export.add_argument("--out", metavar="FILE", type=Path, help="a file (default: stdout)")
+
+    importer = command("import", help="add the entries of an export file")
+    importer.add_argument("file", metavar="FILE", type=Path)
+
+    forget = command("forget", help="delete your whole history")
+    forget.add_argument("--yes", action="store_true", help="yes, really delete it")
+
+    command("patterns", help="list the breathing patterns")
+
+    demo = command("demo", help="try the app on a generated history")
+    demo.add_argument(
+        "--days",
+        metavar="N",
+        type=_whole_number(1, MAX_DEMO_DAYS),
+        default=28,
+        help="how many days of history (default 28)",
+    )
+    demo.add_argument("--out", metavar="DIR", type=Path, help="write it here instead of opening")
+    return parser
