@@ -140,6 +140,7 @@ class CompanionApp(App[None]):
             gc.enable()
         self._first_frame.set()
         self._read_the_rest()
+        self._read_every_screens_styles()
 
     def _read_the_rest(self) -> None:
         """The rest of data/, on the main thread just after the first frame (~4 ms), so any key
@@ -156,6 +157,21 @@ class CompanionApp(App[None]):
         for warning in content.warnings:
             if warning not in self.opening.warnings:  # those were shown at the start
                 self.notify(printable(warning), severity="warning", timeout=10, markup=False)
+
+    def _read_every_screens_styles(self) -> None:
+        """Every screen's stylesheet, read now rather than as each screen first opens: a new one
+        then made Textual parse every style again and restyle the whole app (15-20 ms at each
+        first step of a check-in). Here only the new files are parsed, once (~5 ms)."""
+        stylesheet = self.stylesheet
+        unread = [
+            path for path in sorted(SCREENS_DIR.glob("*.tcss"))
+            if not stylesheet.has_source(str(path), "")
+        ]
+        if not unread:
+            return
+        stylesheet.read_all(unread)
+        stylesheet.parse()  # the files read before come from the stylesheet's own cache
+        stylesheet.update(self)
 
     @work(thread=True, group="store")
     def check_history(self) -> None:

@@ -162,3 +162,22 @@ def test_companion_pauses_the_collector_until_the_app_has_drawn(data_dir, monkey
     finally:
         gc.enable()
     assert seen == [False]
+
+
+async def test_every_screens_styles_are_read_once_just_after_the_first_frame(
+    data_dir: Path, monkeypatch
+):
+    from companion.screens.notice import NoticeScreen
+
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        reparses = []
+        monkeypatch.setattr(app.stylesheet, "reparse", lambda: reparses.append(1))
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeScreen)
+        assert reparses == []  # opening a screen no longer parses every style again
+        # Each screen's rules are its own: the entry editor's 6-line #note used to reach the
+        # check-in's one-line note once both stylesheets were read.
+        assert app.screen.query_one("#note").outer_size.height == 3
