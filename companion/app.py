@@ -146,13 +146,10 @@ class CompanionApp(App[None]):
         """The rest of data/, on the main thread just after the first frame (~4 ms), so any key
         that needs it finds it read. A broken built-in file ends the app with one line, as it
         would have at the start; a person's own words that cannot be used are a warning."""
-        already = self._content is not None
         try:
-            content = self.content
+            content = self.content  # read already if a check-in, the review or a key needed it
         except ContentError as error:
             self.exit(return_code=1, message=Text(f"companion: {printable(str(error))}"))
-            return
-        if already:
             return
         for warning in content.warnings:
             if warning not in self.opening.warnings:  # those were shown at the start

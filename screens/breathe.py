@@ -94,13 +94,13 @@ class BreatheScreen(Screen[None]):
         yield Footer()
 
     def _compose_asked_for(self, request: BreatheRequest) -> ComposeResult:
-        """`companion breathe`: the breath only, composed with the screen, so the first frame
-        already shows its first cue; nothing to choose and nothing after (the app exits once
-        the break is saved), so none of those parts are built for the first frame."""
+        """`companion breathe`: the breath, composed with the screen, so the first frame already
+        shows its first cue; nothing to choose and nothing after (the app exits once the break
+        is saved), so none of those parts are built for the first frame."""
         yield Static(self._title(request.pattern), classes="step-title")
         yield self._new_visual(request.schedule)
-        if request.dizzy_note:
-            yield Static(shown(request.dizzy_note), id="dizzy", classes="notice-line")
+        # Always there, empty or not, so the break looks as it does when started from home.
+        yield Static(shown(request.dizzy_note), id="dizzy", classes="notice-line")
 
     def _compose_to_choose(self) -> ComposeResult:
         settings = self.app.settings  # type: ignore[attr-defined]

@@ -266,3 +266,25 @@ def test_choosing_a_break_looks_right(data_dir: Path, snap_compare):
 def test_a_break_in_progress_looks_right(data_dir: Path, snap_compare):
     app, run_before = _breathe_app(data_dir, 14.5)  # 4-7-8: into the long out-breath
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_a_break_looks_the_same_from_the_command_line_as_from_home(data_dir: Path):
+    def layout(app) -> list:
+        return [(type(w).__name__, w.region) for w in app.screen.query("BreathingVisual, "
+                "BreathingVisual > *, #dizzy")]
+
+    request = breathe_request(data_dir, "coherent", None, 2)  # no long hold: no dizzy note
+    asked = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
+    async with asked.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        from_the_command_line = layout(asked)
+    home = CompanionApp(data_dir=data_dir)
+    async with home.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home.push_screen(BreatheScreen(pattern="coherent"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        from_home = layout(home)
+    assert from_the_command_line == from_home
+    assert len(from_home) == 6  # the visual, its four lines, and the (empty) dizzy line

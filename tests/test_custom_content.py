@@ -197,9 +197,10 @@ def test_a_words_file_in_the_wrong_shape_is_named(data_dir: Path):
     )
 
 
-async def test_warnings_about_your_files_are_shown_when_the_app_starts(data_dir: Path):
+@pytest.mark.parametrize("start", ["home", "checkin", "review"])
+async def test_warnings_about_your_files_are_shown_when_the_app_starts(data_dir: Path, start):
     own(data_dir, '[[pattern]]\nname = "[b]x"\nphases = []\n', '[[word]]\nword = "meh"\n')
-    app = CompanionApp(data_dir=data_dir)
+    app = CompanionApp(data_dir=data_dir, start=start)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         said = [n.message for n in app._notifications]
