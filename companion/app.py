@@ -121,8 +121,7 @@ class CompanionApp(App[None]):
 
     def on_mount(self) -> None:
         self._use_theme_from_settings()
-        for warning in (*self.opening.warnings, *self.setting_warnings):
-            self.notify(printable(warning), severity="warning", timeout=10, markup=False)
+        self._warn(*self.opening.warnings, *self.setting_warnings)
         if self.start == "checkin":
             self.action_checkin()
         elif self.start == "review":
@@ -151,9 +150,13 @@ class CompanionApp(App[None]):
         except ContentError as error:
             self.exit(return_code=1, message=Text(f"companion: {printable(str(error))}"))
             return
-        for warning in content.warnings:
-            if warning not in self.opening.warnings:  # those were shown at the start
-                self.notify(printable(warning), severity="warning", timeout=10, markup=False)
+        shown = self.opening.warnings  # at the start
+        self._warn(*(warning for warning in content.warnings if warning not in shown))
+
+    def _warn(self, *warnings: str) -> None:
+        """Problems with a person's own files: shown, never as markup, and the app carries on."""
+        for warning in warnings:
+            self.notify(printable(warning), severity="warning", timeout=10, markup=False)
 
     def _read_every_screens_styles(self) -> None:
         """Every screen's stylesheet, read now rather than as each screen first opens: a new one

@@ -3,8 +3,8 @@
 `summarize_week` is a pure function from entries to a `WeekSummary`; the review screen, the
 `week` table, the markdown report and the json all render that one value. Weeks and days follow
 the local calendar (a week across a daylight-saving change still has seven days), so an entry is
-placed by its `started_at` converted to the local zone. There is never a score or a streak: the
-summary counts what happened and says nothing about what did not.
+placed by its `started_at` converted to the local zone. The summary counts what happened and
+says nothing about what did not.
 """
 
 from __future__ import annotations
