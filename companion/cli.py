@@ -15,6 +15,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from companion.output import WatchedStdout, to_devnull, unwritten
+
 if TYPE_CHECKING:
     import argparse
 
@@ -59,30 +61,66 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace | SimpleNamespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    stdout = WatchedStdout.install()
     try:
-        return _dispatch(args)
-    except UsageError as error:
-        print(f"companion: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # The reader went away (e.g. `companion export | head`); nothing more to say.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-    except Exception as error:
-        from companion.content import ContentError
-        from companion.listing import printable
-        from companion.storage import StoreError
+        return _main(argv, stdout)
+    finally:
+        stdout.uninstall()
 
-        # Messages carry paths and file contents: control characters never reach the terminal.
-        if isinstance(error, StoreError | ContentError):
-            print(f"companion: {printable(str(error))}", file=sys.stderr)
-        else:
-            print(f"companion: something went wrong: {printable(repr(error)):.200}",
-                  file=sys.stderr)
-        return EXIT_PROBLEM
+
+def _main(argv: Sequence[str] | None, stdout: WatchedStdout) -> int:
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+        code = _dispatch(args)
+    except SystemExit as stop:
+        # argparse's --help, --version and bad command lines, and Rich on a broken pipe.
+        stdout.flush()
+        if stdout.failure is None:
+            raise
+        code = stop.code if isinstance(stop.code, int) else EXIT_PROBLEM
+        if isinstance(stdout.failure, BrokenPipeError):
+            code = EXIT_OK
+    except UsageError as error:
+        from companion.listing import printable
+
+        _say(printable(str(error)))  # it may name a pattern from your own patterns.toml
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        code = EXIT_OK  # the reader went away (e.g. `companion export | head`)
+    except Exception as error:
+        code = EXIT_PROBLEM
+        if stdout.failure is None:  # if it is, the line below says what went wrong
+            from companion.content import ContentError
+            from companion.listing import printable
+            from companion.storage import StoreError
+
+            # Messages carry paths and file contents: control characters never reach the
+            # terminal.
+            if isinstance(error, StoreError | ContentError):
+                _say(printable(str(error)))
+            else:
+                _say(f"something went wrong: {printable(repr(error)):.200}")
+    # Flushed here, not at exit: a full disk or a closed stdout is said and changes the exit
+    # code, where the interpreter's own flush would print a traceback or nothing at all.
+    stdout.flush()
+    failure = stdout.failure
+    if failure is None:
+        return code
+    stdout.silence()
+    if isinstance(failure, BrokenPipeError):
+        return code  # nobody is reading any more; nothing to say
+    _say(unwritten(failure))
+    return code or EXIT_PROBLEM
+
+
+def _say(line: str) -> None:
+    """One line on stderr; a stderr that cannot take it either is left at that."""
+    try:
+        print(f"companion: {line}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        to_devnull(sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:

@@ -96,7 +96,7 @@ def run_plain(
     if request.dizzy_note:
         print(request.dizzy_note, file=out, flush=True)
     session.start()
-    reader_left = False
+    unwritten: OSError | None = None
     ended_by: int | None = None
     try:
         with _signals_stop_the_breath():
@@ -108,17 +108,18 @@ def run_plain(
         pass
     except _Ended as ended:
         ended_by = ended.signum  # `kill`, or the terminal closed: saved all the same
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head -3`): what was breathed is still worth keeping.
-        reader_left = True
+    except OSError as error:
+        # The reader went away (e.g. `| head -3`) or the output is full: what was breathed is
+        # still worth keeping.
+        unwritten = error
     session.stop()
     record = session.record()
     entry = Entry(kind="breathing", started_at=started_at, breathing=record,
                   saved_at=datetime.now().astimezone(), complete=record.completed)
     with _ignoring_interrupts():
         store.save(entry)
-    if reader_left:
-        raise BrokenPipeError
+    if unwritten is not None:
+        raise unwritten
     ending = "Done" if record.completed else "Stopped early, and that's fine"
     summary = f"{ending}: {record.seconds:g} s, {_breaths(record.cycles)}. Saved."
     # A closed terminal: the breathing is saved, and nobody is there to read this.
