@@ -139,14 +139,20 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
         # Read once, for the check and the app; the rest of data/ after the first frame.
         opening = load_opening(user_dir=data_dir)
         settings, warnings = load_settings(data_dir, patterns=[p.name for p in opening.patterns])
+        told = (*opening.warnings, *warnings)
+        if args.pattern is not None and opening.pattern(args.pattern) is None:
+            # Said before "there is no pattern called …": it may be one of yours that was
+            # skipped, and the warning says why.
+            for warning in told:
+                _say(printable(warning))
         request = plain.breathe_request(
             data_dir, args.pattern, args.minutes, args.cycles,
             default_pattern=settings.default_pattern, default_minutes=settings.default_minutes,
             opening=opening,
         )
         if args.plain:
-            for warning in (*opening.warnings, *warnings):  # the app shows them itself
-                print(f"companion: {printable(warning)}", file=sys.stderr)
+            for warning in told:  # the app shows them itself
+                _say(printable(warning))
             return plain.run_plain(data_dir, request)
         return _run_app(data_dir, "breathe", breathe=request, opening=opening,
                         settings=(settings, warnings))
@@ -187,4 +193,8 @@ def _run_app(data_dir: Path, start: str, **options: object) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # `python -m companion.cli` runs this file as __main__, a second copy of the module: the
+    # one the rest of companion imports is the one whose UsageError they raise.
+    from companion import cli
+
+    sys.exit(cli.main())

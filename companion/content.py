@@ -6,7 +6,9 @@ own small read, load_opening; the app reads the rest (load_content) once it has 
 
 A person may add their own breathing patterns (patterns.toml) and feeling words
 (feelings.toml) in their data folder; a bad definition there is skipped with a warning that
-names the file and the entry, and the app carries on.
+names the file and the entry, and the app carries on. Whatever such a file holds (any type in
+any field, nesting or numbers too deep or long to read), reading it never raises: a file that
+cannot be read at all is one warning, and the built-in content is used.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.vocabulary import QUADRANTS
+from companion.vocabulary import QUADRANTS, STATES
 
 PHASE_KINDS = ("in", "top_up", "hold", "out")
 PHASE_CUES = {"in": "in", "top_up": "in again", "hold": "hold", "out": "out"}
 # A custom phase outside these bounds is more likely a typo than a practice.
 CUSTOM_PHASE_SECONDS = (1.0, 20.0)
 LONG_HOLD_SECONDS = 7.0
+MAX_NAME = 30
+MAX_WORD = 40
+# A file with hundreds of bad entries is a few lines on screen, not hundreds of notices.
+MAX_WARNINGS_PER_FILE = 8
 
 
 class ContentError(Exception):
@@ -304,17 +310,31 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path}: not valid TOML ({error})") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError(f"{path}: could not be read ({error})") from None
+    except RecursionError:
+        raise ContentError(f"{path}: nested too deeply to read") from None
+    except ValueError:  # tomllib's answer to a number with thousands of digits
+        raise ContentError(f"{path}: holds a number too long to read") from None
 
 
 def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern:
     if not isinstance(item, dict):
         raise ContentError(f"{where}: must be a table")
     name = _text(item, "name", where).strip().lower()
-    if not name or any(ch.isspace() for ch in name) or len(name) > 30:
-        raise ContentError(f"{where}: name must be one word, like 'slow-exhale'")
+    # A name is typed on the command line and printed as it is: one word, nothing a terminal
+    # would take as a command (isprintable is false for every control and format character).
+    if not name.isprintable() or " " in name or len(name) > MAX_NAME:
+        raise ContentError(
+            f"{where}: name must be one word of at most {MAX_NAME} letters, digits or signs, "
+            "like 'slow-exhale'"
+        )
     for key in ("label", "timing", "about", "why"):
         if not isinstance(item.get(key, ""), str):
             raise ContentError(f"{where} ({name}): '{key}' must be text")
+    suits = item.get("suits", [])
+    if not isinstance(suits, list) or not all(s in STATES for s in suits):
+        raise ContentError(
+            f"{where} ({name}): 'suits' must be a list of states from {', '.join(STATES)}"
+        )
     phases = []
     for j, raw in enumerate(_list(item, "phases", where)):
         spot = f"{where} ({name}) phase {j + 1}"
@@ -323,21 +343,21 @@ def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern
         kind = _text(raw, "kind", spot)
         if kind not in PHASE_KINDS:
             raise ContentError(f"{spot}: kind must be one of {', '.join(PHASE_KINDS)}")
-        seconds = float(_number(raw, "seconds", spot, float))
+        seconds = _number(raw, "seconds", spot, float)
         low, high = CUSTOM_PHASE_SECONDS if custom else (0.5, 60.0)
-        if not low <= seconds <= high:
+        if not low <= seconds <= high:  # before float(): an int may be too large for one
             raise ContentError(f"{spot}: seconds must be from {low:g} to {high:g}")
-        phases.append(Phase(kind, seconds))
+        phases.append(Phase(kind, float(seconds)))
     if not any(p.kind == "in" for p in phases) or not any(p.kind == "out" for p in phases):
         raise ContentError(f"{where} ({name}): needs at least one 'in' and one 'out' phase")
     return BreathingPattern(
         name=name,
-        label=str(item.get("label", name)),
+        label=item.get("label", "").strip() or name,
         phases=tuple(phases),
-        timing=str(item.get("timing", "")),
-        about=str(item.get("about", "")),
-        why=str(item.get("why", "")),
-        suits=tuple(str(s) for s in item.get("suits", ())),
+        timing=item.get("timing", ""),
+        about=item.get("about", ""),
+        why=item.get("why", ""),
+        suits=tuple(suits),
         custom=custom,
     )
 
@@ -379,25 +399,27 @@ def _user_patterns(
     data = _read_user_file(path, warnings)
     if data is None:
         return []
+    found: list[str] = _unknown_keys(data, "pattern", path)
     added: list[BreathingPattern] = []
     taken = {p.name for p in builtin}
     items = data.get("pattern", [])
     if not isinstance(items, list):
-        warnings.append(f"{path}: use [[pattern]] tables for your patterns.")
-        return []
+        found.append(f"{path}: use [[pattern]] tables for your patterns.")
+        items = []
     for i, item in enumerate(items):
         try:
             pattern = _pattern(item, f"{path} pattern {i + 1}", custom=True)
         except ContentError as error:
-            warnings.append(f"{error}; this pattern was skipped.")
+            found.append(f"{error}; this pattern was skipped.")
             continue
         if pattern.name in taken:
-            warnings.append(
+            found.append(
                 f"{path} pattern {i + 1}: the name {pattern.name!r} is taken; it was skipped."
             )
             continue
         taken.add(pattern.name)
         added.append(pattern)
+    warnings += _at_most(found, path)
     return added
 
 
@@ -407,10 +429,11 @@ def _with_user_words(
     data = _read_user_file(path, warnings)
     if data is None:
         return quadrants
+    found: list[str] = _unknown_keys(data, "word", path)
     items = data.get("word", [])
     if not isinstance(items, list):
-        warnings.append(f"{path}: use [[word]] tables for your words.")
-        return quadrants
+        found.append(f"{path}: use [[word]] tables for your words.")
+        items = []
     known = {w.word for q in quadrants for w in q.words}
     extra: dict[str, list[FeelingWord]] = {q.key: [] for q in quadrants}
     for i, item in enumerate(items):
@@ -418,19 +441,25 @@ def _with_user_words(
         try:
             word = _text(item, "word", where).strip().lower()
             quadrant = _text(item, "quadrant", where)
-            if not word or len(word) > 40:
-                raise ContentError(f"{where}: a word needs 1 to 40 characters")
+            if not word or not word.isprintable() or len(word) > MAX_WORD:
+                raise ContentError(
+                    f"{where}: a word needs 1 to {MAX_WORD} characters and no control characters"
+                )
             if quadrant not in QUADRANTS:
                 raise ContentError(f"{where}: quadrant must be one of {', '.join(QUADRANTS)}")
+            meaning = item.get("meaning", "")
+            if not isinstance(meaning, str):
+                raise ContentError(f"{where} ({word}): 'meaning' must be text")
         except ContentError as error:
-            warnings.append(f"{error}; this word was skipped.")
+            found.append(f"{error}; this word was skipped.")
             continue
         if word in known:
-            warnings.append(f"{where}: {word!r} is already in the list; this word was skipped.")
+            found.append(f"{where}: {word!r} is already in the list; this word was skipped.")
             continue
         known.add(word)
-        meaning = str(item.get("meaning", "Your own word.")) if isinstance(item, dict) else ""
+        meaning = meaning.strip() or "Your own word."
         extra[quadrant].append(FeelingWord(word, meaning, quadrant, custom=True))
+    warnings += _at_most(found, path)
     return [
         Quadrant(q.key, q.label, q.symbol, q.colour, q.hint, q.words + tuple(extra[q.key]))
         for q in quadrants
@@ -445,6 +474,28 @@ def _read_user_file(path: Path, warnings: list[str]) -> dict[str, Any] | None:
     except ContentError as error:
         warnings.append(f"{error}; it was not used.")
         return None
+
+
+def _unknown_keys(data: dict[str, Any], table: str, path: Path) -> list[str]:
+    """A misspelt table ([[patterns]]) would otherwise vanish without a word."""
+    return [
+        f"{path}: {_shown_key(key)} is not something companion reads here (it reads [[{table}]] "
+        "tables); it was ignored."
+        for key in data
+        if key != table
+    ]
+
+
+def _shown_key(key: str) -> str:
+    return repr(key if len(key) <= MAX_NAME else key[:MAX_NAME] + "…")
+
+
+def _at_most(found: list[str], path: Path) -> list[str]:
+    if len(found) <= MAX_WARNINGS_PER_FILE:
+        return found
+    kept = found[: MAX_WARNINGS_PER_FILE - 1]
+    more = len(found) - len(kept)
+    return [*kept, f"{path}: {more} more problems like these; each of those was skipped too."]
 
 
 def _safety(data: dict[str, Any]) -> Safety:
@@ -473,9 +524,11 @@ def _choices(data: dict[str, Any], key: str, where: str) -> tuple[Choice, ...]:
     choices = []
     for i, item in enumerate(_list(data, key, where)):
         spot = f"{where} {key} {i + 1}"
-        choices.append(
-            Choice(_text(item, "key", spot), _text(item, "label", spot), str(item.get("hint", "")))
-        )
+        choice_key, label = _text(item, "key", spot), _text(item, "label", spot)
+        hint = item.get("hint", "")
+        if not isinstance(hint, str):
+            raise ContentError(f"{spot}: 'hint' must be text")
+        choices.append(Choice(choice_key, label, hint))
     return tuple(choices)
 
 

@@ -27,7 +27,9 @@ def print_patterns(data_dir: Path) -> int:
     for pattern in opening.patterns:
         phases = ", ".join(f"{p.cue} {p.seconds:g}" for p in pattern.phases)
         mine = " (yours)" if pattern.custom else ""
-        print(f"{pattern.name:<{width}}  {printable(pattern.label)}{mine}: {phases} "
+        # Names are checked when read (printable, one word); escaped all the same, as
+        # everything from a file someone else may have written.
+        print(f"{printable(pattern.name):<{width}}  {printable(pattern.label)}{mine}: {phases} "
               f"({pattern.cycle_seconds:g} s a breath)")
         if pattern.about:
             print(f"{'':<{width}}  {printable(pattern.about)}")

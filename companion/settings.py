@@ -1,10 +1,11 @@
 """Personal settings, kept as settings.toml in the data folder (readable and editable by hand).
 
 A setting that cannot be used gets one warning naming it and the default used instead; the rest
-of the file still counts. A file with any problem is never overwritten: saving refuses with a
-clear message until the person fixes (or removes) it, so a hand edit is never lost silently.
-Saving rewrites the whole file in a standard form, so comments written by hand are not kept
-(the file's first line says so).
+of the file still counts, whatever it holds (any type in any key; a file nested too deeply or
+with a number too long to read is one warning, and the defaults). A file with any problem is
+never overwritten: saving refuses with a clear message until the person fixes (or removes) it,
+so a hand edit is never lost silently. Saving rewrites the whole file in a standard form, so
+comments written by hand are not kept (the file's first line says so).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ MINUTES_RANGE = (0.5, 30.0)
 MAX_CONTACTS = 10
 MAX_CONTACT_NAME = 60
 MAX_CONTACT_HOW = 120
+MAX_WARNINGS = 8
 HEADER = (
     "# companion settings. Edit by hand while companion is closed, or press , in the app.\n"
     "# Saving from the app rewrites this file; comments are not kept.\n"
@@ -141,6 +143,10 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
         return {}, f"{path} is not UTF-8 text; using the defaults."
     except OSError as error:
         return {}, f"{path} could not be read ({error.strerror or error}); using the defaults."
+    except RecursionError:
+        return {}, f"{path} is nested too deeply to read; using the defaults."
+    except ValueError:  # tomllib's answer to a number with thousands of digits
+        return {}, f"{path} holds a number too long to read; using the defaults."
 
 
 def _settings_from(
@@ -155,14 +161,16 @@ def _settings_from(
 
     for key in raw:
         if key not in KNOWN_KEYS:
+            shown = repr(key if len(key) <= 40 else key[:40] + "…")
             warnings.append(
-                f"{path}: {key!r} is not a setting companion knows "
+                f"{path}: {shown} is not a setting companion knows "
                 f"({', '.join(KNOWN_KEYS)}); it was ignored."
             )
 
     if "default_pattern" in raw:
         value = raw["default_pattern"]
-        if not isinstance(value, str) or len(value.split()) != 1:
+        is_name = isinstance(value, str) and value.strip().isprintable() and len(value) <= 30
+        if not is_name or len(value.split()) != 1:
             refuse("default_pattern", 'must be a pattern\'s name, like "box"')
         elif patterns is not None and value.strip().lower() not in patterns:
             known = ", ".join(patterns)
@@ -195,7 +203,7 @@ def _settings_from(
 
     if "theme" in raw:
         value = raw["theme"]
-        if isinstance(value, str) and value.strip() and len(value) <= 60:
+        if isinstance(value, str) and value.strip() and len(value) <= 60 and value.isprintable():
             values["theme"] = value.strip()
         else:
             refuse("theme", 'must be a theme\'s name, like "textual-dark"')
@@ -203,7 +211,16 @@ def _settings_from(
     if "contacts" in raw:
         values["contacts"] = _contacts(raw["contacts"], path, warnings)
 
-    return Settings(**values), warnings
+    return Settings(**values), _at_most(warnings, path)
+
+
+def _at_most(warnings: list[str], path: Path) -> list[str]:
+    """A file with hundreds of problems is a few lines on screen, not hundreds of notices."""
+    if len(warnings) <= MAX_WARNINGS:
+        return warnings
+    kept = warnings[: MAX_WARNINGS - 1]
+    more = len(warnings) - len(kept)
+    return [*kept, f"{path}: {more} more problems like these; each of those was ignored too."]
 
 
 def _contacts(value: Any, path: Path, warnings: list[str]) -> tuple[Contact, ...]:
