@@ -3,7 +3,8 @@
 Commands that need no TUI (week, export, import, forget, patterns, demo --out, breathe --plain,
 --help, --version) never import Textual: a quick look at the week should be quick. Every
 problem ends as one line on stderr and a non-zero exit (2 for a bad command line, 1 for
-anything else), never a traceback.
+anything else), never a traceback; output that could not all be written (a full disk, a closed
+stdout) is such a problem too (companion/output.py).
 """
 
 from __future__ import annotations
