@@ -38,6 +38,7 @@ from companion.summary import (
     WeekSummary,
     activation_change,
     minutes_text,
+    status_words,
     summarize_week,
     to_local,
     week_bounds,
@@ -212,7 +213,7 @@ def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) 
         lines += ["", "## Repairs", ""]
         for repair in summary.repairs:
             parts = [md(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-            status = "done" if not repair.is_open else "planned, still open"
+            status = "planned, still open" if repair.is_open else status_words(repair.status)
             text = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
                 text += f". What happened: {md(repair.what_happened)}"
@@ -255,7 +256,7 @@ def entry_facts(
     if entry.repair:
         r = entry.repair
         parts = [shown(p) for p in _repair_parts(r.with_whom, r.step, content)]
-        status = "done" if r.status == "done" else "planned"
+        status = status_words(r.status)
         facts.append(("Repair", " · ".join([*parts, status])))
         if r.what_happened:
             facts.append(("What happened", shown(r.what_happened)))
@@ -325,7 +326,7 @@ def week_table(
         console.print(Text("Repairs", style="bold"))
         for repair in summary.repairs:
             parts = [printable(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-            status = "done" if not repair.is_open else "planned, still open"
+            status = "planned, still open" if repair.is_open else status_words(repair.status)
             line = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
                 line += f" — {printable(repair.what_happened)}"

@@ -15,6 +15,7 @@ from companion.content import Content
 from companion.entries import Entry
 from companion.listing import printable
 from companion.screens.widgets.breathing import breathed_text, shown
+from companion.summary import status_words
 
 
 class SavedScreen(Screen[None]):
@@ -95,5 +96,5 @@ def repair_text(entry: Entry, content: Content) -> str:
         parts.append(content.label_of(content.people, repair.with_whom))
     if repair.step:
         parts.append(content.label_of(content.repair_steps, repair.step))
-    parts.append(repair.status)
+    parts.append(status_words(repair.status))
     return " · ".join(parts)
