@@ -242,6 +242,8 @@ def entry_facts(
         facts.append(("Body", shown(_labels(entry.body_signals, content.body_signals, content))))
     if entry.needs:
         facts.append(("Needs", shown(_labels(entry.needs, content.needs, content))))
+    if entry.kind_steps:
+        facts.append(("Kind steps", shown(_labels(entry.kind_steps, content.kind_steps, content))))
     if entry.breathing:
         b = entry.breathing
         ended = "" if b.completed else ", stopped early"
@@ -262,6 +264,12 @@ def entry_facts(
             facts.append(("What happened", shown(r.what_happened)))
         if r.my_part:
             facts.append(("My part", shown(r.my_part)))
+        if r.their_side:
+            facts.append(("Their side", shown(r.their_side)))
+        if r.to_a_friend:
+            facts.append(("To a friend", shown(r.to_a_friend)))
+        if r.next_time:
+            facts.append(("Next time", shown(r.next_time)))
     if entry.note:
         facts.append(("Note", shown(entry.note)))
     if not entry.complete:

@@ -96,6 +96,10 @@ class RepairScreen(StepScreen):
     def on_mount(self) -> None:
         self._show_reframe()
         self._show_person(self.repair.with_whom)
+        # Focusing the first choice scrolls the form down; the top (and the line for anyone
+        # afraid of someone) is what is seen first.
+        self.call_after_refresh(self.query_one("#repair", VerticalScroll).scroll_home,
+                                animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip" and self.alone:

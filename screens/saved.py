@@ -68,6 +68,9 @@ def summary_rows(entry: Entry, content: Content) -> list[tuple[str, Text | str]]
     if entry.needs:
         needs = ", ".join(content.label_of(content.needs, n) for n in entry.needs)
         rows.append(("Needs", Text(printable(needs))))
+    if entry.kind_steps:
+        kind = ", ".join(content.label_of(content.kind_steps, k) for k in entry.kind_steps)
+        rows.append(("A kind step", Text(printable(kind))))
     if entry.breathing is not None:
         rows.append(("Breathing", breathed_text(entry.breathing)))
     if entry.senses_steps:

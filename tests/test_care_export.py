@@ -112,6 +112,19 @@ def test_markdown_shows_the_kind_steps_and_the_repairs_new_parts(capsys, data_di
     assert "  - What they might have felt or needed: \\# to feel safe\n" in out
 
 
+def test_an_entry_in_full_shows_the_kind_steps_and_the_repairs_new_parts(content, history):
+    from companion.report import entry_facts
+
+    facts = dict(entry_facts(history[0], content, str))
+    assert facts["Kind steps"] == "Some water, Fresh air"
+    assert facts["To a friend"] == "you were running on empty"
+    assert facts["Next time"] == "=eat first"
+    assert facts["Repair"] == "Myself · Named what happened · done"
+    facts = dict(entry_facts(history[1], content, str))
+    assert facts["Their side"] == "# to feel safe"
+    assert facts["Repair"].endswith("· let go")
+
+
 def test_the_week_never_calls_a_repair_let_go_open_or_done(capsys, data_dir, history):
     _, out, _ = run(capsys, "--data-dir", str(data_dir), "week", "--format", "json")
     week = json.loads(out)

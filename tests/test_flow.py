@@ -85,6 +85,7 @@ async def test_a_whole_check_in_is_saved_as_it_was_done(data_dir: Path, clock, c
         shown = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "8 → 4" in shown and "frustrated" in shown and "tense" in shown
         assert "My child · A hug or gentle touch · done" in shown
+        assert "Sat or lay down" in shown  # the kind step taken, said back
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
     [entry] = saved(data_dir)
