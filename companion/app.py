@@ -22,6 +22,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 
 from companion.content import Content, ContentError, Opening, load_content, load_opening
+from companion.guidance import FirstBreaths
 from companion.listing import printable
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
@@ -86,6 +87,7 @@ class CompanionApp(App[None]):
         self.breathe_request = breathe
         self.unsaved: list[Entry] = []
         self.draft: CheckInDraft | None = None
+        self.first_breaths = FirstBreaths()  # the note on feeling dizzy: each pattern's first
 
     @property
     def content(self) -> Content:

@@ -122,6 +122,37 @@ class BreathingSchedule:
                 yield PhaseChange(base + self._phase_starts[index], phase, index, cycle)
 
 
+class Length(NamedTuple):
+    """How many breaths a break will have, and whether more were asked for than the pattern
+    allows at one time (then its cap_note is said)."""
+
+    cycles: int
+    capped: bool = False
+
+
+def length_for(
+    pattern: BreathingPattern,
+    *,
+    minutes: float | None = None,
+    cycles: int | None = None,
+    default_minutes: float = 1.0,
+) -> Length:
+    """Breaths as asked for (a count, or the whole breaths nearest the minutes); with nothing
+    asked, the pattern's own default count, else `default_minutes`. Never more than the
+    pattern's max_cycles (4-7-8: eight)."""
+    if cycles is not None:
+        wanted = cycles
+    elif minutes is None and pattern.default_cycles is not None:
+        wanted = pattern.default_cycles
+    else:
+        minutes = default_minutes if minutes is None else minutes
+        wanted = max(1, round(minutes * 60 / pattern.cycle_seconds))
+    most = pattern.max_cycles
+    if most is not None and wanted > most:
+        return Length(most, capped=True)
+    return Length(wanted)
+
+
 def _levels(phases: tuple[Phase, ...]) -> list[tuple[float, float]]:
     levels = []
     level = 0.0

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.vocabulary import QUADRANTS, STATES
+from companion.vocabulary import MAX_CYCLES, QUADRANTS, STATES
 
 PHASE_KINDS = ("in", "top_up", "hold", "out")
 PHASE_CUES = {"in": "in", "top_up": "in again", "hold": "hold", "out": "out"}
@@ -53,10 +53,17 @@ class BreathingPattern(NamedTuple):
     why: str = ""
     suits: tuple[str, ...] = ()
     custom: bool = False
+    default_cycles: int | None = None  # breaths when no length is asked for
+    max_cycles: int | None = None  # never more breaths than this at one time
+    cap_note: str = ""  # said when a longer request is kept to max_cycles
 
     @property
     def cycle_seconds(self) -> float:
         return sum(phase.seconds for phase in self.phases)
+
+    @property
+    def has_hold(self) -> bool:
+        return any(p.kind == "hold" for p in self.phases)
 
     @property
     def has_long_hold(self) -> bool:
@@ -111,6 +118,7 @@ class HelpLine(NamedTuple):
 class Country(NamedTuple):
     name: str
     lines: tuple[HelpLine, ...]
+    abuse_lines: tuple[HelpLine, ...] = ()  # domestic abuse helplines
 
 
 class Safety(NamedTuple):
@@ -122,6 +130,11 @@ class Safety(NamedTuple):
     countries: tuple[Country, ...]
     contacts_title: str
     no_contacts: str
+    offered: str = ""  # atop the page when the app offers it by itself
+    offer_for_words: tuple[str, ...] = ()  # feeling words that offer it
+    afraid_title: str = ""
+    afraid: str = ""  # if you are afraid of someone: not yours to mend
+    afraid_elsewhere: str = ""
 
 
 def _pattern_named(self: Opening | Content, name: str) -> BreathingPattern | None:
@@ -169,6 +182,11 @@ class Content(NamedTuple):
     safety: Safety
     help_topics: tuple[HelpTopic, ...]
     warnings: tuple[str, ...] = ()
+    kind_steps: tuple[Choice, ...] = ()  # keyed by the need each one answers
+    repair_statuses: tuple[Choice, ...] = ()
+    repair_later: str = ""
+    repair_myself: str = ""
+    repair_afraid: str = ""
 
     pattern = _pattern_named
     line_of_day = _line_of_day
@@ -190,12 +208,14 @@ class Content(NamedTuple):
             return ""
         return next((c.label for c in choices if c.key == key), key.replace("_", " "))
 
-    def suggested_pattern(self, state: str | None) -> BreathingPattern:
-        if state is not None:
-            for pattern in self.patterns:
-                if state in pattern.suits:
-                    return pattern
-        return self.patterns[0]
+    def suggested_pattern(
+        self, state: str | None, activation: int | None = None, default: str | None = None
+    ) -> BreathingPattern:
+        """The pattern offered first (see guidance.suggested_pattern for the rules)."""
+        from companion.guidance import suggested_pattern
+
+        return suggested_pattern(self.patterns, state=state, activation=activation,
+                                 default=default)
 
 
 def builtin_data_dir() -> Path:
@@ -286,6 +306,11 @@ def load_content(
             for i, t in enumerate(_list(help_file, "topic", "help.toml"))
         ),
         warnings=tuple(warnings),
+        kind_steps=_choices(checkin, "kind_step", source.where("checkin.toml")),
+        repair_statuses=_choices(repair, "status", source.where("repair.toml")),
+        repair_later=_text(repair, "later", "repair.toml"),
+        repair_myself=_text(repair, "myself", "repair.toml"),
+        repair_afraid=_text(repair, "afraid", "repair.toml"),
     )
 
 
@@ -350,6 +375,13 @@ def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern
         phases.append(Phase(kind, float(seconds)))
     if not any(p.kind == "in" for p in phases) or not any(p.kind == "out" for p in phases):
         raise ContentError(f"{where} ({name}): needs at least one 'in' and one 'out' phase")
+    default_cycles, max_cycles = (
+        _breaths(item, key, f"{where} ({name})") for key in ("default_cycles", "max_cycles")
+    )
+    if default_cycles and max_cycles and default_cycles > max_cycles:
+        raise ContentError(f"{where} ({name}): default_cycles is more than max_cycles")
+    if not isinstance(item.get("cap_note", ""), str):
+        raise ContentError(f"{where} ({name}): 'cap_note' must be text")
     return BreathingPattern(
         name=name,
         label=item.get("label", "").strip() or name,
@@ -359,7 +391,19 @@ def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern
         why=item.get("why", ""),
         suits=tuple(suits),
         custom=custom,
+        default_cycles=default_cycles,
+        max_cycles=max_cycles,
+        cap_note=str(item.get("cap_note", "")),
     )
+
+
+def _breaths(item: dict[str, Any], key: str, where: str) -> int | None:
+    if key not in item:
+        return None
+    value = _number(item, key, where, int)
+    if not 1 <= value <= MAX_CYCLES:
+        raise ContentError(f"{where}: {key} must be from 1 to {MAX_CYCLES}")
+    return int(value)
 
 
 def _quadrants(data: dict[str, Any], source: _Files) -> list[Quadrant]:
@@ -507,7 +551,11 @@ def _safety(data: dict[str, Any]) -> Safety:
             HelpLine(_text(line, "label", spot), _text(line, "number", spot))
             for line in _list(item, "lines", spot)
         )
-        countries.append(Country(_text(item, "name", spot), lines))
+        abuse = tuple(
+            HelpLine(_text(line, "label", spot), _text(line, "number", spot))
+            for line in item.get("abuse", ())
+        )
+        countries.append(Country(_text(item, "name", spot), lines, abuse))
     return Safety(
         title=_text(data, "title", where),
         statement=_text(data, "statement", where),
@@ -517,6 +565,11 @@ def _safety(data: dict[str, Any]) -> Safety:
         countries=tuple(countries),
         contacts_title=_text(data, "contacts_title", where),
         no_contacts=_text(data, "no_contacts", where),
+        offered=_text(data, "offered", where),
+        offer_for_words=tuple(w.lower() for w in _strings(data, "offer_for_words", where)),
+        afraid_title=_text(data, "afraid_title", where),
+        afraid=_text(data, "afraid", where),
+        afraid_elsewhere=_text(data, "afraid_elsewhere", where),
     )
 
 

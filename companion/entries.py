@@ -56,8 +56,11 @@ class Repair:
     what_happened: str = ""
     my_part: str = ""
     step: str | None = None
-    status: str = "planned"
+    status: str = "planned"  # or "done", or "let_go": closed without being called done
     done_at: datetime | None = None
+    their_side: str = ""  # what they might have felt or needed
+    next_time: str = ""  # one thing to try next time
+    to_a_friend: str = ""  # with yourself: what you would say to a friend
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class Entry:
     state: str | None = None
     body_signals: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    kind_steps: tuple[str, ...] = ()  # the needs whose kind step was taken (e.g. some water)
     note: str = ""
     breathing: Breathing | None = None
     senses_steps: int = 0
@@ -95,6 +99,7 @@ class Entry:
             "state": self.state,
             "body_signals": list(self.body_signals),
             "needs": list(self.needs),
+            "kind_steps": list(self.kind_steps),
             "note": self.note,
             "breathing": None
             if self.breathing is None
@@ -112,6 +117,9 @@ class Entry:
                 "with_whom": self.repair.with_whom,
                 "what_happened": self.repair.what_happened,
                 "my_part": self.repair.my_part,
+                "their_side": self.repair.their_side,
+                "next_time": self.repair.next_time,
+                "to_a_friend": self.repair.to_a_friend,
                 "step": self.repair.step,
                 "status": self.repair.status,
                 "done_at": _iso(self.repair.done_at),
@@ -136,6 +144,7 @@ class Entry:
             state=data.get("state"),
             body_signals=tuple(data.get("body_signals", ())),
             needs=tuple(data.get("needs", ())),
+            kind_steps=tuple(data.get("kind_steps", ())),
             note=data.get("note", ""),
             breathing=None if breathing is None else Breathing(**breathing),
             senses_steps=data.get("senses_steps", 0),
@@ -149,6 +158,9 @@ class Entry:
                 step=repair.get("step"),
                 status=repair.get("status", "planned"),
                 done_at=_parse_time(repair.get("done_at"), "repair.done_at"),
+                their_side=repair.get("their_side", ""),
+                next_time=repair.get("next_time", ""),
+                to_a_friend=repair.get("to_a_friend", ""),
             ),
         )
 
@@ -176,11 +188,14 @@ def _parse_time(value: Any, name: str) -> datetime | None:
 
 _ENTRY_KEYS = {
     "id", "schema", "kind", "started_at", "saved_at", "complete", "activation_before",
-    "activation_after", "state", "body_signals", "needs", "note", "breathing", "senses_steps",
-    "feelings", "repair",
+    "activation_after", "state", "body_signals", "needs", "kind_steps", "note", "breathing",
+    "senses_steps", "feelings", "repair",
 }
 _BREATHING_KEYS = {"pattern", "seconds", "cycles", "completed"}
-_REPAIR_KEYS = {"with_whom", "what_happened", "my_part", "step", "status", "done_at"}
+_REPAIR_KEYS = {
+    "with_whom", "what_happened", "my_part", "their_side", "next_time", "to_a_friend", "step",
+    "status", "done_at",
+}
 
 
 def check_entry_dict(data: Any) -> None:
@@ -207,7 +222,7 @@ def check_entry_dict(data: Any) -> None:
             raise InvalidEntry(f"{name} must be a whole number from 0 to 10, not {value!r:.20}")
     if data.get("state") is not None:
         _check_choice(data["state"], STATES, "state")
-    for name in ("body_signals", "needs"):
+    for name in ("body_signals", "needs", "kind_steps"):
         _check_keys(data.get(name, []), name)
     _check_text(data.get("note", ""), "note", MAX_NOTE)
     senses = data.get("senses_steps", 0)
@@ -263,7 +278,7 @@ def _check_repair(value: Any) -> None:
     for name in ("with_whom", "step"):
         if value.get(name) is not None:
             _check_text(value[name], f"repair.{name}", MAX_KEY, allow_empty=False)
-    for name in ("what_happened", "my_part"):
+    for name in ("what_happened", "my_part", "their_side", "next_time", "to_a_friend"):
         _check_text(value.get(name, ""), f"repair.{name}", MAX_NOTE)
     _check_choice(value.get("status", "planned"), REPAIR_STATUSES, "repair.status")
     _parse_time(value.get("done_at"), "repair.done_at")

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from companion.breathing import BreathingSchedule, BreathingSession
+from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
 from companion.listing import printable
 from companion.storage import check_data_folder
@@ -31,7 +31,8 @@ class BreatheRequest(NamedTuple):
 
     pattern: BreathingPattern
     schedule: BreathingSchedule
-    dizzy_note: str = ""  # said before patterns with long holds
+    dizzy_note: str = ""  # said before the breath: each run is a session of its own
+    cap_note: str = ""  # said when more breaths were asked for than the pattern allows
 
 
 def breathe_request(
@@ -58,13 +59,11 @@ def breathe_request(
     if pattern is None:
         known = ", ".join(p.name for p in opening.patterns)
         raise UsageError(f"there is no breathing pattern called {name!r}; try one of: {known}")
-    if cycles is not None:
-        schedule = BreathingSchedule(pattern, cycles)
-    else:
-        schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
+    length = length_for(pattern, minutes=minutes, cycles=cycles, default_minutes=default_minutes)
+    schedule = BreathingSchedule(pattern, length.cycles)
     check_data_folder(data_dir)  # before the first frame, without the history's imports
-    note = opening.dizzy_note if pattern.has_long_hold else ""
-    return BreatheRequest(pattern, schedule, note)
+    return BreatheRequest(pattern, schedule, opening.dizzy_note,
+                          pattern.cap_note if length.capped else "")
 
 
 def run_plain(
@@ -86,6 +85,8 @@ def run_plain(
     session = BreathingSession(schedule, clock=clock)
     started_at = datetime.now().astimezone()
     minutes = schedule.total / 60
+    if request.cap_note:
+        print(printable(request.cap_note), file=out, flush=True)
     print(
         f"{printable(request.pattern.label)} ({printable(request.pattern.timing_text)}), "
         f"{_breaths(schedule.cycles)}, "
@@ -94,7 +95,7 @@ def run_plain(
         flush=True,
     )
     if request.dizzy_note:
-        print(request.dizzy_note, file=out, flush=True)
+        print(printable(request.dizzy_note), file=out, flush=True)
     session.start()
     unwritten: OSError | None = None
     ended_by: int | None = None

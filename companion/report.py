@@ -38,6 +38,7 @@ from companion.summary import (
     WeekSummary,
     activation_change,
     minutes_text,
+    status_words,
     summarize_week,
     to_local,
     week_bounds,
@@ -212,7 +213,7 @@ def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) 
         lines += ["", "## Repairs", ""]
         for repair in summary.repairs:
             parts = [md(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-            status = "done" if not repair.is_open else "planned, still open"
+            status = "planned, still open" if repair.is_open else status_words(repair.status)
             text = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
                 text += f". What happened: {md(repair.what_happened)}"
@@ -241,6 +242,8 @@ def entry_facts(
         facts.append(("Body", shown(_labels(entry.body_signals, content.body_signals, content))))
     if entry.needs:
         facts.append(("Needs", shown(_labels(entry.needs, content.needs, content))))
+    if entry.kind_steps:
+        facts.append(("Kind steps", shown(_labels(entry.kind_steps, content.kind_steps, content))))
     if entry.breathing:
         b = entry.breathing
         ended = "" if b.completed else ", stopped early"
@@ -255,12 +258,18 @@ def entry_facts(
     if entry.repair:
         r = entry.repair
         parts = [shown(p) for p in _repair_parts(r.with_whom, r.step, content)]
-        status = "done" if r.status == "done" else "planned"
+        status = status_words(r.status)
         facts.append(("Repair", " · ".join([*parts, status])))
         if r.what_happened:
             facts.append(("What happened", shown(r.what_happened)))
         if r.my_part:
             facts.append(("My part", shown(r.my_part)))
+        if r.their_side:
+            facts.append(("Their side", shown(r.their_side)))
+        if r.to_a_friend:
+            facts.append(("To a friend", shown(r.to_a_friend)))
+        if r.next_time:
+            facts.append(("Next time", shown(r.next_time)))
     if entry.note:
         facts.append(("Note", shown(entry.note)))
     if not entry.complete:
@@ -325,7 +334,7 @@ def week_table(
         console.print(Text("Repairs", style="bold"))
         for repair in summary.repairs:
             parts = [printable(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-            status = "done" if not repair.is_open else "planned, still open"
+            status = "planned, still open" if repair.is_open else status_words(repair.status)
             line = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
                 line += f" — {printable(repair.what_happened)}"

@@ -26,6 +26,13 @@ MOST_USED = 8
 PARTS_OF_DAY = (("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))
 
 KIND_NAMES = {"checkin": "check-in", "breathing": "breathing break", "repair": "repair"}
+# A repair's status in a sentence: "let go" closes a repair without calling it done.
+REPAIR_STATUS_WORDS = {"done": "done", "planned": "planned", "let_go": "let go"}
+
+
+def status_words(status: str) -> str:
+    """A repair's status as words; one from a newer companion shows as itself."""
+    return REPAIR_STATUS_WORDS.get(status, status.replace("_", " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +110,7 @@ class RepairNote:
 
     @property
     def is_open(self) -> bool:
+        """Still to come: a repair let go is closed, as one done is."""
         return self.status == "planned"
 
 

@@ -24,6 +24,7 @@ from companion.content import Content, load_content
 from companion.entries import SCHEMA, Entry, InvalidEntry
 from companion.history import HistoryStore
 from companion.storage import DIR_MODE, write_atomically
+from companion.summary import status_words
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -51,6 +52,9 @@ CSV_COLUMNS = (
     "feeling_quadrant_labels", "repair_with_whom", "repair_with_whom_label",
     "repair_what_happened", "repair_my_part", "repair_step", "repair_step_label",
     "repair_status", "repair_done_at",
+    # Added later, at the end, so the columns before them keep their places.
+    "kind_steps", "kind_step_labels", "repair_their_side", "repair_next_time",
+    "repair_to_a_friend",
 )
 LIST_SEPARATOR = "; "
 
@@ -183,6 +187,13 @@ def _csv_row(entry: Entry, content: Content) -> dict[str, Any]:
         else None,
         "repair_status": repair.status if repair else None,
         "repair_done_at": repair.done_at.isoformat() if repair and repair.done_at else None,
+        "kind_steps": _joined(entry.kind_steps),
+        "kind_step_labels": _joined(
+            content.label_of(content.kind_steps, key) for key in entry.kind_steps
+        ),
+        "repair_their_side": repair.their_side if repair else None,
+        "repair_next_time": repair.next_time if repair else None,
+        "repair_to_a_friend": repair.to_a_friend if repair else None,
     }
 
 
@@ -242,6 +253,9 @@ def _markdown_entry(entry: Entry, content: Content) -> list[str]:
     if entry.needs:
         labels = (content.label_of(content.needs, k) for k in entry.needs)
         items.append("Needs: " + ", ".join(md_inline(label) for label in labels))
+    if entry.kind_steps:
+        labels = (content.label_of(content.kind_steps, k) for k in entry.kind_steps)
+        items.append("Kind steps: " + ", ".join(md_inline(label) for label in labels))
     if entry.breathing:
         items.append("Breathing: " + _breathing_text(entry, content))
     if entry.senses_steps:
@@ -282,7 +296,7 @@ def _repair_lines(entry: Entry, content: Content) -> list[str]:
     repair = entry.repair
     assert repair is not None
     who = content.label_of(content.people, repair.with_whom) or "someone"
-    status = "done" if repair.status == "done" else "planned"
+    status = status_words(repair.status)
     line = f"Repair ({status}) with {md_inline(who)}"
     if repair.step:
         line += f": {md_inline(content.label_of(content.repair_steps, repair.step))}"
@@ -293,6 +307,12 @@ def _repair_lines(entry: Entry, content: Content) -> list[str]:
         lines.append(f"  - What happened: {md_inline(repair.what_happened)}")
     if repair.my_part:
         lines.append(f"  - My part: {md_inline(repair.my_part)}")
+    if repair.their_side:
+        lines.append(f"  - What they might have felt or needed: {md_inline(repair.their_side)}")
+    if repair.to_a_friend:
+        lines.append(f"  - What I'd say to a friend: {md_inline(repair.to_a_friend)}")
+    if repair.next_time:
+        lines.append(f"  - Next time: {md_inline(repair.next_time)}")
     return lines
 
 

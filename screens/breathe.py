@@ -20,10 +20,10 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from companion.breathing import BreathingSchedule, BreathingSession, Clock
 from companion.content import BreathingPattern
+from companion.guidance import offers_help
 from companion.listing import printable
 from companion.plain import BreatheRequest
 from companion.screens.widgets.breathing import (
-    MAX_ACTIVATION,
     ActivationRating,
     BreathingVisual,
     PatternChoice,
@@ -99,8 +99,10 @@ class BreatheScreen(Screen[None]):
         is saved), so none of those parts are built for the first frame."""
         yield Static(self._title(request.pattern), classes="step-title")
         yield self._new_visual(request.schedule)
+        self.app.first_breaths.breathed(request.pattern)  # type: ignore[attr-defined]
+        notes = [note for note in (request.cap_note, request.dizzy_note) if note]
         # Always there, empty or not, so the break looks as it does when started from home.
-        yield Static(shown(request.dizzy_note), id="dizzy", classes="notice-line")
+        yield Static("\n".join(map(shown, notes)), id="dizzy", classes="notice-line")
 
     def _compose_to_choose(self) -> ComposeResult:
         settings = self.app.settings  # type: ignore[attr-defined]
@@ -113,7 +115,8 @@ class BreatheScreen(Screen[None]):
                     content.patterns,
                     selected=self.wanted_pattern or settings.default_pattern,
                     minutes=settings.default_minutes,
-                    long_hold_note=content.safety.dizzy_note,
+                    dizzy_note=content.safety.dizzy_note,
+                    note_due=self.app.first_breaths.note_due,  # type: ignore[attr-defined]
                 )
             yield Vertical(id=BREATHING)
             with Vertical(id=AFTER):
@@ -163,9 +166,11 @@ class BreatheScreen(Screen[None]):
         return shown(f"{pattern.label} · {pattern.timing_text}")
 
     def _dizzy_note(self, pattern: BreathingPattern) -> str:
-        if not pattern.has_long_hold:
-            return ""
-        return shown(self.app.content.safety.dizzy_note)  # type: ignore[attr-defined]
+        """Before a pattern's first breath in this session, and before every long hold."""
+        first_breaths = self.app.first_breaths  # type: ignore[attr-defined]
+        due = first_breaths.note_due(pattern)
+        first_breaths.breathed(pattern)
+        return shown(self.app.content.safety.dizzy_note) if due else ""  # type: ignore[attr-defined]
 
     def _breathe(self, pattern: BreathingPattern, schedule: BreathingSchedule) -> None:
         visual = self._new_visual(schedule)
@@ -245,8 +250,8 @@ class BreatheScreen(Screen[None]):
 
     def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
         self.query_one("#high", Static).update(high_activation_line(self.app, event.value))
-        if event.value == MAX_ACTIVATION and not self._safety_shown:
-            # At the top of the scale, where to find help comes up by itself, once.
+        if offers_help(event.value) and not self._safety_shown:
+            # Near the top of the scale, where to find help comes up by itself, once.
             self._safety_shown = True
             self.app.action_safety()  # type: ignore[attr-defined]
 

@@ -114,7 +114,7 @@ class EntryScreen(Screen[bool]):
                 yield TextArea(entry.note, id="note", soft_wrap=True)
                 if entry.repair is not None:
                     yield Label("Repair")
-                    yield Select([("Planned", "planned"), ("Done", "done")],
+                    yield Select([("Planned", "planned"), ("Done", "done"), ("Let go", "let_go")],
                                  value=entry.repair.status, allow_blank=False, id="status")
                     yield Label("What happened")
                     yield Input(entry.repair.what_happened, id="what-happened")
@@ -172,7 +172,7 @@ class EntryScreen(Screen[bool]):
             return
         repair = replace(self.entry.repair, status="done",
                          done_at=datetime.now().astimezone())
-        self.save(self.entry.with_changes(repair=repair), "Marked done. Well repaired.")
+        self.save(self.entry.with_changes(repair=repair), "Marked done.")
 
     def action_save(self) -> None:
         try:

@@ -1,8 +1,9 @@
 """The check-in's Ground step: breathe (or the 5-4-3-2-1 senses), then rate activation again.
 
-The screen fills in its part of the draft (breathing, senses_steps, activation_after) as it
-goes, so leaving at any moment keeps what was done. It answers the flow with dismiss("next"),
-"skip" or "back".
+When a body's need was ticked (thirsty, hungry, tired...), a kind step for it is offered first
+(some water, something to eat): marked when done, or passed by. The screen fills in its part of
+the draft (kind_steps, breathing, senses_steps, activation_after) as it goes, so leaving at any
+moment keeps what was done. It answers the flow with dismiss("next"), "skip" or "back".
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from companion.breathing import BreathingSchedule, BreathingSession, Clock, combined
 from companion.checkin import CheckInDraft
-from companion.content import BreathingPattern
+from companion.content import BreathingPattern, Choice
+from companion.guidance import kind_steps_for, offers_help
+from companion.screens.help import offer_help
 from companion.screens.widgets.breathing import (
-    MAX_ACTIVATION,
     ActivationRating,
     BreathingVisual,
     PatternChoice,
@@ -25,8 +27,9 @@ from companion.screens.widgets.breathing import (
     high_activation_line,
     shown,
 )
+from companion.screens.widgets.choices import ChoiceGrid
 
-CHOOSE, BREATHING, SENSES, AFTER = "choose", "breathing", "senses", "after"
+KIND, CHOOSE, BREATHING, SENSES, AFTER = "kind", "choose", "breathing", "senses", "after"
 SENSES_CHOICE = "senses"
 SENSES_ABOUT = "No breathing: notice what you can see, feel, hear, smell and taste, one at a time."
 DIGITS = "0123456789"
@@ -36,6 +39,8 @@ class GroundScreen(Screen[str]):
     CSS_PATH = "ground.tcss"
     AUTO_FOCUS = ""  # focus follows the part of the step being shown
     BINDINGS = [
+        # a kind step first (the grid binds space)
+        Binding("enter", "go_on", "Go on to breathing"),
         # choosing
         Binding("enter", "start", "Breathe"),
         Binding("plus,equals_sign,right", "longer(1)", "Length", key_display="+/-"),
@@ -65,13 +70,13 @@ class GroundScreen(Screen[str]):
         super().__init__()
         self.draft = draft
         self.clock = clock
+        self.kind_steps: tuple[Choice, ...] = ()  # read with the content, in compose
         # Coming back to this step after grounding shows what was done, ready to go on.
         self.mode = AFTER if draft.breathing or draft.senses_steps else CHOOSE
         self.session: BreathingSession | None = None
         self.sense_index = 0
         self._earlier_breathing = draft.breathing
         self._paused_for_help = False
-        self._safety_shown = False
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -79,10 +84,23 @@ class GroundScreen(Screen[str]):
         app = self.app
         content = app.content  # type: ignore[attr-defined]
         settings = app.settings  # type: ignore[attr-defined]
-        suggested = content.suggested_pattern(self.draft.state)
+        suggested = content.suggested_pattern(
+            self.draft.state, self.draft.activation_before, settings.default_pattern
+        )
+        self.kind_steps = kind_steps_for(self.draft.needs, content.kind_steps)
+        if self.kind_steps and self.mode == CHOOSE:
+            self.mode = KIND
         yield Header()
         yield Static("Ground", classes="step-title", id="title")
         with ContentSwitcher(initial=self.mode):
+            with Vertical(id=KIND):
+                yield Static("A kind step first?", classes="part")
+                yield Static("\n".join(shown(step.hint) for step in self.kind_steps),
+                             id="kind-hints")
+                yield Static("This will wait for you. Space marks what you've done; Enter goes on "
+                             "to breathing, s straight on to naming the feeling.", classes="hint")
+                if self.kind_steps:
+                    yield ChoiceGrid(self.kind_steps, picked=self.draft.kind_steps, id="kind-steps")
             with Vertical(id=CHOOSE):
                 yield Static("Choose a way to breathe, or the senses instead. Enter starts.",
                              classes="hint")
@@ -92,7 +110,8 @@ class GroundScreen(Screen[str]):
                     suggested=suggested.name,
                     minutes=settings.default_minutes,
                     extra=(SENSES_CHOICE, "5-4-3-2-1 senses", SENSES_ABOUT),
-                    long_hold_note=content.safety.dizzy_note,
+                    dizzy_note=content.safety.dizzy_note,
+                    note_due=app.first_breaths.note_due,  # type: ignore[attr-defined]
                 )
             yield Vertical(id=BREATHING)
             with Vertical(id=SENSES):
@@ -112,10 +131,11 @@ class GroundScreen(Screen[str]):
         if self.mode == AFTER:
             self._show_after()
         else:
-            self._set_mode(CHOOSE)
+            self._set_mode(self.mode)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         by_mode = {
+            "go_on": KIND,
             "start": CHOOSE, "longer": CHOOSE, "switch_unit": CHOOSE, "senses": CHOOSE,
             "pause": BREATHING, "stop": BREATHING,
             "next_sense": SENSES,
@@ -131,9 +151,20 @@ class GroundScreen(Screen[str]):
             self.query_one("#title", Static).update("Ground")
         if mode == CHOOSE:
             self.query_one(PatternChoice).focus_list()
+            self.query_one(PatternChoice).show_about()  # the note may be due no more
+        elif mode == KIND:
+            self.query_one("#kind-steps", ChoiceGrid).focus()
         else:
             self.set_focus(None)
         self.refresh_bindings()
+
+    # -- a kind step first -----------------------------------------------------------------------
+
+    def on_choice_grid_changed(self, event: ChoiceGrid.Changed) -> None:
+        self.draft.kind_steps = list(event.picked)
+
+    def action_go_on(self) -> None:
+        self._set_mode(CHOOSE)
 
     # -- choosing --------------------------------------------------------------------------------
 
@@ -172,9 +203,11 @@ class GroundScreen(Screen[str]):
         self.query_one("#title", Static).update(
             shown(f"Ground · {pattern.label} · {pattern.timing_text}")
         )
-        if pattern.has_long_hold:
+        first_breaths = self.app.first_breaths  # type: ignore[attr-defined]
+        if first_breaths.note_due(pattern):
             note = self.app.content.safety.dizzy_note  # type: ignore[attr-defined]
             self.query_one("#dizzy", Static).update(shown(note))
+        first_breaths.breathed(pattern)
         visual.start()
 
     def _visual(self) -> BreathingVisual | None:
@@ -243,10 +276,8 @@ class GroundScreen(Screen[str]):
     def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
         self.draft.activation_after = event.value
         self.query_one("#high", Static).update(high_activation_line(self.app, event.value))
-        if event.value == MAX_ACTIVATION and not self._safety_shown:
-            # At the top of the scale, where to find help comes up by itself, once.
-            self._safety_shown = True
-            self.app.action_safety()  # type: ignore[attr-defined]
+        if offers_help(event.value):
+            offer_help(self.app, self.draft)  # once a check-in
 
     def action_rate(self, value: int) -> None:
         rating = self.query_one(ActivationRating)
@@ -281,6 +312,8 @@ class GroundScreen(Screen[str]):
             self._show_after()
         elif self.mode == SENSES:
             self._set_mode(CHOOSE)
+        elif self.mode == CHOOSE and self.kind_steps:
+            self._set_mode(KIND)
         else:
             self.dismiss("back")
 

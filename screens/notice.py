@@ -13,15 +13,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, Static
 
-from companion.checkin import CheckInDraft
 from companion.entries import MAX_NOTE
+from companion.screens.help import offer_help
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import (
-    MAX_ACTIVATION,
-    ActivationRating,
-    high_activation_line,
-    shown,
-)
+from companion.screens.widgets.breathing import ActivationRating, high_activation_line, shown
 from companion.screens.widgets.choices import ChoiceGrid
 
 DIGITS = "0123456789"
@@ -40,10 +35,6 @@ class NoticeScreen(StepScreen):
         Binding("enter", "next", "Continue"),
         *STEP_KEYS,
     ]
-
-    def __init__(self, draft: CheckInDraft) -> None:
-        super().__init__(draft)
-        self._safety_shown = draft.activation_before == MAX_ACTIVATION  # shown when it was set
 
     def compose(self) -> ComposeResult:
         content = self.app.content  # type: ignore[attr-defined]
@@ -94,10 +85,9 @@ class NoticeScreen(StepScreen):
         high = self.query_one("#high", Static)
         high.update(line)
         high.display = bool(line)
-        if line and not self._safety_shown:
-            # At the top of the scale, where to find help comes up by itself, once (as in Ground).
-            self._safety_shown = True
-            self.app.action_safety()  # type: ignore[attr-defined]
+        if line:
+            # Near the top of the scale, where to find help comes up by itself: once a check-in.
+            offer_help(self.app, self.draft)
 
     # -- choices and the note --------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from companion.summary import (
     WeekSummary,
     activation_change,
     minutes_text,
+    status_words,
     summarize_week,
     week_bounds,
     week_times,
@@ -269,7 +270,7 @@ class ReviewScreen(Screen[None]):
                 moment_name(repair.started_at),
                 Text(printable(self.content.label_of(self.content.people, repair.with_whom))),
                 Text(printable(self.content.label_of(self.content.repair_steps, repair.step))),
-                "planned · open" if repair.is_open else "done",
+                "planned · open" if repair.is_open else status_words(repair.status),
                 key=repair.entry_id,
             )
         table.display = bool(summary.repairs)
@@ -327,7 +328,7 @@ class ReviewScreen(Screen[None]):
         if entry is None or entry.repair is None or entry.repair.status != "planned":
             return
         repair = replace(entry.repair, status="done", done_at=datetime.now().astimezone())
-        self.save_entry(entry.with_changes(repair=repair), "Marked done. Well repaired.")
+        self.save_entry(entry.with_changes(repair=repair), "Marked done.")
 
     @work(thread=True, exclusive=True, group="review-write")
     def save_entry(self, entry: Entry, said: str) -> None:

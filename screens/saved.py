@@ -15,6 +15,7 @@ from companion.content import Content
 from companion.entries import Entry
 from companion.listing import printable
 from companion.screens.widgets.breathing import breathed_text, shown
+from companion.summary import status_words
 
 
 class SavedScreen(Screen[None]):
@@ -67,6 +68,9 @@ def summary_rows(entry: Entry, content: Content) -> list[tuple[str, Text | str]]
     if entry.needs:
         needs = ", ".join(content.label_of(content.needs, n) for n in entry.needs)
         rows.append(("Needs", Text(printable(needs))))
+    if entry.kind_steps:
+        kind = ", ".join(content.label_of(content.kind_steps, k) for k in entry.kind_steps)
+        rows.append(("A kind step", Text(printable(kind))))
     if entry.breathing is not None:
         rows.append(("Breathing", breathed_text(entry.breathing)))
     if entry.senses_steps:
@@ -95,5 +99,5 @@ def repair_text(entry: Entry, content: Content) -> str:
         parts.append(content.label_of(content.people, repair.with_whom))
     if repair.step:
         parts.append(content.label_of(content.repair_steps, repair.step))
-    parts.append(repair.status)
+    parts.append(status_words(repair.status))
     return " · ".join(parts)

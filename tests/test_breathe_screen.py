@@ -109,6 +109,38 @@ async def test_from_home_choose_breathe_stop_early_and_rate(data_dir: Path):
     assert entry.activation_after == 4
 
 
+async def test_the_dizzy_note_comes_before_a_patterns_first_break_only(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    note = content.safety.dizzy_note
+    async with app.run_test(size=(80, 24)) as pilot:
+        for first in (True, False):
+            await pilot.pause()
+            app.push_screen(BreatheScreen(pattern="coherent", clock=FakeClock()))
+            await pilot.pause()
+            assert (note in text(app, "#about")) is first
+            await pilot.press("enter")
+            await pilot.pause()
+            assert (text(app, "#dizzy") == note) is first
+            await pilot.press("x", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_longer_4_7_8_from_the_command_line_is_kept_to_eight_kindly(
+    data_dir: Path, content
+):
+    request = breathe_request(data_dir, "4-7-8", None, 20)
+    app = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await breath_begun(app, pilot)
+        assert text(app, "#left").endswith("breath 1 of 8")
+        assert text(app, "#dizzy") == (
+            f"{content.pattern('4-7-8').cap_note}\n{content.safety.dizzy_note}")
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+
+
 async def test_rating_after_a_break_is_optional(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
@@ -273,7 +305,7 @@ async def test_a_break_looks_the_same_from_the_command_line_as_from_home(data_di
         return [(type(w).__name__, w.region) for w in app.screen.query("BreathingVisual, "
                 "BreathingVisual > *, #dizzy")]
 
-    request = breathe_request(data_dir, "coherent", None, 2)  # no long hold: no dizzy note
+    request = breathe_request(data_dir, "coherent", None, 2)  # the note before a first breath
     asked = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
     async with asked.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -287,4 +319,4 @@ async def test_a_break_looks_the_same_from_the_command_line_as_from_home(data_di
         await pilot.pause()
         from_home = layout(home)
     assert from_the_command_line == from_home
-    assert len(from_home) == 6  # the visual, its four lines, and the (empty) dizzy line
+    assert len(from_home) == 6  # the visual, its four lines, and the dizzy line

@@ -45,6 +45,33 @@ def test_an_entry_survives_a_round_trip_through_its_dict_form():
     assert Entry.from_dict(entry.to_dict()) == entry
 
 
+def test_the_fields_added_later_survive_a_round_trip():
+    entry = full_entry().with_changes(
+        kind_steps=("thirsty", "need_fresh_air"),
+        repair=Repair("partner", "I went cold", "my silence", "made_a_plan", "let_go", None,
+                      their_side="to be asked", next_time="say 'I need ten minutes'",
+                      to_a_friend=""),
+    )
+    record = entry.to_dict()
+    assert record["kind_steps"] == ["thirsty", "need_fresh_air"]
+    assert record["repair"]["status"] == "let_go"
+    assert (record["repair"]["their_side"], record["repair"]["next_time"],
+            record["repair"]["to_a_friend"]) == ("to be asked", "say 'I need ten minutes'", "")
+    assert Entry.from_dict(record) == entry
+
+
+def test_an_entry_written_before_those_fields_still_reads():
+    record = full_entry().to_dict()
+    del record["kind_steps"]
+    for field in ("their_side", "next_time", "to_a_friend"):
+        del record["repair"][field]
+    entry = Entry.from_dict(record)
+    assert entry.kind_steps == ()
+    assert (entry.repair.their_side, entry.repair.next_time, entry.repair.to_a_friend) == (
+        "", "", "")
+    assert entry == full_entry().with_changes(id=record["id"])
+
+
 def test_times_keep_their_utc_offset_in_the_dict_form():
     record = full_entry().to_dict()
     assert record["started_at"] == "2026-11-01T01:30:00-04:00"
@@ -86,6 +113,11 @@ def test_new_entries_get_distinct_uuid_ids():
         ({"schema": 99}, "schema"),
         ({"surprise": 1}, "surprise"),
         ({"body_signals": "tight_chest"}, "body_signals"),
+        ({"kind_steps": "thirsty"}, "kind_steps"),
+        ({"kind_steps": [""]}, "kind_steps"),
+        ({"repair": {"their_side": 3}}, "repair.their_side"),
+        ({"repair": {"next_time": "x" * (MAX_NOTE + 1)}}, "repair.next_time"),
+        ({"repair": {"to_a_friend": None}}, "repair.to_a_friend"),
     ],
 )
 def test_invalid_values_are_refused_naming_the_field(change, complaint):

@@ -76,7 +76,7 @@ def test_the_table_shows_each_day_and_what_the_week_held(data_dir, history, caps
         assert day in out
     assert "8 → 5" in out and "1.5 min" in out and "2.0 min" in out
     assert "Tired (1)" in out and "frazzled (1)" in out
-    assert "My partner · Will try later · planned, still open — cold shoulder" in out
+    assert "My partner · Later, once I'm calm · planned, still open — cold shoulder" in out
     assert "before" not in out.split("Moments")[1] and "after" not in out.split("Moments")[1]
 
 

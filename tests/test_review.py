@@ -96,7 +96,7 @@ async def test_the_week_shows_each_day_the_grounding_and_what_came_up(data_dir, 
         assert "Afternoon (12–17): 2, activation around 8" in text(screen, "#times")
         assert rows(screen, "#repairs") == [
             ["Mon 16 Nov 12:00", "My child", "Said sorry", "done"],
-            ["Thu 19 Nov 19:00", "My partner", "Will try later", "planned · open"],
+            ["Thu 19 Nov 19:00", "My partner", "Later, once I'm calm", "planned · open"],
         ]
         moments = rows(screen, "#moments")
         assert [m[1] for m in moments] == ["check-in", "breathing break", "repair"]

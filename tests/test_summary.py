@@ -12,6 +12,7 @@ from companion.summary import (
     PARTS_OF_DAY,
     activation_change,
     part_of_day,
+    status_words,
     summarize_week,
     week_bounds,
     week_label,
@@ -272,3 +273,16 @@ def test_parts_of_day_cover_every_hour_once():
 )
 def test_activation_change_reads_as_before_and_after(before, after, text):
     assert activation_change(before, after) == text
+
+
+def test_a_repair_let_go_is_closed_not_open_and_not_called_done():
+    tuesday = MONDAY + timedelta(days=1)
+    let_go = Entry(kind="repair", started_at=at(tuesday, 22), repair=Repair(
+        with_whom="co_parent", what_happened="the handover", status="let_go"))
+    planned = Entry(kind="repair", started_at=at(tuesday, 23), repair=Repair(with_whom="partner"))
+    summary = summarize_week([let_go, planned], MONDAY, tz=NEW_YORK)
+    assert [r.entry_id for r in summary.open_repairs] == [planned.id]
+    assert summary.to_dict()["open_repairs"] == [planned.id]
+    assert [r["status"] for r in summary.to_dict()["repairs"]] == ["let_go", "planned"]
+    assert [status_words(r.status) for r in summary.repairs] == ["let go", "planned"]
+    assert status_words("done") == "done"

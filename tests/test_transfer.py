@@ -284,7 +284,7 @@ def test_markdown_is_readable_and_user_text_cannot_change_its_structure(capsys, 
     assert "- Breathing: Box breathing, 40 s, 2 breaths, stopped early\n" in out
     assert "**07:05 · breathing break** (stopped early)" in out
     assert "**18:00 · check-in** (left part-way)" in out
-    assert "- Repair (planned) with My partner: Will try later\n" in out
+    assert "- Repair (planned) with My partner: Later, once I'm calm\n" in out
     assert "- Repair (done) with My child: Said sorry (2026-11-01 02:00)\n" in out
     assert "\n  - What happened: -I snapped\n  - My part: @my tone\n" in out
     assert "> left part-way  \n> second line\n" in out

@@ -8,6 +8,7 @@ interval redraws the shape and the countdown in between. Nothing here keeps time
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
@@ -22,8 +23,9 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.breathing import BreathingSchedule, BreathingSession, Position
+from companion.breathing import BreathingSchedule, BreathingSession, Position, length_for
 from companion.content import BreathingPattern
+from companion.guidance import offers_help
 from companion.listing import printable
 
 if TYPE_CHECKING:
@@ -467,16 +469,21 @@ class PatternChoice(Widget, can_focus=False):
         suggested: str | None = None,
         minutes: float = 1.0,
         extra: tuple[str, str, str] | None = None,
-        long_hold_note: str = "",
+        dizzy_note: str = "",
+        note_due: Callable[[BreathingPattern], bool] = lambda pattern: pattern.has_long_hold,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.long_hold_note = long_hold_note
+        self.dizzy_note = dizzy_note
+        self.note_due = note_due  # the note on feeling dizzy is shown with this pattern
         self.patterns = patterns
         self.selected = selected
         self.suggested = suggested
         self.minutes = minutes
         self.cycles: int | None = None  # set when the person counts in breaths instead
+        # Patterns kept to a count of breaths (4-7-8): each one's count, once shown.
+        self.breaths: dict[str, int] = {}
+        self._capped = False  # the last longer() asked for more than the pattern allows
         self.extra = extra
 
     def compose(self) -> ComposeResult:
@@ -520,13 +527,23 @@ class PatternChoice(Widget, can_focus=False):
 
     def schedule(self) -> BreathingSchedule:
         pattern = self.pattern
+        if _counted_in_breaths(pattern):
+            if pattern.name not in self.breaths:
+                self.breaths[pattern.name] = length_for(pattern, cycles=self.cycles).cycles
+            return BreathingSchedule(pattern, self.breaths[pattern.name])
         if self.cycles is not None:
             return BreathingSchedule(pattern, self.cycles)
         return BreathingSchedule.for_minutes(pattern, self.minutes)
 
     def longer(self, step: int = 1) -> None:
-        """A step longer (or shorter with -1), in minutes or in breaths."""
-        if self.cycles is not None:
+        """A step longer (or shorter with -1), in minutes or in breaths; a pattern kept short
+        stops at its most, and says why."""
+        pattern = self.pattern
+        if _counted_in_breaths(pattern):
+            length = length_for(pattern, cycles=max(1, self.schedule().cycles + step))
+            self.breaths[pattern.name] = length.cycles
+            self._capped = length.capped
+        elif self.cycles is not None:
             self.cycles = min(max(1, self.cycles + step), 200)
         else:
             steps = sorted({*MINUTE_STEPS, self.minutes})
@@ -536,6 +553,8 @@ class PatternChoice(Widget, can_focus=False):
 
     def switch_unit(self) -> None:
         """Count the length in breaths instead of minutes, or back."""
+        if _counted_in_breaths(self.pattern):
+            return  # always counted in breaths
         if self.cycles is None:
             self.cycles = self.schedule().cycles
         else:
@@ -546,23 +565,30 @@ class PatternChoice(Widget, can_focus=False):
     def _show_length(self) -> None:
         schedule = self.schedule()
         breaths = f"{schedule.cycles} breath" + ("" if schedule.cycles == 1 else "s")
-        if self.cycles is not None:
+        if self.cycles is not None or _counted_in_breaths(schedule.pattern):
             text = f"Length: [b]{breaths}[/b] (about {_minutes(schedule.total)})"
         else:
             text = f"Length: [b]{_minutes(self.minutes * 60)}[/b] ({breaths})"
+        if self._capped and schedule.pattern.cap_note:
+            text += f"\n{shown(schedule.pattern.cap_note)}"
+        self._capped = False
         self.query_one("#length", Static).update(text)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if not self.is_mounted:
             return
         self._show_length()
-        if self.extra is not None and event.option.id == self.extra[0]:
+        self.show_about()
+
+    def show_about(self) -> None:
+        """What the highlighted pattern is, and the note on feeling dizzy if it is due."""
+        if self.extra is not None and self.highlighted_key == self.extra[0]:
             about = shown(self.extra[2])
         else:
             pattern = self.pattern
             about = shown(f"{pattern.about} {pattern.why}".strip())
-            if pattern.has_long_hold and self.long_hold_note:
-                about += f"\n[b]{shown(self.long_hold_note)}[/b]"
+            if self.dizzy_note and self.note_due(pattern):
+                about += f"\n[b]{shown(self.dizzy_note)}[/b]"
         self.query_one("#about", Static).update(about)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -570,6 +596,10 @@ class PatternChoice(Widget, can_focus=False):
         key = event.option.id or ""
         pattern = next((p for p in self.patterns if p.name == key), None)
         self.post_message(self.Chosen(pattern, key))
+
+
+def _counted_in_breaths(pattern: BreathingPattern) -> bool:
+    return pattern.default_cycles is not None or pattern.max_cycles is not None
 
 
 def shown(text: str) -> str:
@@ -589,8 +619,8 @@ def breathed_text(record: Breathing) -> str:
 
 
 def high_activation_line(app: App, value: int | None) -> str:
-    """At the top of the scale, where help is (the safety text itself comes from data/)."""
-    if value != MAX_ACTIVATION:
+    """Near the top of the scale, where help is (the safety text itself comes from data/)."""
+    if not offers_help(value):
         return ""
     return shown(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
 
