@@ -192,10 +192,11 @@ def test_breathing_whose_output_fills_up_is_still_saved(data_dir: Path):
         now[0] += seconds
 
     with pytest.raises(OSError, match="No space left"):
-        run_plain(data_dir, request, out=FillsUp(room=3), clock=lambda: now[0], sleep=sleep)
+        run_plain(data_dir, request, out=FillsUp(room=4), clock=lambda: now[0], sleep=sleep)
     [entry] = HistoryStore(data_dir).all()
     assert entry.kind == "breathing" and not entry.complete
-    assert entry.breathing.seconds == 8  # in 4, hold 4 were cued; "out" could not be
+    # The opening line and the note on dizziness, then in 4 and hold 4 were cued; "out" was not.
+    assert entry.breathing.seconds == 8
     json.dumps(entry.to_dict())  # an ordinary entry
 
 
