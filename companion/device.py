@@ -6,7 +6,7 @@ short random id. The id is kept *outside* the data folder, in the platform's use
 overrides it), so a data folder copied to a new machine, or synced to it, never brings the
 identity along and two machines never write the same file:
 
-    STATE_DIR/device.json   {"id": "k3jd8f2q9a", "name": "sam-laptop"}
+    STATE_DIR/device.json   {"id": "k3jd6f2q7a", "name": "sam-laptop"}
 
 The file is made on first use (a save), private (folder 0700, file 0600), written whole or not at
 all, and made only once even when two companions start at the same moment. A damaged one is set

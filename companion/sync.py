@@ -384,7 +384,7 @@ class Folder:
         applied = own.applied if own is not None else {}
         own_months = self.own_months(device)
         months: set[str] = set()
-        for info, record in self.device_records(copies=False):
+        for info, record in self.device_records():  # copies too: one may be all that arrived
             if info.device == device:
                 continue
             done = applied.get(record.id)
@@ -607,7 +607,7 @@ class Writer:
             record.deleted = {
                 k: t for k, t in record.deleted.items() if not t.stamp < view.forgotten
             }
-        for info, other in self.folder.device_records(copies=False):
+        for info, other in self.folder.device_records():
             if info.device != me and other.newest() is not None:
                 record.applied[other.id] = max(
                     filter(None, [record.applied.get(other.id), other.newest()])
@@ -629,9 +629,11 @@ class Writer:
         target = self.folder._device_target(me)
         removals = [name for name in removals if name != target]
         record = DeviceRecord(me, self.device.name, forgotten=marker, written_at=self.now_ms)
-        for info, other in self.folder.device_records(copies=False):
+        for info, other in self.folder.device_records():
             if info.device != me and other.newest() is not None:
-                record.applied[other.id] = max(other.newest() or marker, marker)
+                record.applied[other.id] = max(
+                    other.newest() or marker, marker, record.applied.get(other.id, marker)
+                )
         others = sorted({
             info.device for info in self.folder.names.values()
             if info.kind is Kind.MONTH and info.copy is None and info.device

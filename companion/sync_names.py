@@ -1,8 +1,8 @@
 """What each name in the history folder is: whose file, which month, a sync tool's copy, or noise.
 
-    2026-11.k3jd8f2q9a.json     device k3jd8f2q9a's entries for November 2026 (UTC month)
-    2026-11.k3jd8f2q9a.2.json   its next file for that month, used only while the first is damaged
-    device.k3jd8f2q9a.json      device k3jd8f2q9a's name, deletions and forget (sync.DeviceRecord)
+    2026-11.k3jd6f2q7a.json     device k3jd6f2q7a's entries for November 2026 (UTC month)
+    2026-11.k3jd6f2q7a.2.json   its next file for that month, used only while the first is damaged
+    device.k3jd6f2q7a.json      device k3jd6f2q7a's name, deletions and forget (sync.DeviceRecord)
     2026-11.json, 2026-11.2.json  legacy: written before each machine had its own files
 
 Copies that sync tools make when they meet two versions of a file are history too, read and

@@ -10,7 +10,7 @@ beats it even when this machine's clock is hours behind the one that wrote it (t
 carried forward and the counter steps up). Two edits made without seeing each other are ordered
 by their walls, then their devices: arbitrary, but the same everywhere.
 
-A stamp is stored as the text "wall:counter:device" (e.g. "1764150900123:0:k3jd8f2q9a") under
+A stamp is stored as the text "wall:counter:device" (e.g. "1764150900123:0:k3jd6f2q7a") under
 the key `_rev` of each stored entry. Entries written before stamps existed have none: they get a
 *legacy* stamp (wall 0, counter = the number of the file they came from, no device), below every
 real stamp, so any change made since wins over them, and among themselves a later numbered file
