@@ -458,3 +458,12 @@ def test_a_written_month_file_is_a_tinydb_file(tmp_path: Any) -> None:
     path.write_text(json.dumps(writer.changes().writes[path.name]))
     with TinyDB(path) as db:
         assert [doc["note"] for doc in db.table("entries").all()] == ["hello"]
+
+
+def test_the_sync_core_needs_no_textual() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, companion.sync, companion.device; "
+            "assert not [m for m in sys.modules if m.split('.')[0] in ('textual', 'tinydb')]")
+    subprocess.run([sys.executable, "-c", code], check=True)
