@@ -144,6 +144,15 @@ def load_device(folder: Path | None = None, *, name: str | None = None) -> tuple
     raise DeviceError(f"This machine's identity in {path} keeps changing; try again in a moment.")
 
 
+def existing_device(folder: Path | None = None) -> Device | None:
+    """This machine's identity if it has one already (for reading: a read makes none)."""
+    folder = state_dir() if folder is None else folder
+    try:
+        return _read(folder / IDENTITY_FILE)
+    except (FileNotFoundError, _Damaged, DeviceError):
+        return None
+
+
 class _Damaged(Exception):
     pass
 

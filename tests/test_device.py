@@ -20,6 +20,7 @@ from companion.device import (
     STATE_ENV,
     DeviceError,
     clean_name,
+    existing_device,
     identity_inside,
     load_device,
     lock_path,
@@ -187,3 +188,10 @@ def test_the_lock_is_per_machine_and_per_data_folder(tmp_path: Path) -> None:
     assert lock_path(data, state) != lock_path(tmp_path / "other", state)
     assert lock_path(data, state).parent == state / "locks"
     assert not lock_path(data, state).is_relative_to(data)
+
+
+def test_reading_the_identity_never_makes_one(tmp_path: Path) -> None:
+    assert existing_device(tmp_path / "state") is None
+    assert not (tmp_path / "state").exists()
+    made, _ = load_device(tmp_path / "state", name="x")
+    assert existing_device(tmp_path / "state") == made
