@@ -106,7 +106,8 @@ def _looking_back(command) -> None:
 
     insights = command("insights", help="what helps you, and what comes with hard moments")
     span = insights.add_mutually_exclusive_group()
-    span.add_argument("--months", metavar="N", type=_whole_number(1, 1200), default=3,
+    # No default here: argparse would not see `--months 3 --all` as both given.
+    span.add_argument("--months", metavar="N", type=_whole_number(1, 1200),
                       help="the last N months, this one included (default 3)")
     span.add_argument("--all", action="store_true", help="your whole history")
     insights.add_argument("--format", **formats)

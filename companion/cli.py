@@ -148,7 +148,8 @@ def _look_back(data_dir: Path, args: argparse.Namespace | SimpleNamespace) -> in
     if args.command == "year":
         return looking.print_year(data_dir, args.year, args.format)
     if args.command == "insights":
-        return looking.print_insights(data_dir, None if args.all else args.months, args.format)
+        months = None if args.all else args.months or looking.DEFAULT_MONTHS
+        return looking.print_insights(data_dir, months, args.format)
     if args.command == "repairs":
         return looking.print_repairs(data_dir, args.open, args.format)
     return looking.print_search(data_dir, args.text, feeling=args.feeling, need=args.need,

@@ -16,7 +16,15 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from companion.entries import Entry
-from companion.spans import MONTHS_IN_YEAR, Tally, by_local_day, month_start, tally_of, total
+from companion.spans import (
+    MONTHS_IN_YEAR,
+    Tally,
+    by_local_day,
+    month_start,
+    repair_dict,
+    tally_of,
+    total,
+)
 from companion.summary import MOST_USED, PARTS_OF_DAY, part_of_day, to_local
 
 # Fewer uses than this and a pattern gets "too few to say yet" instead of a number.
@@ -220,9 +228,7 @@ class RepairItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The entry's id and start and the whole repair object, as the export writes it."""
-        stored = self.entry.to_dict()
-        return {"id": stored["id"], "started_at": stored["started_at"], **stored["repair"],
-                "days_open": self.days_open}
+        return {**repair_dict(self.entry), "days_open": self.days_open}
 
 
 def is_open(entry: Entry) -> bool:

@@ -120,9 +120,12 @@ def before_high_sections(found: Insights, content: Content
 
 
 def before_high_heading(found: Insights) -> str:
+    return f"Often came with high activation ({HIGH} or more)"
+
+
+def before_high_count(found: Insights) -> str:
     high = found.before_high
-    return (f"Often came with high activation ({HIGH} or more): {high.moments} of the "
-            f"{high.rated} moments you rated before grounding")
+    return f"{high.moments} of the {high.rated} moments you rated before grounding."
 
 
 def repairs_lines(found: Insights, content: Content, shown: Callable[[str], str]) -> list[str]:
@@ -188,6 +191,7 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
         console.print(Text("No grounding rated both before and after in this span yet."))
     console.print()
     console.print(Text(before_high_heading(found), style="bold"))
+    console.print(Text(before_high_count(found)))
     if not found.before_high.enough:
         console.print(Text(f"{TOO_FEW.capitalize()}: under {ENOUGH} such moments."))
     else:
@@ -232,7 +236,7 @@ def insights_markdown(found: Insights, content: Content) -> str:
         lines += ["", f"Under {ENOUGH} uses: {TOO_FEW}."]
     else:
         lines.append("No grounding rated both before and after in this span yet.")
-    lines += ["", f"## {before_high_heading(found)}", ""]
+    lines += ["", f"## {before_high_heading(found)}", "", before_high_count(found), ""]
     if not found.before_high.enough:
         lines.append(f"{TOO_FEW.capitalize()}: under {ENOUGH} such moments.")
     else:
@@ -351,6 +355,8 @@ def _found(found: list[Entry]) -> str:
 def search_table(found: list[Entry], query: SearchQuery, console: Console) -> None:
     console.print(Text(f"Found {_found(found)} for {printable(query_words(query))}",
                        style="bold"))
+    if not found:
+        return
     lines = Text()
     room = max(console.width - 53, 10)  # what is left after when, what and activation
     for entry in found:

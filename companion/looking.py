@@ -24,6 +24,9 @@ from companion.settings import load_settings
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
+# What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
+# everyday use, short enough to say how things are now.
+DEFAULT_MONTHS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
     return finish(reading)
 
 
-def print_insights(data_dir: Path, months: int | None = 3, fmt: str = "table",
+def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str = "table",
                    now: datetime | None = None) -> int:
     """What helps, over the last `months` months (this one included), or everything if None."""
     from companion import insights, insights_report, spans
@@ -124,7 +127,8 @@ def print_insights(data_dir: Path, months: int | None = 3, fmt: str = "table",
         first = min((e.started_at.astimezone().date() for e in reading.entries), default=today)
     else:
         first = _shifted_month(today, 1 - months)
-        reading = read_history(data_dir, spans.span_times(first, None))
+        tomorrow = spans.days_from(today, None)[1:2] or [None]
+        reading = read_history(data_dir, spans.span_times(first, tomorrow[0]))
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
@@ -149,11 +153,12 @@ def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
 def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
                  need: str | None = None, with_whom: str | None = None,
                  since: date | None = None, fmt: str = "table") -> int:
-    from companion import insights_report, search, spans
+    from companion import insights_report, search
 
     query = search.SearchQuery(text, feeling, need, with_whom, since)
-    span = None if since is None else spans.span_times(since, None)
-    reading = read_history(data_dir, span)
+    # Everything, and --since filtered with the rest: an entry saved under a clock set ahead
+    # is found with --since as it is without.
+    reading = read_history(data_dir)
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = search.find_entries(reading.entries, query, labels_of(reading.content))

@@ -226,6 +226,7 @@ class MonthSummary:
     words: tuple[WordCount, ...]
     needs: tuple[NeedCount, ...]
     repairs: tuple[RepairNote, ...]
+    repair_entries: tuple[Entry, ...]  # the same repairs' entries, for their stored form
 
     @property
     def label(self) -> str:
@@ -261,7 +262,7 @@ class MonthSummary:
                 {"word": w.word, "quadrant": w.quadrant, "count": w.count} for w in self.words
             ],
             "needs": [{"need": n.need, "count": n.count} for n in self.needs],
-            "repairs": [repair_dict(r) for r in self.repairs],
+            "repairs": [repair_dict(e) for e in self.repair_entries],
             "open_repairs": [r.entry_id for r in self.open_repairs],
             "previous": previous,
         }
@@ -298,18 +299,15 @@ def summarize_month(entries: Iterable[Entry], first: date, *, tz: tzinfo | None 
         needs=tuple(NeedCount(need, count) for need, count in
                     _most_used(n for e in in_month for n in dict.fromkeys(e.needs))),
         repairs=tuple(_repair(local, e) for local, e in month if e.repair is not None),
+        repair_entries=tuple(e for _, e in month if e.repair is not None),
     )
 
 
-def repair_dict(repair: RepairNote) -> dict[str, Any]:
-    return {
-        "id": repair.entry_id,
-        "started_at": repair.started_at.isoformat(),
-        "with_whom": repair.with_whom,
-        "step": repair.step,
-        "status": repair.status,
-        "done_at": None if repair.done_at is None else repair.done_at.isoformat(),
-    }
+def repair_dict(entry: Entry) -> dict[str, Any]:
+    """A repair as `repairs --format json` writes it: its entry's id and start, and the whole
+    repair object as the export has it (fields a later version adds come along)."""
+    stored = entry.to_dict()
+    return {"id": stored["id"], "started_at": stored["started_at"], **stored["repair"]}
 
 
 # -- a year ---------------------------------------------------------------------------------

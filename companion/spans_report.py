@@ -134,7 +134,9 @@ def comparison_rows(summary: MonthSummary) -> list[tuple[str, str, str]]:
     this, before = summary.total, summary.previous or Tally()
 
     def change(t: Tally) -> str:
-        return f"{change_text(t)} ({t.pairs} pairs)" if t.pairs else "no pairs"
+        if not t.pairs:
+            return "no pairs"
+        return f"{change_text(t)} ({t.pairs} {'pair' if t.pairs == 1 else 'pairs'})"
 
     return [
         ("Check-ins", str(this.checkins), str(before.checkins)),
@@ -255,6 +257,8 @@ def month_markdown(summary: MonthSummary, content: Content, week_start: str, tod
                                    status_words(repair.status)])
                 if repair.what_happened:
                     text += f". What happened: {md(repair.what_happened)}"
+                if repair.my_part:
+                    text += f". My part: {md(repair.my_part)}"
                 lines.append(f"- {text}")
     if summary.previous_first is not None:
         lines += ["", f"## Beside {month_name(summary.previous_first)}", "",
