@@ -22,8 +22,7 @@ from companion.spans import (
     by_local_day,
     month_start,
     repair_dict,
-    tally_of,
-    total,
+    tally_entries,
 )
 from companion.summary import MOST_USED, PARTS_OF_DAY, part_of_day, to_local
 
@@ -309,15 +308,15 @@ class MonthPoint:
 def by_month(entries: Iterable[Entry], first: date, last: date, *, tz: tzinfo | None = None
              ) -> tuple[MonthPoint, ...]:
     """Every local month from `first`'s to `last`'s, empty ones too."""
-    tallies: dict[date, list[Tally]] = {}
+    held: dict[date, list[Entry]] = {}
     for day, _, entry in by_local_day(entries, tz):
         if first <= day <= last:
-            tallies.setdefault(month_start(day), []).append(tally_of(entry))
+            held.setdefault(month_start(day), []).append(entry)
     points = []
     index, end = _month_index(first), _month_index(last)
     while index <= end:
         month = date(index // MONTHS_IN_YEAR, index % MONTHS_IN_YEAR + 1, 1)
-        points.append(MonthPoint(month, total(tallies.get(month, ()))))
+        points.append(MonthPoint(month, tally_entries(held.get(month, ()))))
         index += 1
     return tuple(points)
 

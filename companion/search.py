@@ -32,7 +32,7 @@ def folded(text: str) -> str:
 
 
 def searchable_text(entry: Entry, labels: Mapping[str, str]) -> str:
-    """Everything in an entry a person might search for, folded, one piece a line."""
+    """Everything in an entry a person might search for, folded, the pieces apart by spaces."""
     keys = [*entry.needs, *entry.body_signals]
     if entry.state:
         keys.append(entry.state)
@@ -50,11 +50,17 @@ def searchable_text(entry: Entry, labels: Mapping[str, str]) -> str:
                     pieces.append(value)
     for key in keys:
         pieces += [key, key.replace("_", " "), labels.get(key, "")]
-    return "\n".join(folded(piece) for piece in pieces if piece)
+    # Folded once, joined by a space: a searched word has none, so it never spans two pieces.
+    return folded(" ".join(piece for piece in pieces if piece))
 
 
 def matches(entry: Entry, query: SearchQuery, labels: Mapping[str, str],
             tz: tzinfo | None = None) -> bool:
+    return _matches(entry, query, folded(query.text).split(), labels, tz)
+
+
+def _matches(entry: Entry, query: SearchQuery, words: list[str], labels: Mapping[str, str],
+             tz: tzinfo | None) -> bool:
     if query.since is not None and to_local(entry.started_at, tz).date() < query.since:
         return False
     if query.feeling is not None and folded(query.feeling) not in {
@@ -66,7 +72,6 @@ def matches(entry: Entry, query: SearchQuery, labels: Mapping[str, str],
         person = entry.repair.with_whom if entry.repair is not None else None
         if person is None or not _names(query.with_whom, (person,), labels):
             return False
-    words = folded(query.text).split()
     if words:
         text = searchable_text(entry, labels)
         return all(word in text for word in words)
@@ -85,5 +90,6 @@ def find_entries(entries: Iterable[Entry], query: SearchQuery,
                  ) -> list[Entry]:
     """The entries that match, newest first."""
     labels = labels or {}
-    found = [e for e in entries if matches(e, query, labels, tz)]
+    words = folded(query.text).split()
+    found = [e for e in entries if _matches(e, query, words, labels, tz)]
     return sorted(found, key=lambda e: e.started_at, reverse=True)

@@ -89,26 +89,52 @@ class Tally:
 
 def tally_of(entry: Entry) -> Tally:
     """One entry as a tally."""
-    before, after = entry.activation_before, entry.activation_after
-    paired = before is not None and after is not None
-    noted = [v for v in (before, after) if v is not None]
-    return Tally(
-        entries=1,
-        checkins=int(entry.kind == "checkin"),
-        breaks=int(entry.kind == "breathing"),
-        breathing_seconds=entry.breathing.seconds if entry.breathing is not None else 0.0,
-        activation_max=max(noted) if noted else None,
-        pairs=int(paired),
-        before_sum=before if paired and before is not None else 0,
-        after_sum=after if paired and after is not None else 0,
-    )
+    return tally_entries((entry,))
+
+
+def tally_entries(entries: Iterable[Entry]) -> Tally:
+    """What the entries held together.
+
+    One pass with plain numbers: adding frozen Tallies an entry at a time made a new object
+    each time, and took 110 ms over 18,000 entries.
+    """
+    count = checkins = breaks = pairs = before_sum = after_sum = 0
+    seconds = 0.0
+    highest: int | None = None
+    for entry in entries:
+        count += 1
+        if entry.kind == "checkin":
+            checkins += 1
+        elif entry.kind == "breathing":
+            breaks += 1
+        if entry.breathing is not None:
+            seconds += entry.breathing.seconds
+        before, after = entry.activation_before, entry.activation_after
+        for value in (before, after):
+            if value is not None and (highest is None or value > highest):
+                highest = value
+        if before is not None and after is not None:
+            pairs += 1
+            before_sum += before
+            after_sum += after
+    return Tally(count, checkins, breaks, seconds, highest, pairs, before_sum, after_sum)
 
 
 def total(tallies: Iterable[Tally]) -> Tally:
-    result = Tally()
-    for tally in tallies:
-        result = result + tally
-    return result
+    """Tallies added up, in one pass."""
+    count = checkins = breaks = pairs = before_sum = after_sum = 0
+    seconds = 0.0
+    highest: int | None = None
+    for t in tallies:
+        count += t.entries
+        checkins += t.checkins
+        breaks += t.breaks
+        seconds += t.breathing_seconds
+        highest = _highest(highest, t.activation_max)
+        pairs += t.pairs
+        before_sum += t.before_sum
+        after_sum += t.after_sum
+    return Tally(count, checkins, breaks, seconds, highest, pairs, before_sum, after_sum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +228,10 @@ def by_local_day(entries: Iterable[Entry], tz: tzinfo | None = None
 
 def day_tallies(entries: Iterable[Entry], tz: tzinfo | None = None) -> dict[date, Tally]:
     """What each local day held, for the days that held anything."""
-    days: dict[date, Tally] = {}
+    days: dict[date, list[Entry]] = {}
     for day, _, entry in by_local_day(entries, tz):
-        days[day] = days.get(day, Tally()) + tally_of(entry)
-    return days
+        days.setdefault(day, []).append(entry)
+    return {day: tally_entries(held) for day, held in days.items()}
 
 
 def span_days(tallies: dict[date, Tally], first: date, end: date | None) -> tuple[SpanDay, ...]:
@@ -277,23 +303,23 @@ def summarize_month(entries: Iterable[Entry], first: date, *, tz: tzinfo | None 
     first = month_start(first)
     end = next_month(first)
     before = previous_month(first)
-    tallies: dict[date, Tally] = {}
-    previous = Tally()
+    by_day: dict[date, list[Entry]] = {}
+    earlier: list[Entry] = []
     month: list[tuple[datetime, Entry]] = []
     for day, local, entry in by_local_day(entries, tz):
         if first <= day and (end is None or day < end):
-            tallies[day] = tallies.get(day, Tally()) + tally_of(entry)
+            by_day.setdefault(day, []).append(entry)
             month.append((local, entry))
         elif before is not None and before <= day < first:
-            previous = previous + tally_of(entry)
+            earlier.append(entry)
     month.sort(key=lambda pair: pair[0])
-    days = span_days(tallies, first, end)
+    days = span_days({d: tally_entries(held) for d, held in by_day.items()}, first, end)
     in_month = [e for _, e in month]
     return MonthSummary(
         first=first,
         days=days,
         total=total(d.tally for d in days),
-        previous=None if before is None else previous,
+        previous=None if before is None else tally_entries(earlier),
         quadrants=_quadrants(in_month),
         words=_words(in_month),
         needs=tuple(NeedCount(need, count) for need, count in
