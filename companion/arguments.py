@@ -61,6 +61,71 @@ def iso_week(text: str) -> date:
         ) from None
 
 
+def month(text: str) -> date:
+    """The first day of a month written as YYYY-MM (e.g. 2026-11)."""
+    try:
+        year_text, month_text = text.strip().split("-")
+        if len(year_text) != 4 or len(month_text) != 2:
+            raise ValueError
+        return date(int(year_text), int(month_text), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"takes a month like 2026-11 that exists in the calendar, not {text!r}"
+        ) from None
+
+
+def day(text: str) -> date:
+    """A day written as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"takes a day like 2026-11-23 that exists in the calendar, not {text!r}"
+        ) from None
+
+
+def _words(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("takes a word, not nothing")
+    return text
+
+
+def _looking_back(command) -> None:
+    """month, year, insights, repairs and search (companion/looking.py)."""
+    formats = {"choices": ("table", "markdown", "json"), "default": "table"}
+    month_command = command("month", help="print a month: every day, feelings, needs, repairs")
+    which = month_command.add_mutually_exclusive_group()
+    which.add_argument("--month", metavar="YYYY-MM", type=month, help="a month")
+    which.add_argument("--offset", metavar="N", type=_whole_number(-1200, 1200), default=0,
+                       help="months from this one (-1 is last month)")
+    month_command.add_argument("--format", **formats)
+
+    year = command("year", help="print a year at a glance, one cell a day")
+    year.add_argument("--year", metavar="YYYY", type=_whole_number(1, 9999), help="a year")
+    year.add_argument("--format", **formats)
+
+    insights = command("insights", help="what helps you, and what comes with hard moments")
+    span = insights.add_mutually_exclusive_group()
+    # No default here: argparse would not see `--months 3 --all` as both given.
+    span.add_argument("--months", metavar="N", type=_whole_number(1, 1200),
+                      help="the last N months, this one included (default 3)")
+    span.add_argument("--all", action="store_true", help="your whole history")
+    insights.add_argument("--format", **formats)
+
+    repairs = command("repairs", help="list your repairs, oldest first")
+    repairs.add_argument("--open", action="store_true", help="only those still open")
+    repairs.add_argument("--format", **formats)
+
+    search = command("search", help="find past entries by what they hold")
+    search.add_argument("text", metavar="TEXT", help='words to find (all of them; "" for any)')
+    search.add_argument("--feeling", metavar="WORD", type=_words, help="a feeling word named")
+    search.add_argument("--need", metavar="KEY", type=_words, help="a need (key or label)")
+    search.add_argument("--with", dest="with_whom", metavar="WHO", type=_words,
+                        help="who a repair was with (key or label)")
+    search.add_argument("--since", metavar="YYYY-MM-DD", type=day, help="from this day on")
+    search.add_argument("--format", **formats)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="companion",
@@ -131,4 +196,5 @@ def build_parser() -> argparse.ArgumentParser:
         help="how many days of history (default 28)",
     )
     demo.add_argument("--out", metavar="DIR", type=Path, help="write it here instead of opening")
+    _looking_back(command)
     return parser

@@ -1,10 +1,10 @@
 """The `companion` command line.
 
-Commands that need no TUI (week, export, import, forget, patterns, demo --out, breathe --plain,
---help, --version) never import Textual: a quick look at the week should be quick. Every
-problem ends as one line on stderr and a non-zero exit (2 for a bad command line, 1 for
-anything else), never a traceback; output that could not all be written (a full disk, a closed
-stdout) is such a problem too (companion/output.py).
+Commands that need no TUI (week, month, year, insights, repairs, search, export, import, forget,
+patterns, demo --out, breathe --plain, --help, --version) never import Textual: a quick look at
+the week should be quick. Every problem ends as one line on stderr and a non-zero exit (2 for a
+bad command line, 1 for anything else), never a traceback; output that could not all be written
+(a full disk, a closed stdout) is such a problem too (companion/output.py).
 """
 
 from __future__ import annotations
@@ -177,7 +177,28 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
         from companion import demo
 
         return demo.run_demo(args.days, args.out)
+    if command in LOOKING_BACK:
+        return _look_back(data_dir, args)
     return _run_app(data_dir, command or "home")
+
+
+LOOKING_BACK = ("month", "year", "insights", "repairs", "search")
+
+
+def _look_back(data_dir: Path, args: argparse.Namespace | SimpleNamespace) -> int:
+    from companion import looking
+
+    if args.command == "month":
+        return looking.print_month(data_dir, args.month, args.offset, args.format)
+    if args.command == "year":
+        return looking.print_year(data_dir, args.year, args.format)
+    if args.command == "insights":
+        months = None if args.all else args.months or looking.DEFAULT_MONTHS
+        return looking.print_insights(data_dir, months, args.format)
+    if args.command == "repairs":
+        return looking.print_repairs(data_dir, args.open, args.format)
+    return looking.print_search(data_dir, args.text, feeling=args.feeling, need=args.need,
+                                with_whom=args.with_whom, since=args.since, fmt=args.format)
 
 
 def _run_app(data_dir: Path, start: str, **options: object) -> int:

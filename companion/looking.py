@@ -1,0 +1,185 @@
+"""Looking back on the command line: `month`, `year`, `insights`, `repairs` and `search`.
+
+Each command reads the history it needs, hands the entries to a pure module (spans.py,
+insights.py, search.py) and prints the value as a table, markdown or json (spans_report.py,
+insights_report.py). Like `week`: if part of the history cannot be read, what could be read is
+still printed, each problem is one line on stderr and the exit status is 1; if nothing could be
+read, only the problems are printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from companion.content import Content, load_content
+from companion.entries import Entry
+from companion.history import HistoryStore
+from companion.listing import printable
+from companion.settings import load_settings
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+# What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
+# everyday use, short enough to say how things are now.
+DEFAULT_MONTHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a command read: the entries, the person's settings and words, and the problems."""
+
+    entries: list[Entry]
+    week_start: str
+    content: Content
+    problems: int
+
+
+def read_history(data_dir: Path, span: tuple[datetime, datetime] | None = None) -> Reading:
+    """The entries in `span` (all of them when None); notices and problems said on stderr."""
+    settings, warnings = load_settings(data_dir)
+    for warning in warnings:
+        say(warning)
+    store = HistoryStore(data_dir)
+    entries = store.all() if span is None else store.between(*span)
+    for notice in store.notices:
+        say(notice)
+    for problem in store.problems.values():
+        say(str(problem))
+    content = load_content(user_dir=data_dir)
+    for warning in content.warnings:
+        say(warning)
+    return Reading(entries, settings.week_start, content, len(store.problems))
+
+
+def finish(reading: Reading) -> int:
+    """The exit status once the output is printed: 1 when part of the history was unreadable."""
+    if reading.problems:
+        say("this may be missing entries from the file(s) above.")
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def nothing_readable(reading: Reading) -> bool:
+    if reading.problems and not reading.entries:
+        say("nothing here could be read, so there is nothing to show.")
+        return True
+    return False
+
+
+def say(line: str) -> None:
+    print(f"companion: {printable(line)}", file=sys.stderr)
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def print_month(data_dir: Path, month: date | None = None, offset: int = 0,
+                fmt: str = "table", today: date | None = None) -> int:
+    """The month `month` (its first day), or this month moved by `offset` months."""
+    from companion import spans, spans_report
+
+    today = today or date.today()
+    first = month if month is not None else _shifted_month(today, offset)
+    before = spans.previous_month(first) or first
+    reading = read_history(data_dir, spans.span_times(before, spans.next_month(first)))
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    summary = spans.summarize_month(reading.entries, first)
+    spans_report.write_month(summary, fmt, reading.content, reading.week_start, today,
+                             console())
+    return finish(reading)
+
+
+def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
+               today: date | None = None) -> int:
+    from companion import spans, spans_report
+
+    today = today or date.today()
+    year = year if year is not None else today.year
+    # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
+    first, end = spans.year_read_span(year, "sunday")
+    reading = read_history(data_dir, spans.span_times(first, end))
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    summary = spans.summarize_year(reading.entries, year, week_start=reading.week_start)
+    spans_report.write_year(summary, fmt, today, console())
+    return finish(reading)
+
+
+def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str = "table",
+                   now: datetime | None = None) -> int:
+    """What helps, over the last `months` months (this one included), or everything if None."""
+    from companion import insights, insights_report, spans
+
+    now = now or datetime.now().astimezone()
+    today = now.date()
+    if months is None:
+        reading = read_history(data_dir)
+        first = min((e.started_at.astimezone().date() for e in reading.entries), default=today)
+    else:
+        first = _shifted_month(today, 1 - months)
+        tomorrow = spans.days_from(today, None)[1:2] or [None]
+        reading = read_history(data_dir, spans.span_times(first, tomorrow[0]))
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
+                                     week_start=reading.week_start)
+    insights_report.write_insights(found, fmt, reading.content, console())
+    return finish(reading)
+
+
+def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
+                  now: datetime | None = None) -> int:
+    from companion import insights, insights_report
+
+    now = now or datetime.now().astimezone()
+    reading = read_history(data_dir)
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    items = insights.repair_items(reading.entries, now, open_only=open_only)
+    insights_report.write_repairs(items, open_only, fmt, reading.content, console())
+    return finish(reading)
+
+
+def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
+                 need: str | None = None, with_whom: str | None = None,
+                 since: date | None = None, fmt: str = "table") -> int:
+    from companion import insights_report, search
+
+    query = search.SearchQuery(text, feeling, need, with_whom, since)
+    # Everything, and --since filtered with the rest: an entry saved under a clock set ahead
+    # is found with --since as it is without.
+    reading = read_history(data_dir)
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    found = search.find_entries(reading.entries, query, labels_of(reading.content))
+    insights_report.write_search(found, query, fmt, reading.content, console())
+    return finish(reading)
+
+
+def labels_of(content: Content) -> dict[str, str]:
+    """Every key a person may search by, with the label they see for it."""
+    labels = {c.key: c.label for choices in (content.needs, content.body_signals,
+                                             content.states, content.people,
+                                             content.repair_steps) for c in choices}
+    labels |= {p.name: p.label for p in content.patterns}
+    return labels
+
+
+def _shifted_month(today: date, months: int) -> date:
+    from companion.cli import UsageError
+    from companion.spans import shift_months
+
+    try:
+        return shift_months(today.replace(day=1), months)
+    except ValueError:
+        raise UsageError("that month is outside the calendar (years 1 to 9999).") from None
