@@ -207,7 +207,7 @@ def test_the_repairs_list_is_oldest_first_and_open_only_when_asked():
     assert stored == {"id": older.id, "started_at": "2026-11-11T09:00:00-05:00",
                       "with_whom": "child", "what_happened": "I snapped", "my_part": "",
                       "step": "apologised", "status": "planned", "done_at": None,
-                      "days_open": 5}
+                      "their_side": "", "next_time": "", "to_a_friend": "", "days_open": 5}
 
 
 # -- over time --------------------------------------------------------------------------------

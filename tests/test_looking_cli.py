@@ -101,7 +101,7 @@ def test_the_month_table_shows_the_calendar_every_day_and_the_month_before(
     assert re.search(r"Mon 4 Nov +1 +1 +3 min +9 +9 → 3 +1 \n", out)  # the break is no pair
     assert "Sat 30 Nov" in out
     assert "Repairs: 2 logged, 1 still open" in out
-    assert "My partner · Will try later · planned, still open" in out
+    assert "My partner · Later, once I'm calm · planned, still open" in out
     assert "Beside October 2024" in out
     assert re.search(r"Check-ins +6 +1", out)
     assert re.search(r"Before → after +8\.2 → 4\.7 \(6 pairs\) +6 → 5 \(1 pair\)", out)
@@ -315,7 +315,7 @@ def test_repairs_as_markdown(data_dir, history, capsys):
     code, out, _ = run(capsys, data_dir, "repairs", "--open", "--format", "markdown")
     assert code == 0
     assert out.startswith("# Repairs still open: 1\n\n- Wed 20 Nov 2024 19:00 · My partner · "
-                          "Will try later · open, ")
+                          "Later, once I'm calm · open, ")
     assert "What happened: \\[bold\\]cold" in out
 
 
