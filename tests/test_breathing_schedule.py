@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import pytest
 
 from companion.breathing import BreathingSchedule, BreathingSession
@@ -41,16 +44,17 @@ def test_phase_boundaries_are_exact_for_each_built_in_pattern(content: Content, 
     assert schedule.cycle_seconds == CYCLE_SECONDS[name]
     assert schedule.total == 3 * CYCLE_SECONDS[name]
     expected = [
-        (cycle * CYCLE_SECONDS[name] + start, cue, cycle)
+        (cycle * CYCLE_SECONDS[name] + start, cue, index, cycle)
         for cycle in range(3)
-        for cue, start in EXPECTED_STARTS[name]
+        for index, (cue, start) in enumerate(EXPECTED_STARTS[name])
     ]
-    changes = [(c.at, c.phase.cue, c.cycle) for c in schedule.changes()]
+    changes = [(c.at, c.phase.cue, c.phase_index, c.cycle) for c in schedule.changes()]
     assert changes == expected
-    for at, cue, cycle in expected:
+    for at, cue, index, cycle in expected:
         # Exactly on the boundary the new phase has begun; a hair before, the old one runs.
         position = schedule.at(at)
-        assert (position.phase.cue, position.cycle, position.phase_elapsed) == (cue, cycle, 0)
+        assert (position.phase.cue, position.phase_index, position.cycle,
+                position.phase_elapsed) == (cue, index, cycle, 0)
         if at > 0:
             assert schedule.at(at - 1e-6).phase.cue != cue or len(pattern.phases) == 1
         assert schedule.next_change_after(at - 1e-6) == pytest.approx(at)
@@ -204,3 +208,33 @@ def test_for_minutes_rounds_to_the_nearest_whole_breath(minutes, cycle_seconds, 
 def test_impossible_cycle_counts_are_refused(content: Content):
     with pytest.raises(ValueError):
         BreathingSchedule(content.pattern("box"), 0)
+
+
+def two_phase(seconds_in: float, seconds_out: float) -> BreathingPattern:
+    return BreathingPattern("mine", "Mine", (Phase("in", seconds_in), Phase("out", seconds_out)),
+                            custom=True)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [two_phase(1, 1.7), two_phase(2.1, 2.1), two_phase(3.3, 4.4),
+     BreathingPattern("held", "Held", (Phase("in", 2.2), Phase("hold", 1.3), Phase("out", 5.9)))],
+    ids=["1-1.7", "2.1-2.1", "3.3-4.4", "2.2-1.3-5.9"],
+)
+def test_a_boundary_is_the_new_phase_for_breaths_in_tenths_of_a_second(pattern):
+    # Your own patterns may use tenths of a second, whose sums are never exact in binary. The
+    # moment a change is announced for is still that phase's start, a hair before it the last
+    # phase still runs, and the next change always lies ahead.
+    schedule = BreathingSchedule.for_minutes(pattern, 10)
+    changes = list(schedule.changes())
+    for before, change in itertools.pairwise(changes):
+        on = schedule.at(change.at)
+        assert (on.cycle, on.phase_index, on.phase_elapsed) == (change.cycle, change.phase_index, 0)
+        hair_before = math.nextafter(change.at, 0)
+        still = schedule.at(hair_before)
+        assert (still.cycle, still.phase_index) == (before.cycle, before.phase_index)
+        assert 0 < still.phase_remaining < 1e-9
+        assert schedule.next_change_after(hair_before) == change.at
+        assert schedule.next_change_after(change.at) > change.at
+    assert schedule.next_change_after(changes[-1].at) == schedule.total
+
