@@ -104,3 +104,27 @@ def test_a_missing_required_field_is_named():
 def test_a_non_object_is_not_an_entry():
     with pytest.raises(InvalidEntry, match="object"):
         Entry.from_dict(["not", "an", "entry"])
+
+
+UPPER_ID = "6F1C1A8E-6A52-4C43-9D3A-2B7D1C0E5A11"
+NOT_A_UUID = ("id must be a UUID in lowercase with dashes "
+              "(like 6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11)")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # The same UUID in capitals would be a second entry beside the first in the history.
+        ({"id": UPPER_ID}, f"{NOT_A_UUID}, not '{UPPER_ID}'"),
+        ({"id": ""}, f"{NOT_A_UUID}, not ''"),
+        ({"id": 5}, f"{NOT_A_UUID}, not 5"),
+        ({"repair": "I said sorry"}, "repair must be an object or null, not str"),
+        ({"repair": {"status": "done", "mood": "better"}}, "unknown field 'repair.mood'"),
+        ({"breathing": {"pattern": "box", "seconds": 1.0, "cycles": 10_001, "completed": True}},
+         "breathing.cycles must be a whole number from 0 to 10000, not 10001"),
+    ],
+)
+def test_ids_repairs_and_breath_counts_are_refused_saying_exactly_what_fits(change, message):
+    with pytest.raises(InvalidEntry) as refused:
+        check_entry_dict(full_entry().to_dict() | change)
+    assert str(refused.value) == message
