@@ -18,6 +18,7 @@ tests to run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -113,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tools/mutation.py: {missing[0]} is listed in MODULES but does not exist",
               file=sys.stderr)
         return 1
+    if importlib.util.find_spec("mutmut") is None:
+        print("tools/mutation.py: mutmut is not installed here; "
+              "python3 -m pip install '.[test,mutation]' installs it", file=sys.stderr)
+        return 1
     chosen = [by_name[n] for n in args.modules] or list(MODULES)
 
     scores = []
@@ -203,7 +208,12 @@ def format_table(scores: list[Score]) -> str:
     verdict = (f"every module at {TARGET:g}% or more" if not below
                else f"below {TARGET:g}%: {', '.join(below)}")
     total = sum(s.seconds for s in scores)
-    return "\n".join([*lines, "", f"{verdict}; {minutes(total)} in all"])
+    notes = [f"{verdict}; {minutes(total)} in all."]
+    left_out = [f"{s.module} {', '.join(MODULES[s.module].left_out)}"
+                for s in scores if MODULES.get(s.module, Module(())).left_out]
+    if left_out:
+        notes.append(f"Not counted (they read files or print): {'; '.join(left_out)}.")
+    return "\n".join([*lines, "", *notes])
 
 
 def print_survivors(module: str) -> None:
