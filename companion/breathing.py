@@ -82,11 +82,9 @@ class BreathingSchedule:
     def at(self, t: float) -> Position:
         t = min(max(t, 0.0), self.total)
         finished = t >= self.total
-        cycle = min(int(t // self.cycle_seconds), self.cycles - 1)
-        within = t - cycle * self.cycle_seconds
-        index = bisect.bisect_right(self._phase_starts, within) - 1
+        cycle, index, began = self._place(t)
         phase = self.pattern.phases[index]
-        phase_elapsed = within - self._phase_starts[index]
+        phase_elapsed = t - began
         start_level, end_level = self._levels[index]
         fraction = min(1.0, phase_elapsed / phase.seconds)
         eased = (1 - math.cos(math.pi * fraction)) / 2
@@ -107,19 +105,36 @@ class BreathingSchedule:
         """When the next phase begins (or the session ends) after time `t`; None when over."""
         if t >= self.total:
             return None
-        cycle = int(t // self.cycle_seconds)
-        within = t - cycle * self.cycle_seconds
-        index = bisect.bisect_right(self._phase_starts, within)
-        if index < len(self._phase_starts):
-            return cycle * self.cycle_seconds + self._phase_starts[index]
-        return min((cycle + 1) * self.cycle_seconds, self.total)
+        cycle, index, _ = self._place(t)
+        if index + 1 < len(self._phase_starts):
+            return self._began(cycle, index + 1)
+        return min(self._began(cycle + 1, 0), self.total)
 
     def changes(self) -> Iterator[PhaseChange]:
         """Every phase start in order, for announcing them one by one."""
         for cycle in range(self.cycles):
-            base = cycle * self.cycle_seconds
             for index, phase in enumerate(self.pattern.phases):
-                yield PhaseChange(base + self._phase_starts[index], phase, index, cycle)
+                yield PhaseChange(self._began(cycle, index), phase, index, cycle)
+
+    def _began(self, cycle: int, index: int) -> float:
+        """When phase `index` of `cycle` begins: multiplied, never added up, so it cannot drift."""
+        return cycle * self.cycle_seconds + self._phase_starts[index]
+
+    def _place(self, t: float) -> tuple[int, int, float]:
+        """The cycle and phase under way at `t` (up to total), and when that phase began.
+
+        A phase begins at the very moment `changes()` announces for it. `t // cycle_seconds`
+        alone is exact where that moment is rounded, so for a breath in tenths of a second
+        (1 s in, 1.7 s out) it would put a boundary a hair before itself, in the phase before,
+        and the next change would come at the moment already reached.
+        """
+        cycle = int(t // self.cycle_seconds)
+        if t >= self._began(cycle + 1, 0):
+            cycle += 1  # the next breath's start was announced rounded down, to t or before
+        cycle = min(cycle, self.cycles - 1)
+        starts = [self._began(cycle, i) for i in range(len(self._phase_starts))]
+        index = bisect.bisect_right(starts, t) - 1
+        return cycle, index, starts[index]
 
 
 class Length(NamedTuple):

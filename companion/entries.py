@@ -233,6 +233,9 @@ def check_entry_dict(data: Any) -> None:
     _check_repair(data.get("repair"))
 
 
+_EXAMPLE_ID = "6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11"
+
+
 def _check_id(value: Any) -> None:
     try:
         import uuid
@@ -240,8 +243,12 @@ def _check_id(value: Any) -> None:
         parsed = uuid.UUID(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
-    if parsed is None or str(parsed) != value.lower():
-        raise InvalidEntry(f"id must be a UUID string, not {value!r:.60}")
+    # One spelling per id: the history tells entries apart by their ids as text, so 'ABC…'
+    # beside 'abc…' would be the same moment twice.
+    if parsed is None or str(parsed) != value:
+        raise InvalidEntry(
+            f"id must be a UUID in lowercase with dashes (like {_EXAMPLE_ID}), not {value!r:.60}"
+        )
 
 
 def _check_breathing(value: Any) -> None:
@@ -255,8 +262,11 @@ def _check_breathing(value: Any) -> None:
         raise InvalidEntry("breathing.seconds must be a number")
     if not 0 <= seconds <= MAX_SECONDS:
         raise InvalidEntry(f"breathing.seconds must be 0 to {MAX_SECONDS}, not {seconds!r:.20}")
-    if not _is_int(value["cycles"]) or not 0 <= value["cycles"] <= MAX_CYCLES:
-        raise InvalidEntry("breathing.cycles must be a whole number of 0 or more")
+    cycles = value["cycles"]
+    if not _is_int(cycles) or not 0 <= cycles <= MAX_CYCLES:
+        raise InvalidEntry(
+            f"breathing.cycles must be a whole number from 0 to {MAX_CYCLES}, not {cycles!r:.20}"
+        )
     _check_bool(value["completed"], "breathing.completed")
 
 
@@ -273,8 +283,11 @@ def _check_feelings(value: Any) -> None:
 def _check_repair(value: Any) -> None:
     if value is None:
         return
-    if not isinstance(value, dict) or not set(value) <= _REPAIR_KEYS:
-        raise InvalidEntry("repair has a field this version does not know")
+    if not isinstance(value, dict):
+        raise InvalidEntry(f"repair must be an object or null, not {type(value).__name__}")
+    unknown = set(value) - _REPAIR_KEYS
+    if unknown:
+        raise InvalidEntry(f"unknown field {'repair.' + sorted(unknown)[0]!r}")
     for name in ("with_whom", "step"):
         if value.get(name) is not None:
             _check_text(value[name], f"repair.{name}", MAX_KEY, allow_empty=False)

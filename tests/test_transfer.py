@@ -411,7 +411,7 @@ BAD_ID = "0b0b0b0b-6a52-4c43-9d3a-2b7d1c0e5a11"
         (export_with([GOOD, {**GOOD, "note": "again"}]).encode(),
          "entries 1 and 2 have the same id 6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11"),
         (export_with([GOOD, {**GOOD, "id": GOOD["id"].upper()}]).encode(),
-         "entries 1 and 2 have the same id"),
+         "entry 2 (id '6F1C1A8E-6A52-4C43-9D3A-2B7D1C0E5A11'): id must be a UUID in lowercase"),
     ],
 )
 def test_a_bad_file_gets_one_line_and_changes_nothing(capsys, data_dir, tmp_path, history,
