@@ -50,15 +50,27 @@ def _whole_number(low: int, high: int):
     return parse
 
 
+# The weeks `week --week` can show: a week, its days in any time zone and a week starting on
+# Sunday all reach past its seven days, and Python's calendar ends at 0001-01-01 and 9999-12-31
+# (0001-W01 and 9999-W52 would end in an overflow, not a review).
+FIRST_WEEK = date(1, 1, 8)  # the Monday of 0001-W02
+LAST_WEEK = date(9999, 12, 20)  # the Monday of 9999-W51
+
+
 def iso_week(text: str) -> date:
     """The Monday of an ISO week written as YYYY-Www (e.g. 2026-W47)."""
     try:
         year_text, week_text = text.strip().upper().split("-W")
-        return date.fromisocalendar(int(year_text), int(week_text), 1)
+        monday = date.fromisocalendar(int(year_text), int(week_text), 1)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"takes a week like 2026-W47 that exists in the calendar, not {text!r}"
         ) from None
+    if not FIRST_WEEK <= monday <= LAST_WEEK:
+        raise argparse.ArgumentTypeError(
+            f"takes a week from 0001-W02 to 9999-W51, not {text!r}"
+        )
+    return monday
 
 
 def month(text: str) -> date:

@@ -23,7 +23,7 @@ from typing import Any
 from companion.content import BreathingPattern, Content, load_content
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.history import HistoryStore
-from companion.storage import DIR_MODE
+from companion.storage import DIR_MODE, StoreError
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -139,7 +139,16 @@ def _write_to(days: int, out: Path) -> int:
         print(f"companion: {out} already has a history; choose a new or empty folder "
               "(the demo never writes over a history).", file=sys.stderr)
         return EXIT_PROBLEM
-    count = write_demo_history(out, days)
+    try:
+        count = write_demo_history(out, days)
+    except OSError as error:  # a read-only file system, no permission, no room
+        print(f"companion: could not write the demo history to {out} "
+              f"({error.strerror or error}); nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEM
+    except StoreError as error:
+        print(f"companion: could not write the demo history to {out}: {error}",
+              file=sys.stderr)
+        return EXIT_PROBLEM
     where = shlex.quote(str(out))
     print(f"Wrote a demo history of {count:,} entries over {days:,} days to {out}.")
     print(f"Open it with: companion --data-dir {where}   (or: companion review --data-dir "
@@ -148,10 +157,7 @@ def _write_to(days: int, out: Path) -> int:
 
 
 def _has_history(folder: Path) -> bool:
-    history = folder / "history"
-    if history.is_dir() and any(p.suffix == ".json" for p in history.iterdir()):
-        return True
-    return folder.is_dir() and any(folder.glob("history.json*"))
+    return folder.is_dir() and bool(HistoryStore(folder).files(legacy=True))
 
 
 def write_demo_history(folder: Path, days: int, now: datetime | None = None) -> int:

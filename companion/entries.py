@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from companion.vocabulary import KINDS, MAX_CYCLES, QUADRANTS, REPAIR_STATUSES, STATES
@@ -24,12 +24,25 @@ MAX_KEY = 40
 MAX_LIST = 40
 MAX_SECONDS = 24 * 60 * 60
 
+# The moments companion can file and show. Python's calendar ends at 0001-01-01 and 9999-12-31,
+# and a time zone, a week or a month around a moment reaches days past it: a month's margin on
+# each side keeps all of that inside the calendar.
+EARLIEST = datetime(1, 2, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 1, tzinfo=UTC)  # the first moment after the last one
+DATE_RANGE = "0001-02-01 to 9999-11-30"
+
 
 def new_id() -> str:
     """A new random entry id (a UUID 4)."""
     import uuid  # here, not at the top: the app's first frame does not need it
 
     return str(uuid.uuid4())
+
+
+def id_key(entry_id: str) -> str:
+    """An id as every comparison sees it: a UUID is the same whatever the case of its letters
+    (an export edited by hand, or written by another tool, may have capitals)."""
+    return entry_id.lower()
 
 
 class InvalidEntry(ValueError):
@@ -82,6 +95,13 @@ class Entry:
     repair: Repair | None = None
     complete: bool = True
     schema: int = SCHEMA
+
+    def __post_init__(self) -> None:
+        # One spelling per id: a UUID is the same whatever the case of its letters (an export
+        # edited by hand, or written by another tool, may have capitals), so it is kept in the
+        # lowercase form companion writes.
+        if self.id != self.id.lower():
+            object.__setattr__(self, "id", self.id.lower())
 
     def with_changes(self, **changes: Any) -> Entry:
         return replace(self, **changes)
@@ -181,6 +201,14 @@ def _parse_time(value: Any, name: str) -> datetime | None:
             raise InvalidEntry(f"{name} is not an ISO 8601 time: {value!r:.60}") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidEntry(f"{name} needs a UTC offset (like +01:00): {value!r:.60}")
+    try:
+        inside = EARLIEST <= moment < LATEST
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the calendar's first moment
+        inside = False
+    if not inside:
+        raise InvalidEntry(
+            f"{name} {value!r:.60} is outside the dates companion can show ({DATE_RANGE})"
+        )
     return moment
 
 
@@ -243,11 +271,11 @@ def _check_id(value: Any) -> None:
         parsed = uuid.UUID(value) if isinstance(value, str) else None
     except ValueError:
         parsed = None
-    # One spelling per id: the history tells entries apart by their ids as text, so 'ABC…'
-    # beside 'abc…' would be the same moment twice.
-    if parsed is None or str(parsed) != value:
+    # The dashed form only (capitals are fine: they are read as the same id, see Entry):
+    # braces, a urn: prefix or no dashes would be a second spelling of one id.
+    if parsed is None or str(parsed) != value.lower():
         raise InvalidEntry(
-            f"id must be a UUID in lowercase with dashes (like {_EXAMPLE_ID}), not {value!r:.60}"
+            f"id must be a UUID with dashes (like {_EXAMPLE_ID}), not {value!r:.60}"
         )
 
 

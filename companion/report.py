@@ -46,6 +46,10 @@ from companion.summary import (
 )
 
 FORMATS = ("table", "markdown", "json")
+# The table lists a week's moments, groundings and repairs one line each, up to this many of
+# each: a person's busiest week is well under it, and laying out tens of thousands of lines (a
+# history made by another program) takes Rich minutes. The markdown and json reports list all.
+TABLE_MOMENTS = 500
 
 
 def print_week(
@@ -301,13 +305,14 @@ def week_table(
     if summary.grounding:
         console.print(Text("Grounding: before → after", style="bold"))
         chart = Text()
-        for moment in summary.grounding:
+        for moment in summary.grounding[:TABLE_MOMENTS]:
             chart.append(f"  {moment_name(moment.started_at)}  {moment.before:>2} → "
                          f"{moment.after:<2} ")
             chart.append_text(grounding_bar(moment.before, moment.after))
             chart.append("\n")
         chart.rstrip()
         console.print(chart, no_wrap=True, overflow="crop", crop=True)
+        _more(console, len(summary.grounding))
         console.print(Text("  █ after   ░ eased while grounding   ▓ rose", style="dim"))
         console.print()
     if summary.words:
@@ -332,20 +337,21 @@ def week_table(
     if summary.repairs:
         console.print()
         console.print(Text("Repairs", style="bold"))
-        for repair in summary.repairs:
+        for repair in summary.repairs[:TABLE_MOMENTS]:
             parts = [printable(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
             status = "planned, still open" if repair.is_open else status_words(repair.status)
             line = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
                 line += f" — {printable(repair.what_happened)}"
             console.print(Text(f"  {line}"))
+        _more(console, len(summary.repairs))
     console.print()
     # One line a moment, cut at the terminal's edge: a Rich table of a busy week is slow to lay
     # out, and the full text of every moment is in the markdown report.
     console.print(Text("Moments", style="bold"))
     lines = Text()
     room = max(console.width - 46, 10)  # what is left of the line after when, what, activation
-    for entry in entries:
+    for entry in entries[:TABLE_MOMENTS]:
         feelings = ", ".join(printable(f.word) for f in entry.feelings)
         said = " — ".join(part for part in (feelings, printable(entry.note)) if part)
         change = activation_change(entry.activation_before, entry.activation_after)
@@ -353,6 +359,13 @@ def week_table(
                      f"{change:<7}  {_cut(said, room)}\n")
     lines.rstrip()
     console.print(lines, no_wrap=True, overflow="ellipsis", crop=True)
+    _more(console, len(entries))
+
+
+def _more(console: Console, count: int) -> None:
+    if count > TABLE_MOMENTS:
+        console.print(Text(f"  … and {count - TABLE_MOMENTS:,} more; `companion week --format "
+                           "markdown` lists every one.", style="dim"))
 
 
 def _cut(text: str, room: int) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.storage import DIR_MODE, StoreError, write_atomically
+from companion.storage import DIR_MODE, SpecialFile, StoreError, open_regular, write_atomically
 
 SETTINGS_FILE = "settings.toml"
 WEEK_STARTS = ("monday", "sunday")
@@ -131,12 +131,13 @@ def contact_problem(name: str, how: str) -> str:
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        with path.open("rb") as handle:
+        # Only a regular file: a FIFO named settings.toml would wait for a writer forever.
+        with open_regular(path) as handle:
             return tomllib.load(handle), ""
     except FileNotFoundError:
         return {}, ""
-    except IsADirectoryError:
-        return {}, f"{path} is a folder, not a settings file; using the defaults."
+    except SpecialFile as error:
+        return {}, f"{path} is {error.kind}, not a settings file; using the defaults."
     except tomllib.TOMLDecodeError as error:
         return {}, f"{path} is not valid TOML ({error}); using the defaults."
     except UnicodeDecodeError:

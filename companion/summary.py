@@ -203,7 +203,7 @@ def week_label(start: date) -> str:
     """The ISO week (like 2026-W47) of the Monday inside the week that begins on `start`."""
     monday = start + timedelta(days=(DAYS_IN_WEEK - start.weekday()) % DAYS_IN_WEEK)
     year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:

@@ -12,18 +12,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from json.encoder import encode_basestring as _encode_text  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from companion.content import Content, load_content
-from companion.entries import SCHEMA, Entry, InvalidEntry
-from companion.history import HistoryStore
-from companion.storage import DIR_MODE, write_atomically
+from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
+from companion.history import HistoryStore, PartlyAdded, Record
+from companion.storage import (
+    DIR_MODE,
+    JsonProblem,
+    JsonStream,
+    SaveFailed,
+    SpecialFile,
+    StagedFile,
+    file_kind,
+    open_regular,
+    remove_leftover_copies,
+    sync_folder,
+)
 from companion.summary import status_words
 
 EXIT_OK = 0
@@ -63,23 +76,42 @@ LIST_SEPARATOR = "; "
 
 
 def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -> int:
-    """Write the whole history to `out` (or stdout); 1 if some history files could not be read."""
+    """Write the whole history to `out` (or stdout); 1 if some history files could not be read.
+
+    Streamed: the history is read a month at a time and written as it is read, so the memory
+    used does not grow with the history. A file is written beside `out` and replaces it only
+    when complete; copies a killed export left beside it are removed first.
+    """
     if out is not None:
         problem = _unusable_out(data_dir, out)
         if problem:
             print(f"companion: {problem}", file=sys.stderr)
             return EXIT_USAGE
     store = HistoryStore(data_dir)
-    entries = store.all()
-    render = _RENDERERS[fmt]
-    text = render(entries, _content_for(data_dir) if fmt != "json" else None)
-    _print_notices(store.notices)
-    if out is None:
-        _write_stdout(text)
+    content = _content_for(data_dir) if fmt != "json" else None
+    counted = _Counted(store.entries())
+    if fmt == "json":
+        chunks = json_chunks(counted)
+    elif fmt == "csv":
+        chunks = csv_chunks(counted, content)
     else:
-        write_atomically(out, text)
-        count = _count(len(entries), "entry", "entries")
+        # The heading says how many entries from when to when: a first pass counts them.
+        chunks = markdown_chunks(counted, content, _span(store.entries()))
+    if out is None:
+        _write_stdout(chunks)
+    else:
+        remove_leftover_copies(out)
+        staged = StagedFile(out, lock=True)
+        try:
+            for chunk in chunks:
+                staged.write(chunk)
+            staged.commit()
+        finally:
+            staged.discard()
+        sync_folder(staged.path.parent)
+        count = _count(counted.count, "entry", "entries")
         print(f"Exported {count} to {out} ({fmt}, readable only by you).")
+    _print_notices(store.notices)
     for problem in store.problems.values():
         print(
             f"companion: left out of this export: {problem.path} {problem.reason}.",
@@ -91,11 +123,43 @@ def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -
     return EXIT_OK
 
 
+class _Counted:
+    """The entries, counted as they go by."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries = entries
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Entry]:
+        for entry in self._entries:
+            self.count += 1
+            yield entry
+
+
+class Span(NamedTuple):
+    count: int
+    first: date | None
+    last: date | None
+
+
+def _span(entries: Iterable[Entry]) -> Span:
+    count, first, last = 0, None, None
+    for entry in entries:
+        count += 1
+        day = entry.started_at.date()
+        first = day if first is None else first
+        last = day
+    return Span(count, first, last)
+
+
 def _unusable_out(data_dir: Path, out: Path) -> str | None:
     if out.is_dir():
         return f"--out {out} is a folder; give a file name, like {out / 'companion-export'}."
     if not out.parent.is_dir():
         return f"--out {out}: the folder {out.parent} does not exist."
+    if out.exists() and not out.is_file():
+        kind = file_kind(out.stat().st_mode)
+        return f"--out {out} is {kind}, not a file; leave out --out to write to the terminal."
     history = (data_dir / "history").resolve()
     if out.resolve().parent == history or data_dir.joinpath("history.json").resolve() == (
         out.resolve()
@@ -104,17 +168,52 @@ def _unusable_out(data_dir: Path, out: Path) -> str | None:
     return None
 
 
-def export_json(entries: list[Entry], content: Content | None = None) -> str:
-    """The README's export format: every field of every entry, as `import` reads it."""
-    document = {
-        "schema": SCHEMA,
-        "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "entries": [entry.to_dict() for entry in entries],
-    }
-    return _escape_invisible(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+def json_chunks(entries: Iterable[Entry]) -> Iterator[str]:
+    """The README's export format: every field of every entry, as `import` reads it.
+
+    Written an entry at a time, exactly as json.dumps(document, indent=2) would lay it out.
+    """
+    exported_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    yield f'{{\n  "schema": {SCHEMA},\n  "exported_at": {json.dumps(exported_at)},\n  "entries": ['
+    separator = "\n"
+    for entry in entries:
+        yield separator + _escape_invisible("    " + _indented(entry.to_dict(), "    "))
+        separator = ",\n"
+    yield "]\n}\n" if separator == "\n" else "\n  ]\n}\n"
 
 
-def export_csv(entries: list[Entry], content: Content | None = None) -> str:
+def _indented(value: Any, indent: str) -> str:
+    """`value` laid out as json.dumps(value, indent=2, ensure_ascii=False) lays it out at
+    `indent`. With an indent, json.dumps runs its pure-Python encoder, about twice as slow as
+    this (which encodes the text values with json's C string encoder)."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        members = ",\n".join(
+            f"{inner}{_encode_text(key)}: {_indented(item, inner)}" for key, item in value.items()
+        )
+        return f"{{\n{members}\n{indent}}}"
+    if not value:
+        return "[]"
+    items = ",\n".join(f"{inner}{_indented(item, inner)}" for item in value)
+    return f"[\n{items}\n{indent}]"
+
+
+# An entry's values, as json writes them (a float in an entry is always finite: it is checked).
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _encode_text,
+    int: int.__repr__,
+    float: float.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def csv_chunks(entries: Iterable[Entry], content: Content | None = None) -> Iterator[str]:
     """One row per entry, with each key beside its label; cells made safe for spreadsheets."""
     content = content or load_content()
     buffer = io.StringIO()
@@ -123,7 +222,11 @@ def export_csv(entries: list[Entry], content: Content | None = None) -> str:
     for entry in entries:
         row = _csv_row(entry, content)
         writer.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
-    return buffer.getvalue()
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def csv_cell(value: Any) -> str:
@@ -202,22 +305,24 @@ def _joined(values: Any) -> str | None:
     return LIST_SEPARATOR.join(items) if items else None
 
 
-def export_markdown(entries: list[Entry], content: Content | None = None) -> str:
+def markdown_chunks(entries: Iterable[Entry], content: Content | None, span: Span
+                    ) -> Iterator[str]:
     """A readable report, newest month last; every piece of user text escaped."""
     content = content or load_content()
     now = datetime.now().astimezone()
     lines = ["# Your companion history", ""]
-    if entries:
-        first, last = entries[0].started_at.date(), entries[-1].started_at.date()
+    if span.first is not None and span.last is not None:
         lines.append(
-            f"{_count(len(entries), 'entry', 'entries')} from {_long_date(first)} to "
-            f"{_long_date(last)}, exported {now:%Y-%m-%d %H:%M}. Times are as they were "
+            f"{_count(span.count, 'entry', 'entries')} from {_long_date(span.first)} to "
+            f"{_long_date(span.last)}, exported {now:%Y-%m-%d %H:%M}. Times are as they were "
             "where each moment happened."
         )
     else:
         lines.append(f"No entries yet (exported {now:%Y-%m-%d %H:%M}).")
+    yield "\n".join(lines)
     month = day = None
     for entry in entries:
+        lines = []
         moment = entry.started_at
         if (moment.year, moment.month) != month:
             month = (moment.year, moment.month)
@@ -226,7 +331,8 @@ def export_markdown(entries: list[Entry], content: Content | None = None) -> str
             day = moment.date()
             lines += ["", f"### {_long_date(day)}"]
         lines += ["", *_markdown_entry(entry, content)]
-    return "\n".join(lines) + "\n"
+        yield "\n" + "\n".join(lines)
+    yield "\n"
 
 
 _KIND_NAMES = {"checkin": "check-in", "breathing": "breathing break", "repair": "repair"}
@@ -324,13 +430,6 @@ def _long_date(day: Any) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-_RENDERERS: dict[str, Callable[[list[Entry], Content | None], str]] = {
-    "json": export_json,
-    "csv": export_csv,
-    "markdown": export_markdown,
-}
-
-
 # -- making user text safe ------------------------------------------------------------------
 
 
@@ -408,7 +507,7 @@ class ImportRefused(Exception):
 def import_history(data_dir: Path, path: Path) -> int:
     """Add the entries of a json export that are not in the history yet; all or nothing."""
     try:
-        entries = read_export(path)
+        records = read_export(path)
     except ImportRefused as error:
         print(f"companion: {error} Nothing was imported.", file=sys.stderr)
         return EXIT_PROBLEM
@@ -421,61 +520,110 @@ def import_history(data_dir: Path, path: Path) -> int:
                   f"({error.strerror or error}); nothing was imported.", file=sys.stderr)
             return EXIT_PROBLEM
     store = HistoryStore(data_dir)
-    added = store.add_missing(entries)
-    _print_notices(store.notices)
-    already = len(entries) - added
+    total = len(records)
+    try:
+        added = store.add_missing(records)
+    except PartlyAdded as error:
+        _print_notices(store.notices)
+        print(f"companion: {error.reason} {error.added:,} of {error.total:,} new entries were "
+              f"added before that; run `companion import {path}` again to add the rest.",
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    except SaveFailed as error:
+        _print_notices(store.notices)
+        print(f"companion: {error} Nothing was imported.", file=sys.stderr)
+        return EXIT_PROBLEM
+    _print_notices([*store.notices, *map(str, store.problems.values())])
+    already = total - added
     were = "was" if already == 1 else "were"
     print(f"Added {_count(added, 'entry', 'entries')} ({already:,} {were} already here).")
     return EXIT_OK
 
 
-def read_export(path: Path) -> list[Entry]:
-    """Every entry of a json export, checked; ImportRefused names the first problem."""
+_MB = 1024 * 1024
+
+
+def read_export(path: Path) -> list[Record]:
+    """Every entry of a json export, checked, as Records; ImportRefused names the first problem.
+
+    The file is read a part at a time (storage.JsonStream) and each entry is kept as the text
+    it will be stored as, so a 100,000-entry export needs well under 200 MB. Only a regular file
+    or a pipe is read (a FIFO or device named by mistake is refused, not read forever), and at
+    most MAX_IMPORT_BYTES of it.
+    """
     name = str(path)
+    limit = MAX_IMPORT_BYTES
+    too_big = f"{name} is more than {limit // _MB} MB, too big for a companion export."
     try:
-        if path.is_dir():
-            raise ImportRefused(f"{name} is a folder, not an export file.")
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportRefused(
-                f"{name} is {size // (1024 * 1024)} MB, too big for a companion export "
-                f"(at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."
-            )
-        raw = path.read_bytes()
+        handle = open_regular(path, allow_pipe=True)
     except FileNotFoundError:
         raise ImportRefused(f"{name} does not exist.") from None
+    except SpecialFile as error:
+        raise ImportRefused(f"{name} is {error.kind}, not an export file.") from None
     except OSError as error:
         raise ImportRefused(f"{name} could not be read ({error.strerror or error}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(f"{name} is not a text file (it may be binary).") from None
-    if "\x00" in text:
-        raise ImportRefused(f"{name} is not a text file (it may be binary).")
-    if not text.strip():
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise ImportRefused(
+                f"{name} is {size // _MB} MB, too big for a companion export "
+                f"(at most {limit // _MB} MB)."
+            )
+        stream = JsonStream(handle, name, limit=limit)
+        try:
+            return _records_of(stream, name)
+        except JsonProblem as problem:
+            if stream.too_large:
+                raise ImportRefused(too_big) from None
+            raise ImportRefused(_refusal(name, problem.reason)) from None
+
+
+def _refusal(name: str, reason: str) -> str:
+    if reason.startswith("is not valid JSON"):
+        return f"{name} {reason}: is it a `companion export` file?"
+    if reason.startswith("is not text"):
+        return f"{name} is not a text file (it may be binary)."
+    if reason.startswith("is nested too deeply"):
+        return f"{name} is nested too deeply to be a companion export."
+    return f"{name} {reason}, which no companion export has."
+
+
+def _records_of(stream: JsonStream, name: str) -> list[Record]:
+    first = stream.peek()
+    if not first:
         raise ImportRefused(f"{name} is empty.")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+    if first != "{":
+        try:
+            found = _json_type(stream.value())
+        except JsonProblem as problem:
+            if first != "[" or problem.reason.startswith("is nested"):
+                raise
+            found = "array"  # a long list: whatever it holds, it is not an export
         raise ImportRefused(
-            f"{name} is not valid JSON (line {error.lineno}, column {error.colno}): "
-            f"is it a `companion export` file?"
-        ) from None
-    except RecursionError:
-        raise ImportRefused(f"{name} is nested too deeply to be a companion export.") from None
-    return _entries_of(document, name)
-
-
-def _entries_of(document: Any, name: str) -> list[Entry]:
-    if not isinstance(document, dict) or "entries" not in document:
-        found = f"a JSON {_json_type(document)}" if not isinstance(document, dict) else (
-            "an object without \"entries\""
-        )
-        raise ImportRefused(
-            f"{name} holds {found}, not a companion export "
+            f"{name} holds a JSON {found}, not a companion export "
             '(an object with "schema" and "entries").'
         )
-    schema = document.get("schema")
+    schema: Any = None
+    records: list[Record] | None = None
+    # An entry's problem is said only once the document's schema is known (it may come
+    # after the entries): a newer companion's export is refused as that, not entry by entry.
+    refusal: str | None = None
+    for key in stream.members():
+        if key == "entries":
+            if stream.peek() != "[":
+                found = _json_type(stream.value())
+                raise ImportRefused(f'{name}: "entries" must be a list, not a {found}.')
+            records, refusal = _entries_of(stream, name)
+        elif key == "schema":
+            schema = stream.value()
+        else:
+            stream.value()  # exported_at, and fields a later companion may add
+    stream.end()
+    if records is None:
+        raise ImportRefused(
+            f'{name} holds an object without "entries", not a companion export '
+            '(an object with "schema" and "entries").'
+        )
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ImportRefused(f"{name} has no schema version a companion export would have.")
     if schema > SCHEMA:
@@ -483,24 +631,40 @@ def _entries_of(document: Any, name: str) -> list[Entry]:
             f"{name} was written by a newer companion (schema {schema}); "
             f"this one reads schema {SCHEMA}. Update companion to import it."
         )
-    raw_entries = document["entries"]
-    if not isinstance(raw_entries, list):
-        raise ImportRefused(f'{name}: "entries" must be a list, not a {_json_type(raw_entries)}.')
-    entries: list[Entry] = []
+    if refusal:
+        raise ImportRefused(refusal)
+    return records
+
+
+def _entries_of(stream: JsonStream, name: str) -> tuple[list[Record], str | None]:
+    """The entries, each checked and kept as a Record; or the first one's problem."""
+    records: list[Record] = []
     seen: dict[str, int] = {}
-    for index, raw in enumerate(raw_entries, start=1):
+    refusal: str | None = None
+    for index in stream.items():
+        try:
+            raw = stream.value()
+        except JsonProblem as problem:
+            if problem.reason.startswith(("holds a number", "is nested")):
+                raise ImportRefused(f"{name}: entry {index} {problem.reason}, which no "
+                                    "companion export has.") from None
+            raise
+        if refusal:
+            continue  # read on, to the schema, but keep nothing more
         try:
             entry = Entry.from_dict(raw)
-        except (InvalidEntry, TypeError, ValueError) as error:
-            raise ImportRefused(f"{name}: entry {index}{_id_note(raw)}: {error}.") from None
-        key = entry.id.lower()
+        except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
+            refusal = f"{name}: entry {index}{_id_note(raw)}: {error}."
+            records.clear()
+            continue
+        key = id_key(entry.id)
         if key in seen:
-            raise ImportRefused(
-                f"{name}: entries {seen[key]} and {index} have the same id {entry.id}."
-            )
+            refusal = f"{name}: entries {seen[key]} and {index} have the same id {entry.id}."
+            records.clear()
+            continue
         seen[key] = index
-        entries.append(entry)
-    return entries
+        records.append(Record.of(entry, checked=True))
+    return records, refusal
 
 
 def _id_note(raw: Any) -> str:
@@ -521,12 +685,11 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
     """Delete the whole history with --yes; without it, say what would go and change nothing."""
     store = HistoryStore(data_dir)
     history_dir = data_dir / "history"
-    files = _history_files(data_dir)
-    if not files:
+    if not store.files(legacy=True):
         print(f"There is no history in {data_dir} to delete.")
         return EXIT_OK
     if not yes:
-        count = len(store.all())
+        count = store.count()
         unread = f" (and {len(store.problems)} files that could not be read)" \
             if store.problems else ""
         print(
@@ -536,21 +699,11 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    removed = store.forget()
+    removed, left = store.forget()
     print(f"Deleted your history: {_count(removed, 'file', 'files')} removed from {history_dir}.")
-    return EXIT_OK
-
-
-def _history_files(data_dir: Path) -> list[Path]:
-    """The files `HistoryStore.forget` would remove (month files and a legacy single file)."""
-    history_dir = data_dir / "history"
-    month_files = (
-        [p for p in history_dir.iterdir() if p.suffix == ".json" and p.name[:1].isdigit()]
-        if history_dir.is_dir()
-        else []
-    )
-    legacy = list(data_dir.glob("history.json*")) if data_dir.is_dir() else []
-    return month_files + legacy
+    for sentence in left:
+        print(f"companion: left {sentence}.", file=sys.stderr)
+    return EXIT_PROBLEM if left else EXIT_OK
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -570,15 +723,26 @@ def _print_notices(notices: list[str]) -> None:
         print(f"companion: {notice}", file=sys.stderr)
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(chunks: Iterable[str]) -> None:
     stream = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= 256 * 1024:
+            _write_text(stream, "".join(pending))
+            pending, size = [], 0
+    _write_text(stream, "".join(pending))
+    (stream or sys.stdout).flush()
+
+
+def _write_text(stream: Any, text: str) -> None:
     if stream is None:
         sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
-    stream.write(text.encode("utf-8"))
-    stream.flush()
+    else:
+        stream.write(text.encode("utf-8"))
 
 
 def _count(number: int, one: str, many: str) -> str:

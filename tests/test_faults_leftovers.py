@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,3 +142,83 @@ def test_a_folder_named_like_a_temporary_file_is_left_alone(data_dir):
     odd.mkdir()
     HistoryStore(data_dir).save(entry())
     assert odd.is_dir()
+
+
+# -- copies a killed `export --out` left (issue 13, item 16) ------------------------------------
+
+
+def export_copies(out: Path) -> list[Path]:
+    """The temporary copies an export names: .export.md.k3j_x9qa.tmp"""
+    return sorted(p for p in out.parent.glob(f".{out.name}.*.tmp") if len(p.suffixes[-2]) == 9)
+
+
+def start_export(data_dir: Path, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "export",
+         "--format", "markdown", "--out", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def kill_once_a_copy_is_being_written(data_dir: Path, out: Path) -> None:
+    """SIGKILL an export as soon as its temporary copy appears (tried until one is caught)."""
+    for _ in range(20):
+        export = start_export(data_dir, out)
+        while export.poll() is None and not export_copies(out):
+            time.sleep(0.0005)
+        export.send_signal(signal.SIGKILL)
+        export.wait(timeout=30)
+        if export_copies(out):
+            return
+    pytest.fail("the export always ended before its copy could be caught")
+
+
+@pytest.fixture
+def long_history(tmp_path: Path) -> Path:
+    from companion.demo import write_demo_history
+
+    folder = tmp_path / "data"
+    write_demo_history(folder, 120)  # ~1,200 entries: a markdown export takes a while
+    return folder
+
+
+def test_a_killed_exports_copies_are_removed_by_the_next_export(long_history, tmp_path):
+    out = tmp_path / "export.md"
+    kill_once_a_copy_is_being_written(long_history, out)
+    kill_once_a_copy_is_being_written(long_history, out)
+    left = export_copies(out)
+    assert left and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in left)
+    unrelated = [tmp_path / ".export.md.notes.tmp", tmp_path / ".other.md.abcdefgh.tmp"]
+    for path in unrelated:
+        path.write_text("not an export's copy")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(long_history), "export",
+         "--format", "markdown", "--out", str(out)], capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert export_copies(out) == []
+    assert out.read_text().startswith("# Your companion history")
+    assert all(path.read_text() == "not an export's copy" for path in unrelated)
+
+
+def test_a_copy_another_export_is_still_writing_is_left_alone(long_history, tmp_path):
+    out = tmp_path / "export.md"
+    first = start_export(long_history, out)
+    try:
+        while first.poll() is None and not export_copies(out):
+            time.sleep(0.0005)
+        first.send_signal(signal.SIGSTOP)  # paused mid-write, its copy locked
+        held = export_copies(out)
+        if not held:
+            pytest.skip("the first export ended before its copy could be caught")
+        second = subprocess.run(
+            [sys.executable, "-m", "companion.cli", "--data-dir", str(long_history), "export",
+             "--format", "markdown", "--out", str(out)], capture_output=True, timeout=60)
+        assert second.returncode == 0
+        assert all(path.exists() for path in held)
+    finally:
+        first.send_signal(signal.SIGCONT)
+        assert first.wait(timeout=60) == 0
+    assert export_copies(out) == []
+    assert out.read_text().startswith("# Your companion history")

@@ -260,3 +260,27 @@ def test_the_installed_command_prints_the_week(data_dir, history):
          "markdown"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# My week: 2026-W47")
+
+
+def test_a_week_of_tens_of_thousands_of_moments_lists_the_first_and_says_how_many_more(
+    data_dir, capsys, monkeypatch
+):
+    """Issue 13's large month: laying out 61,000 lines took Rich minutes; the table lists
+    TABLE_MOMENTS of each kind of line and says where to find the rest."""
+    monkeypatch.setattr(report, "TABLE_MOMENTS", 3)
+    entries = [
+        Entry(kind="checkin", started_at=local(MONDAY, 8 + n), activation_before=6,
+              activation_after=4, note=f"moment {n}",
+              repair=Repair(with_whom="child", step="apologised", status="done"))
+        for n in range(5)
+    ]
+    HistoryStore(data_dir).add_missing(entries)
+
+    code, out, _ = week(data_dir, capsys)
+
+    assert code == 0
+    assert [n for n in range(5) if f"moment {n}" in out] == [0, 1, 2]
+    more = "  … and 2 more; `companion week --format markdown` lists every one."
+    assert out.count(more) == 3  # groundings, repairs, moments
+    code, out, _ = week(data_dir, capsys, "--format", "markdown")
+    assert all(f"moment {n}" in out for n in range(5))

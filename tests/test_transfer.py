@@ -174,6 +174,15 @@ def test_json_export_is_the_readme_format_with_every_field(capsys, data_dir, his
     assert starts == sorted(starts)
 
 
+def test_json_export_is_laid_out_as_json_dumps_with_an_indent_would(capsys, data_dir, history):
+    """The export is written an entry at a time; the file is the same as the whole document
+    dumped at once would be."""
+    _, out, _ = run(capsys, "--data-dir", str(data_dir), "export")
+    document = json.loads(out)
+    assert out == transfer._escape_invisible(
+        json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
 def test_json_export_escapes_terminal_controls_and_still_parses_to_the_same_text(
     capsys, data_dir, history
 ):
@@ -411,7 +420,19 @@ BAD_ID = "0b0b0b0b-6a52-4c43-9d3a-2b7d1c0e5a11"
         (export_with([GOOD, {**GOOD, "note": "again"}]).encode(),
          "entries 1 and 2 have the same id 6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11"),
         (export_with([GOOD, {**GOOD, "id": GOOD["id"].upper()}]).encode(),
-         "entry 2 (id '6F1C1A8E-6A52-4C43-9D3A-2B7D1C0E5A11'): id must be a UUID in lowercase"),
+         "entries 1 and 2 have the same id"),
+        # Issue 13, item 17: these ended in "something went wrong".
+        pytest.param(
+            export_with([GOOD, {**GOOD, "id": BAD_ID, "activation_before": 0}]).replace(
+                '"activation_before": 0', '"activation_before": ' + "9" * 5000).encode(),
+            "entry 2 holds a number with thousands of digits, which no companion export has",
+            id="5000-digits"),
+        pytest.param(
+            export_with([{**GOOD, "started_at": "9999-12-31T23:59:59-12:00"}]).encode(),
+            "entry 1 (id '6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11'): started_at "
+            "'9999-12-31T23:59:59-12:00' is outside the dates companion can show", id="year-10000"),
+        pytest.param(b'{"schema": 1, "entries": [' + b"[" * 50_000 + b"]" * 50_000 + b"]}",
+                     "entry 1 is nested too deeply", id="deep-entry"),
     ],
 )
 def test_a_bad_file_gets_one_line_and_changes_nothing(capsys, data_dir, tmp_path, history,
@@ -444,6 +465,39 @@ def test_a_file_that_cannot_be_an_export_is_refused(capsys, data_dir, tmp_path, 
     expected = {"missing": "does not exist", "folder": "is a folder", "huge": "too big"}[which]
     assert expected in err
     assert snapshot(data_dir) == files
+
+
+def test_an_id_in_other_capitals_is_the_same_entry_everywhere(capsys, data_dir, tmp_path,
+                                                               history):
+    """Issue 13, item 14: refused twice within one file, but added again against the history."""
+    shouted = [{**entry.to_dict(), "id": entry.id.upper()} for entry in history]
+    path = tmp_path / "shouted.json"
+    path.write_text(export_with(shouted))
+
+    assert run(capsys, "--data-dir", str(data_dir), "import", str(path)) == (
+        0, "Added 0 entries (4 were already here).\n", "")
+    store = HistoryStore(data_dir)
+    assert len(store.all()) == 4
+    assert store.get(history[0].id.upper()) == history[0]
+    edited = history[1].with_changes(id=history[1].id.upper(), note="edited")
+    store.save(edited)
+    assert [e.note for e in store.all() if e.id.lower() == history[1].id] == ["edited"]
+    assert store.delete(history[2].with_changes(id=history[2].id.upper())) is True
+    assert {e.id for e in HistoryStore(data_dir).all()} == {
+        history[0].id, edited.id, history[3].id}
+
+
+def test_import_reads_an_export_through_a_pipe(data_dir, tmp_path):
+    """A pipe is read (`companion import /dev/stdin < FILE`); a FIFO or device named by
+    mistake is not (see test_faults_special.py)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "import",
+         "/dev/stdin"],
+        input=export_with([GOOD]).encode(), capture_output=True, timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout == b"Added 1 entry (0 were already here).\n"
+    assert HistoryStore(data_dir).get(GOOD["id"]).to_dict() == GOOD
 
 
 def test_a_file_with_a_byte_order_mark_imports(capsys, data_dir, tmp_path):
