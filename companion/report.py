@@ -37,6 +37,7 @@ from companion.summary import (
     KIND_NAMES,
     WeekSummary,
     activation_change,
+    grounding_change,
     minutes_text,
     status_words,
     summarize_week,
@@ -183,14 +184,14 @@ def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) 
         "",
         "## Day by day",
         "",
-        "| Day | Check-ins | Breathing breaks | Breathing | Activation before → after |",
+        "| Day | Check-ins | Breathing breaks | Breathing | Grounding: before → after |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for day in summary.days:
         lines.append(
             f"| {day_name(day.day)} | {_count(day.check_ins)} | {_count(day.breathing_breaks)} "
             f"| {minutes_text(day.breathing_minutes)} "
-            f"| {activation_change(day.activation_before, day.activation_after)} |"
+            f"| {grounding_change(day)} |"
         )
     if summary.grounding:
         lines += ["", "## Grounding: before → after", ""]
@@ -296,11 +297,11 @@ def week_table(
     days.add_column("Check-ins", justify="right")
     days.add_column("Breaks", justify="right")
     days.add_column("Breathing", justify="right")
-    days.add_column("Activation before → after")
+    days.add_column("Grounding: before → after")
     for day in summary.days:
         days.add_row(day_name(day.day), _count(day.check_ins), _count(day.breathing_breaks),
                      minutes_text(day.breathing_minutes),
-                     activation_change(day.activation_before, day.activation_after))
+                     grounding_change(day))
     console.print(days)
     if summary.grounding:
         console.print(Text("Grounding: before → after", style="bold"))

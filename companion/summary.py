@@ -37,7 +37,13 @@ def status_words(status: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DaySummary:
-    """One local calendar day. Activation is the average of what was noted (None if none)."""
+    """One local calendar day.
+
+    `before_avg` → `after_avg` is the grounding effect: averaged over the day's grounding pairs
+    only (one entry's before and its after), so a break rated only afterwards cannot make a day
+    read as rising. `activation_before` and `activation_after` average every value noted, pair
+    or not (kept in the week's json for its readers).
+    """
 
     day: date
     check_ins: int
@@ -45,6 +51,9 @@ class DaySummary:
     breathing_seconds: float
     activation_before: float | None
     activation_after: float | None
+    pairs: int = 0
+    before_avg: float | None = None
+    after_avg: float | None = None
 
     @property
     def breathing_minutes(self) -> float:
@@ -154,6 +163,9 @@ class WeekSummary:
                     "breathing_minutes": round(d.breathing_minutes, 1),
                     "activation_before": d.activation_before,
                     "activation_after": d.activation_after,
+                    "pairs": d.pairs,
+                    "before_avg": d.before_avg,
+                    "after_avg": d.after_avg,
                 }
                 for d in self.days
             ],
@@ -276,6 +288,8 @@ def summarize_week(
 
 
 def _day(day: date, entries: list[Entry]) -> DaySummary:
+    pairs = [e for e in entries if e.activation_before is not None
+             and e.activation_after is not None]
     return DaySummary(
         day=day,
         check_ins=sum(e.kind == "checkin" for e in entries),
@@ -283,6 +297,9 @@ def _day(day: date, entries: list[Entry]) -> DaySummary:
         breathing_seconds=sum(e.breathing.seconds for e in entries if e.breathing is not None),
         activation_before=_average(e.activation_before for e in entries),
         activation_after=_average(e.activation_after for e in entries),
+        pairs=len(pairs),
+        before_avg=_average(e.activation_before for e in pairs),
+        after_avg=_average(e.activation_after for e in pairs),
     )
 
 
@@ -353,6 +370,14 @@ def activation_change(before: float | None, after: float | None) -> str:
     if before is None and after is None:
         return ""
     return f"{_number(before)} → {_number(after)}"
+
+
+def grounding_change(day: DaySummary) -> str:
+    """A day's grounding effect: "8 → 4.5 (2 pairs)", or "" when no entry had both."""
+    if not day.pairs:
+        return ""
+    return (f"{activation_change(day.before_avg, day.after_avg)} "
+            f"({day.pairs} {'pair' if day.pairs == 1 else 'pairs'})")
 
 
 def minutes_text(minutes: float) -> str:

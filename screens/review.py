@@ -29,6 +29,7 @@ from companion.summary import (
     GroundingMoment,
     WeekSummary,
     activation_change,
+    grounding_change,
     minutes_text,
     status_words,
     summarize_week,
@@ -231,7 +232,7 @@ class ReviewScreen(Screen[None]):
                 _count(day.check_ins),
                 _count(day.breathing_breaks),
                 minutes_text(day.breathing_minutes),
-                activation_change(day.activation_before, day.activation_after),
+                grounding_change(day),
             )
 
     def _show_feelings(self, summary: WeekSummary) -> None:

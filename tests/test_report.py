@@ -91,7 +91,7 @@ def test_the_markdown_report_can_be_handed_on(data_dir, history, capsys):
     code, out, _ = week(data_dir, capsys, "--format", "markdown")
     assert code == 0
     assert out.startswith("# My week: 2026-W47 (Mon 16 Nov – Sun 22 Nov 2026)\n")
-    assert "| Mon 16 Nov | 1 |  | 1.5 min | 8 → 5 |" in out
+    assert "| Mon 16 Nov | 1 |  | 1.5 min | 8 → 5 (1 pair) |" in out
     assert "| Wed 18 Nov |  | 1 | 2.0 min |  |" in out
     assert "- Mon 16 Nov 12:00: 8 → 5" in out
     assert "- ▲ High energy, unpleasant: 1" in out

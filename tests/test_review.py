@@ -84,7 +84,7 @@ async def test_the_week_shows_each_day_the_grounding_and_what_came_up(data_dir, 
         assert text(screen, "#week-title") == "Your week · Mon 16 Nov – Sun 22 Nov 2026 · 2026-W47"
         days = rows(screen, "#days")
         assert len(days) == 7
-        assert days[0] == ["Mon 16 Nov", "1", "", "1.5 min", "8 → 5"]
+        assert days[0] == ["Mon 16 Nov", "1", "", "1.5 min", "8 → 5 (1 pair)"]
         assert days[2] == ["Wed 18 Nov", "", "1", "2.0 min", ""]
         chart = str(screen.query_one(GroundingChart).render())
         assert "Mon 16 Nov 12:00   8 → 5" in chart and "░" in chart
@@ -220,7 +220,8 @@ async def test_editing_an_entry_saves_it_and_the_week_shows_it(data_dir, history
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is review
-        assert rows(review, "#days")[0][4] == "6 → –"
+        # With its after cleared the entry is no grounding pair, so the day shows none.
+        assert rows(review, "#days")[0][4] == ""
         assert len(review.summary.open_repairs) == 2
 
 

@@ -14,6 +14,7 @@ from companion.summary import (
     RepairNote,
     WordCount,
     activation_change,
+    grounding_change,
     local_midnight,
     minutes_text,
     part_of_day,
@@ -258,7 +259,8 @@ def test_the_summary_json_holds_every_part_without_a_score():
                          "repairs", "open_repairs"}
     assert data["days"][0] == {"date": "2026-11-16", "check_ins": 1, "breathing_breaks": 0,
                                "breathing_minutes": 1.1, "activation_before": 6,
-                               "activation_after": 3}
+                               "activation_after": 3, "pairs": 1, "before_avg": 6,
+                               "after_avg": 3}
     assert data["grounding"] == [{"id": entry.id, "started_at": "2026-11-16T07:00:00-05:00",
                                   "before": 6, "after": 3}]
     assert data["times_of_day"][0] == {"part": "morning", "hours": "05-12", "moments": 1,
@@ -344,7 +346,8 @@ def test_the_week_json_keeps_every_key_of_words_needs_and_repairs():
                                 "low_unpleasant": 0}
     assert data["days"][1] == {"date": "2026-11-17", "check_ins": 1, "breathing_breaks": 0,
                                "breathing_minutes": 1.2, "activation_before": 7,
-                               "activation_after": 4}
+                               "activation_after": 4, "pairs": 1, "before_avg": 7,
+                               "after_avg": 4}
     assert [part["moments"] for part in data["times_of_day"]] == [1, 0, 0, 0]
 
 
@@ -401,3 +404,24 @@ def test_your_own_words_count_as_one_however_they_are_spaced():
 )
 def test_breathing_minutes_read_to_a_tenth_and_nothing_when_there_were_none(minutes, text):
     assert minutes_text(minutes) == text
+
+
+def test_a_days_grounding_averages_its_pairs_only():
+    # Issue 16: a day with one check-in 1 → 0 and two breaks rated only afterwards (3 and 4)
+    # read "1 → 2.3", as if grounding raised activation. Only one entry's before and its after
+    # make a pair.
+    tuesday = MONDAY + timedelta(days=1)
+    pair = checkin(at(tuesday, 8), activation_before=1, activation_after=0)
+    after_only = [Entry(kind="breathing", started_at=at(tuesday, hour), activation_after=after,
+                        breathing=Breathing("box", 60.0, 4, True))
+                  for hour, after in ((12, 3), (18, 4))]
+    before_only = checkin(at(tuesday, 21), activation_before=9)
+    day = summarize_week([pair, *after_only, before_only], MONDAY, tz=NEW_YORK).days[1]
+    assert (day.pairs, day.before_avg, day.after_avg) == (1, 1, 0)
+    assert grounding_change(day) == "1 → 0 (1 pair)"
+    # Every value noted is still there for the json's readers.
+    assert (day.activation_before, day.activation_after) == (5, 2.3)
+    second = checkin(at(tuesday, 22), activation_before=6, activation_after=4)
+    day = summarize_week([pair, second], MONDAY, tz=NEW_YORK).days[1]
+    assert grounding_change(day) == "3.5 → 2 (2 pairs)"
+    assert grounding_change(summarize_week([], MONDAY, tz=NEW_YORK).days[1]) == ""

@@ -74,11 +74,11 @@ INTRO
 
 ## Day by day
 
-| Day | Check-ins | Breathing breaks | Breathing | Activation before → after |
+| Day | Check-ins | Breathing breaks | Breathing | Grounding: before → after |
 | --- | ---: | ---: | ---: | --- |
-| Mon 16 Nov | 1 |  | 1.5 min | 8 → 5 |
+| Mon 16 Nov | 1 |  | 1.5 min | 8 → 5 (1 pair) |
 | Tue 17 Nov |  |  |  |  |
-| Wed 18 Nov | 1 | 1 | 0.8 min | 3 → 6 |
+| Wed 18 Nov | 1 | 1 | 0.8 min | 3 → 6 (1 pair) |
 | Thu 19 Nov |  |  |  |  |
 | Fri 20 Nov |  |  |  |  |
 | Sat 21 Nov |  |  |  |  |
@@ -159,11 +159,11 @@ def test_the_markdown_report_of_a_week_reads_as_a_whole(content: Content):
 TABLE = """\
 Your week · 2026-W47 · Mon 16 Nov – Sun 22 Nov 2026
 
- Day          Check-ins   Breaks   Breathing   Activation before → after
+ Day          Check-ins   Breaks   Breathing   Grounding: before → after
  ───────────────────────────────────────────────────────────────────────
- Mon 16 Nov           1              1.5 min   8 → 5
+ Mon 16 Nov           1              1.5 min   8 → 5 (1 pair)
  Tue 17 Nov
- Wed 18 Nov           1        1     0.8 min   3 → 6
+ Wed 18 Nov           1        1     0.8 min   3 → 6 (1 pair)
  Thu 19 Nov
  Fri 20 Nov
  Sat 21 Nov
@@ -293,7 +293,7 @@ def test_the_table_sets_headings_in_bold_and_each_quadrant_in_its_colour(content
     assert styled_pieces(summarize_week(entries, MONDAY), entries, content) == [
         ("Your week · 2026-W47 · Mon 16 Nov – Sun 22 Nov 2026", "bold"),
         ("Day", "bold"), ("Check-ins", "bold"), ("Breaks", "bold"), ("Breathing", "bold"),
-        ("Activation before → after", "bold"),
+        ("Grounding: before → after", "bold"),
         ("Grounding: before → after", "bold"),
         ("██████████", "color(6)"), ("░░░░░░", "color(6)"),  # cyan: after, and what eased
         ("██████", "color(6)"), ("▓▓▓▓▓▓", "color(3)"),  # yellow: what rose
