@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -131,4 +132,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="how many days of history (default 28)",
     )
     demo.add_argument("--out", metavar="DIR", type=Path, help="write it here instead of opening")
+    _one_line_commands(command)
     return parser
+
+
+def _key(text: str) -> str:
+    """A key as people type it: `revved-up`, `Revved up` and `revved_up` are the same."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+def _one_line_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """log: companion from any terminal, in one line."""
+    from companion.vocabulary import QUADRANTS, STATES
+
+    log = command(
+        "log",
+        help="a check-in in one line, without the app",
+        description="Save a check-in from the command line: every part is optional.",
+        epilog="A repair on its own: `companion log --with partner --what 'I cut you off'`.",
+    )
+    log.add_argument("activation", metavar="ACTIVATION", nargs="?",
+                     type=_whole_number(0, 10), help="how activated you are, 0 to 10")
+    log.add_argument("--feel", metavar="WORD", action="append", default=[],
+                     help="a feeling word (again for more; see the app's Name step)")
+    log.add_argument("--quadrant", metavar="QUADRANT", type=_key, choices=QUADRANTS,
+                     help="where your own words sit (a word companion does not know needs it)")
+    log.add_argument("--need", metavar="KEY", action="append", default=[], type=_key,
+                     help="a need, like tired or need_a_break (again for more)")
+    log.add_argument("--body", metavar="KEY", action="append", default=[], type=_key,
+                     help="a body signal, like tight_chest (again for more)")
+    log.add_argument("--state", metavar="STATE", type=_key, choices=STATES,
+                     help=f"where you are: {', '.join(STATES)}")
+    log.add_argument("--note", metavar="TEXT", help="what's happening, in your words")
+    log.add_argument("--with", dest="with_whom", metavar="WHO", type=_key,
+                     help="a repair with someone: child, partner, co_parent, friend, ...")
+    log.add_argument("--what", metavar="TEXT", help="what happened, for the repair")
+    log.add_argument("--step", metavar="KEY", type=_key,
+                     help="the repair step, like apologised or will_try_later")
+    log.add_argument("--done", action="store_true",
+                     help="the repair is done (without it, it is planned)")

@@ -177,6 +177,10 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
         from companion import demo
 
         return demo.run_demo(args.days, args.out)
+    if command == "log":
+        from companion import quicklog
+
+        return quicklog.run_log(data_dir, quicklog.LogRequest.from_args(args))
     return _run_app(data_dir, command or "home")
 
 
