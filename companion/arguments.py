@@ -142,7 +142,7 @@ def _key(text: str) -> str:
 
 
 def _one_line_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
-    """log: companion from any terminal, in one line."""
+    """log, completions and tmux: companion from any terminal, in one keystroke or line."""
     from companion.vocabulary import QUADRANTS, STATES
 
     log = command(
@@ -171,3 +171,15 @@ def _one_line_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
                      help="the repair step, like apologised or will_try_later")
     log.add_argument("--done", action="store_true",
                      help="the repair is done (without it, it is planned)")
+
+    completions = command("completions", help="print shell completions (bash, zsh or fish)")
+    completions.add_argument("shell", metavar="SHELL", nargs="?", choices=("bash", "zsh", "fish"),
+                             help="bash, zsh or fish")
+    # What the completion scripts ask companion for as you press Tab (your own patterns and
+    # words too): not for people, so not in the help.
+    completions.add_argument("--names", choices=("patterns", "feelings", "needs", "body",
+                                                 "people", "steps"), help=argparse.SUPPRESS)
+
+    tmux = command("tmux", help="print a tmux key binding for a breathing break in a popup")
+    tmux.add_argument("--key", metavar="KEY", default="B", help="the key after tmux's prefix "
+                      "(default B)")

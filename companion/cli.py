@@ -1,10 +1,10 @@
 """The `companion` command line.
 
 Commands that need no TUI (week, export, import, forget, patterns, demo --out, breathe --plain,
---help, --version) never import Textual: a quick look at the week should be quick. Every
-problem ends as one line on stderr and a non-zero exit (2 for a bad command line, 1 for
-anything else), never a traceback; output that could not all be written (a full disk, a closed
-stdout) is such a problem too (companion/output.py).
+log, completions, tmux, --help, --version) never import Textual: a quick look at the week
+should be quick. Every problem ends as one line on stderr and a non-zero exit (2 for a bad
+command line, 1 for anything else), never a traceback; output that could not all be written
+(a full disk, a closed stdout) is such a problem too (companion/output.py).
 """
 
 from __future__ import annotations
@@ -181,6 +181,14 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
         from companion import quicklog
 
         return quicklog.run_log(data_dir, quicklog.LogRequest.from_args(args))
+    if command == "completions":
+        from companion import completions
+
+        return completions.run_completions(args.shell, args.names, data_dir)
+    if command == "tmux":
+        from companion import tmux
+
+        return tmux.print_binding(args.key, args.data_dir)
     return _run_app(data_dir, command or "home")
 
 
