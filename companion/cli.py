@@ -151,7 +151,12 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
             default_pattern=settings.default_pattern, default_minutes=settings.default_minutes,
             opening=opening,
         )
-        if args.plain:
+        plain_lines = args.plain or not _is_terminal(sys.stdout)
+        if not args.plain and plain_lines:
+            # A pipe or a file would get the app's escape codes; the plain lines read well there.
+            _say("standard output is not a terminal, so the breathing is in plain lines "
+                 "(as with --plain).")
+        if plain_lines:
             for warning in told:  # the app shows them itself
                 _say(printable(warning))
             return plain.run_plain(data_dir, request)
@@ -198,11 +203,25 @@ def _run_app(data_dir: Path, start: str, **options: object) -> int:
     # Python's cycle collector waits until the first frame (the app starts it again then): on
     # the way there it would run ~100 times over objects that all live on (~12-15 ms).
     gc.disable()
+    from datetime import datetime
+
     from companion.app import CompanionApp
 
     app = CompanionApp(data_dir=data_dir, start=start, **options)
+    began = datetime.now().astimezone()  # whatever this visit saves starts after this
     app.run()
+    # Once the screen is restored: one line on what this visit kept, as --plain ends.
+    from companion.closing import say_what_was_kept
+
+    say_what_was_kept(data_dir, began, unsaved=app.unsaved, patterns=app.opening.patterns)
     return app.return_code or EXIT_OK
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # closed, or not a real stream
+        return False
 
 
 if __name__ == "__main__":  # pragma: no cover
