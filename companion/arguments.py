@@ -156,7 +156,8 @@ def _one_line_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     log.add_argument("--feel", metavar="WORD", action="append", default=[],
                      help="a feeling word (again for more; see the app's Name step)")
     log.add_argument("--quadrant", metavar="QUADRANT", type=_key, choices=QUADRANTS,
-                     help="where your own words sit (a word companion does not know needs it)")
+                     help="where your own words go (words companion does not know), like "
+                     "low_unpleasant; without it, the line says where they went")
     log.add_argument("--need", metavar="KEY", action="append", default=[], type=_key,
                      help="a need, like tired or need_a_break (again for more)")
     log.add_argument("--body", metavar="KEY", action="append", default=[], type=_key,

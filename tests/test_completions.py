@@ -264,3 +264,15 @@ def test_zsh_completes_on_tab(tmp_path):
     shown = typed_in(["zsh", "-f", "-i"], env, setup, "companion breathe --pattern cy\t",
                      until="cyclic-sigh")
     assert "--pattern cyclic-sigh" in shown
+
+
+@pytest.mark.parametrize(
+    "args", [["completions", "bash"], ["completions", "--names", "feelings"], ["tmux"]])
+def test_these_commands_never_import_textual(args):
+    program = (
+        "import sys; from companion.cli import main; code = main(sys.argv[1:]); "
+        "assert 'textual' not in sys.modules, 'textual was imported'; sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", program, *args], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
