@@ -32,6 +32,9 @@ def lean_commands(data_dir: Path) -> dict[str, list[str]]:
         "--help": ["--help"],
         "--version": ["--version"],
         "breathe --plain": [*PLAIN, *d],
+        "log": ["log", "7", "--feel", "frazzled", "--need", "tired", *d],
+        "completions bash": ["completions", "bash"],
+        "tmux": ["tmux"],
     }
 
 

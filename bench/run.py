@@ -4,7 +4,7 @@ Builds the histories it needs in a temporary folder (1,000, 20,000 and 50,000 en
 every measurement of the performance issue and prints one table: measurement, median or value,
 target, pass/FAIL. The table and every raw number go to bench/results/ too. What each row
 measures is explained in the README's "Performance" section and in each module here:
-start.py, lean.py, scale.py, accuracy.py, load.py, memory.py.
+start.py, lean.py, scale.py, accuracy.py, load.py, memory.py, quicklog.py.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import accuracy, lean, load, memory, scale, start  # noqa: E402
+from bench import accuracy, lean, load, memory, quicklog, scale, start  # noqa: E402
 from bench.histories import build_history  # noqa: E402
 from bench.rows import Row, format_table  # noqa: E402
 
-SECTIONS = ("start", "lean", "scale", "accuracy", "load", "memory")
+SECTIONS = ("start", "lean", "scale", "accuracy", "load", "memory", "log")
 SIZES = (1_000, 20_000, 50_000)
 
 
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             "accuracy": lambda: accuracy.measure(fresh, real_cycles=1 if quick else 2),
             "load": lambda: load.measure(histories[50_000], window=5 if quick else 15),
             "memory": lambda: memory.measure(folder),
+            "log": lambda: quicklog.measure(folder / "five-years", runs=5 if quick else 21),
         }
         for name in wanted:
             say(f"{name} …")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -209,4 +210,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", metavar="DIR", type=Path, help="write it here instead of opening")
     _looking_back(command)
+    _one_line_commands(command)
     return parser
+
+
+def _key(text: str) -> str:
+    """A key as people type it: `revved-up`, `Revved up` and `revved_up` are the same."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+def _one_line_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    """log, completions and tmux: companion from any terminal, in one keystroke or line."""
+    from companion.vocabulary import QUADRANTS, STATES
+
+    log = command(
+        "log",
+        help="a check-in in one line, without the app",
+        description="Save a check-in from the command line: every part is optional.",
+        epilog="A repair on its own: `companion log --with partner --what 'I cut you off'`.",
+    )
+    log.add_argument("activation", metavar="ACTIVATION", nargs="?",
+                     type=_whole_number(0, 10), help="how activated you are, 0 to 10")
+    log.add_argument("--feel", metavar="WORD", action="append", default=[],
+                     help="a feeling word (again for more; see the app's Name step)")
+    log.add_argument("--quadrant", metavar="QUADRANT", type=_key, choices=QUADRANTS,
+                     help="where your own words go (words companion does not know), like "
+                     "low_unpleasant; without it, the line says where they went")
+    log.add_argument("--need", metavar="KEY", action="append", default=[], type=_key,
+                     help="a need, like tired or need_a_break (again for more)")
+    log.add_argument("--body", metavar="KEY", action="append", default=[], type=_key,
+                     help="a body signal, like tight_chest (again for more)")
+    log.add_argument("--state", metavar="STATE", type=_key, choices=STATES,
+                     help=f"where you are: {', '.join(STATES)}")
+    log.add_argument("--note", metavar="TEXT", help="what's happening, in your words")
+    log.add_argument("--with", dest="with_whom", metavar="WHO", type=_key,
+                     help="a repair with someone: child, partner, co_parent, friend, ...")
+    log.add_argument("--what", metavar="TEXT", help="what happened, for the repair")
+    log.add_argument("--step", metavar="KEY", type=_key,
+                     help="the repair step, like apologised or will_try_later")
+    log.add_argument("--done", action="store_true",
+                     help="the repair is done (without it, it is planned)")
+
+    completions = command("completions", help="print shell completions (bash, zsh or fish)")
+    completions.add_argument("shell", metavar="SHELL", nargs="?", choices=("bash", "zsh", "fish"),
+                             help="bash, zsh or fish")
+    # What the completion scripts ask companion for as you press Tab (your own patterns and
+    # words too): not for people, so not in the help.
+    completions.add_argument("--names", choices=("patterns", "feelings", "needs", "body",
+                                                 "people", "steps"), help=argparse.SUPPRESS)
+
+    tmux = command("tmux", help="print a tmux key binding for a breathing break in a popup")
+    tmux.add_argument("--key", metavar="KEY", default="B", help="the key after tmux's prefix "
+                      "(default B)")

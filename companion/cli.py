@@ -1,9 +1,10 @@
 """The `companion` command line.
 
 Commands that need no TUI (week, month, year, insights, repairs, search, export, import, forget,
-patterns, demo --out, breathe --plain, --help, --version) never import Textual: a quick look at
-the week should be quick. Every problem ends as one line on stderr and a non-zero exit (2 for a
-bad command line, 1 for anything else), never a traceback; output that could not all be written
+patterns, demo --out, breathe --plain, log, completions, tmux, --help, --version) never import
+Textual: a quick look at the week should be quick. Every problem ends as one line on stderr and
+a non-zero exit (2 for a bad command line, 1 for anything else), never a traceback; output that
+could not all be written
 (a full disk, a closed stdout) is such a problem too (companion/output.py).
 """
 
@@ -151,7 +152,12 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
             default_pattern=settings.default_pattern, default_minutes=settings.default_minutes,
             opening=opening,
         )
-        if args.plain:
+        plain_lines = args.plain or not _is_terminal(sys.stdout)
+        if not args.plain and plain_lines:
+            # A pipe or a file would get the app's escape codes; the plain lines read well there.
+            _say("standard output is not a terminal, so the breathing is in plain lines "
+                 "(as with --plain).")
+        if plain_lines:
             for warning in told:  # the app shows them itself
                 _say(printable(warning))
             return plain.run_plain(data_dir, request)
@@ -179,6 +185,18 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
         return demo.run_demo(args.days, args.out)
     if command in LOOKING_BACK:
         return _look_back(data_dir, args)
+    if command == "log":
+        from companion import quicklog
+
+        return quicklog.run_log(data_dir, quicklog.LogRequest.from_args(args))
+    if command == "completions":
+        from companion import completions
+
+        return completions.run_completions(args.shell, args.names, data_dir)
+    if command == "tmux":
+        from companion import tmux
+
+        return tmux.print_binding(args.key, args.data_dir)
     return _run_app(data_dir, command or "home")
 
 
@@ -207,11 +225,25 @@ def _run_app(data_dir: Path, start: str, **options: object) -> int:
     # Python's cycle collector waits until the first frame (the app starts it again then): on
     # the way there it would run ~100 times over objects that all live on (~12-15 ms).
     gc.disable()
+    from datetime import datetime
+
     from companion.app import CompanionApp
 
     app = CompanionApp(data_dir=data_dir, start=start, **options)
+    began = datetime.now().astimezone()  # whatever this visit saves starts after this
     app.run()
+    # Once the screen is restored: one line on what this visit kept, as --plain ends.
+    from companion.closing import say_what_was_kept
+
+    say_what_was_kept(data_dir, began, unsaved=app.unsaved, patterns=app.opening.patterns)
     return app.return_code or EXIT_OK
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # closed, or not a real stream
+        return False
 
 
 if __name__ == "__main__":  # pragma: no cover
