@@ -3,13 +3,14 @@ feeling, need, person and day (companion/search.py)."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.entries import Entry, Feeling, Repair
-from companion.search import SearchQuery, find_entries, folded
+from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.search import SearchQuery, find_entries, folded, matches
 
 NEW_YORK = ZoneInfo("America/New_York")
 DAY = date(2026, 11, 16)  # a Monday
@@ -73,3 +74,68 @@ def test_a_repairs_own_text_fields_are_searched_whatever_its_status(status):
     entry = Entry(kind="repair", started_at=at(DAY, 9),
                   repair=Repair("friend", "cancelled plans", status=status))
     assert find_entries([entry], SearchQuery("cancelled"), LABELS) == [entry]
+
+
+def test_the_state_and_the_breathing_pattern_are_searched_by_key_and_label():
+    entry = Entry(kind="checkin", started_at=at(DAY, 9), state="revved_up",
+                  breathing=Breathing("coherent", 60.0, 5, True))
+    labels = {"revved_up": "Revved up", "coherent": "Coherent breathing"}
+    for text in ("revved", "revved up", "coherent", "breathing"):
+        assert find_entries([entry], SearchQuery(text), labels) == [entry], text
+
+
+def test_a_repairs_person_and_step_are_found_by_the_words_you_see_for_them():
+    repair = Entry(kind="repair", started_at=at(DAY, 9), repair=Repair(
+        "partner", "cold shoulder", step="will_try_later"))
+    labels = {"partner": "My partner", "will_try_later": "Later, once I'm calm"}
+    assert find_entries([repair], SearchQuery("calm"), labels) == [repair]
+    assert find_entries([repair], SearchQuery("my partner"), labels) == [repair]
+    assert find_entries([repair], SearchQuery("calm"), {}) == []
+
+
+def test_a_repairs_times_are_not_searched_as_text():
+    repair = Entry(kind="repair", started_at=at(DAY, 9), repair=Repair(
+        "child", "snapped", status="done", done_at=at(DAY, 10)))
+    assert repair.to_dict()["repair"]["done_at"] == "2026-11-16T10:00:00-05:00"
+    for text in ("10:00", "2026-11-16", "05:00"):
+        assert find_entries([repair], SearchQuery(text), LABELS) == [], text
+    assert find_entries([repair], SearchQuery("done"), LABELS) == [repair]  # the status is
+
+
+def test_a_need_no_longer_in_your_words_is_found_by_its_key_with_spaces():
+    # An entry from before a need was renamed or removed: no label for its key any more.
+    old = grounded(None, 5, 3, needs=("need_fresh_air",))
+    assert find_entries([old], SearchQuery("", need="Need fresh air"), {}) == [old]
+    assert find_entries([old], SearchQuery("", need="need_fresh_air"), {}) == [old]
+    assert find_entries([old], SearchQuery("fresh"), {}) == [old]
+
+
+@pytest.fixture
+def in_tokyo(monkeypatch):
+    """This machine's own zone far from the one the person's days are counted in."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_since_is_a_local_day_in_the_zone_given(in_tokyo):
+    # 21:00 on Thursday in New York is already Friday in Tokyo (and in UTC).
+    thursday_night = grounded(None, 5, 3, note="late", when=at(DAY - timedelta(days=4), 21))
+    friday = grounded(None, 5, 3, note="late", when=at(DAY - timedelta(days=3), 9))
+    query = SearchQuery("late", since=DAY - timedelta(days=3))
+    assert find_entries([thursday_night, friday], query, LABELS, tz=NEW_YORK) == [friday]
+    assert [matches(e, query, LABELS, NEW_YORK) for e in (thursday_night, friday)] == [
+        False, True]
+    assert find_entries([thursday_night, friday], query, LABELS, tz=ZoneInfo("Asia/Tokyo")) == [
+        friday, thursday_night]
+
+
+def test_one_entry_matches_as_find_entries_finds_it():
+    tired = grounded(None, 7, 3, needs=("tired",), note="long day")
+    for query, found in [(SearchQuery("long"), True), (SearchQuery("short"), False),
+                         (SearchQuery("", need="Tired"), True),
+                         (SearchQuery("day", with_whom="child"), False)]:
+        assert matches(tired, query, LABELS) is found
+        assert find_entries([tired], query, LABELS) == ([tired] if found else [])
