@@ -59,7 +59,7 @@ MODULES: dict[str, Module] = {
     "companion/guidance.py": Module(("tests/test_guidance.py",)),
     "companion/sync_stamps.py": Module(("tests/test_sync_stamps.py",)),
     "companion/sync_names.py": Module(("tests/test_sync_names.py",)),
-    "companion/sync.py": Module(("tests/test_sync.py",)),
+    "companion/sync.py": Module(("tests/test_sync.py", "tests/test_sync_merge_rules.py")),
 }
 
 TARGET = 90.0  # percent of mutants killed, for every module
