@@ -54,7 +54,7 @@ MODULES: dict[str, Module] = {
     "companion/spans.py": Module(("tests/test_spans.py",)),
     "companion/insights.py": Module(("tests/test_insights.py",)),
     "companion/search.py": Module(("tests/test_search.py",)),
-    "companion/spans_report.py": Module(("tests/test_looking_cli.py",)),
+    "companion/spans_report.py": Module(("tests/test_span_renderings.py",)),
     "companion/insights_report.py": Module(("tests/test_looking_cli.py",)),
     "companion/guidance.py": Module(("tests/test_guidance.py",)),
     "companion/sync_stamps.py": Module(("tests/test_sync_stamps.py",)),
