@@ -618,3 +618,19 @@ def test_an_empty_month_or_year_says_so_in_italics(content: Content):
     year = summarize_year([], 2025)
     assert styled_pieces(lambda c: year_table(year, date(2026, 1, 1), c), width=80)[1] == (
         "Nothing saved this year.", "italic")
+
+
+def test_the_years_sentence_counts_one_of_each_in_the_singular():
+    one_each = [Entry(kind="checkin", started_at=at(date(2026, 3, 2), 9), activation_before=9,
+                      activation_after=4),
+                Entry(kind="breathing", started_at=at(date(2026, 3, 3), 9),
+                      breathing=Breathing("box", 60.0, 4, True))]
+    text = table_text(lambda c: year_table(summarize_year(one_each, 2026), date(2026, 12, 31), c),
+                      width=200)
+    assert ("The year: 1 check-in, 1 breathing break, 1 min; before → after 9 → 4 over 1 "
+            "grounding pair.") in text.splitlines()
+    unrated = [Entry(kind="checkin", started_at=at(date(2026, 3, 2), 9))]
+    text = table_text(lambda c: year_table(summarize_year(unrated, 2026), date(2026, 12, 31), c),
+                      width=200)
+    assert ("The year: 1 check-in, 0 breathing breaks, no breathing; before → after – over 0 "
+            "grounding pairs.") in text.splitlines()
