@@ -605,7 +605,11 @@ def test_a_narrow_terminal_keeps_each_day_and_each_repair_of_the_month_on_one_li
 ):
     lines = table_text(lambda c: month_table(november(), content, "monday", TODAY, c),
                        width=56).splitlines()
-    days = lines[lines.index(" " + "─" * 54) + 1:][:31]
+    rule = lines.index(" " + "─" * 54)
+    # The column heads are cut too, each on the one line above the rule.
+    assert lines[rule - 2:rule] == [
+        "", " Day       Chec…   Br…   Brea…   Hig…   Before → …   P…"]
+    days = lines[rule + 1:][:31]
     assert [line[:8] for line in days[:3]] == [" Sun 1 …", " Mon 2 …", " Tue 3 …"]
     assert days[30] == "" and all(len(line) <= 56 for line in days)
     assert "  Mon 9 Nov 19:00 · My partner · Later, once I'm calm ·…" in lines

@@ -55,7 +55,7 @@ MODULES: dict[str, Module] = {
     "companion/insights.py": Module(("tests/test_insights.py",)),
     "companion/search.py": Module(("tests/test_search.py",)),
     "companion/spans_report.py": Module(("tests/test_span_renderings.py",)),
-    "companion/insights_report.py": Module(("tests/test_looking_cli.py",)),
+    "companion/insights_report.py": Module(("tests/test_insights_renderings.py",)),
     "companion/guidance.py": Module(("tests/test_guidance.py",)),
     "companion/sync_stamps.py": Module(("tests/test_sync_stamps.py",)),
     "companion/sync_names.py": Module(("tests/test_sync_names.py",)),
