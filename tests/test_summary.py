@@ -401,3 +401,10 @@ def test_your_own_words_count_as_one_however_they_are_spaced():
 )
 def test_breathing_minutes_read_to_a_tenth_and_nothing_when_there_were_none(minutes, text):
     assert minutes_text(minutes) == text
+
+
+def test_a_repairs_status_in_words_and_one_from_a_newer_companion_as_itself():
+    from companion.summary import status_words
+
+    assert [status_words(s) for s in ("done", "planned", "let_go", "tried_again_later")] == [
+        "done", "planned", "let go", "tried again later"]
