@@ -479,7 +479,10 @@ def test_what_was_said_is_cut_to_the_room_the_terminal_leaves():
     lines = table_text(lambda c: search_table(hits[:1], query, c), width=80).splitlines()
     assert lines[1] == (
         "  Mon 16 Nov 2026 08:00   check-in         7 → 3    drained, [i]x[/i] — long *…")
-    # With 10 columns past the edge, the terminal's edge cuts it.
+    # Never fewer than 10: at 63 columns exactly 10, the line one short of the edge.
+    lines = table_text(lambda c: search_table(hits[:1], query, c), width=63).splitlines()
+    assert lines[1] == "  Mon 16 Nov 2026 08:00   check-in         7 → 3    drained, …"
+    # Narrower still, the terminal's edge cuts it.
     narrow = table_text(lambda c: search_table(hits[:1], query, c), width=60).splitlines()
     assert narrow[1] == "  Mon 16 Nov 2026 08:00   check-in         7 → 3    drained…"
 
