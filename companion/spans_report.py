@@ -69,6 +69,10 @@ def _count(n: int) -> str:
     return "" if n == 0 else str(n)
 
 
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _json(document: dict[str, Any]) -> str:
     return _terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
@@ -330,9 +334,11 @@ def year_table(summary: YearSummary, today: date, console: Console) -> None:
     year = summary.total
     if year.entries:
         console.print()
-        console.print(Text(f"The year: {year.checkins} check-ins, {year.breaks} breathing breaks, "
+        console.print(Text(f"The year: {_counted(year.checkins, 'check-in', 'check-ins')}, "
+                           f"{_counted(year.breaks, 'breathing break', 'breathing breaks')}, "
                            f"{breathing_text(year) or 'no breathing'}; before → after "
-                           f"{change_text(year) or '–'} over {year.pairs} grounding pairs."))
+                           f"{change_text(year) or '–'} over "
+                           f"{_counted(year.pairs, 'grounding pair', 'grounding pairs')}."))
         console.print()
         for line in week_lines(summary):
             console.print(Text(line), no_wrap=True, crop=True)

@@ -366,3 +366,33 @@ def test_two_breaks_in_one_check_in_are_recorded_as_one():
     assert combined(None, second) == second
     assert combined(first, second) == Breathing("coherent", 97.3, 7, True)
     assert combined(second, first) == Breathing("box", 97.3, 7, False)
+
+
+# -- how many breaths ----------------------------------------------------------------------------
+
+
+def test_how_many_breaths_as_asked_or_by_the_patterns_own_default():
+    from companion.breathing import Length, length_for
+
+    box = BreathingPattern("box", "Box", tuple(Phase(k, 4) for k in ("in", "hold", "out", "hold")))
+    counted = box._replace(default_cycles=4, max_cycles=8)
+    assert length_for(box, cycles=3) == Length(3)
+    assert length_for(box) == Length(4)  # one minute of 16 s breaths: 3.75, the nearest whole
+    assert length_for(box, minutes=2) == Length(8)  # 7.5 rounds to even
+    assert length_for(box, minutes=0.1) == Length(1)  # never none at all
+    assert length_for(box, default_minutes=3) == Length(11)  # 11.25
+    assert length_for(counted) == Length(4)  # its own default count, with nothing asked
+    assert length_for(counted, minutes=1) == Length(4)  # minutes asked win over the default
+
+
+def test_a_pattern_kept_short_is_never_longer_than_its_most_breaths(content: Content):
+    from companion.breathing import Length, length_for
+
+    four_seven_eight = content.pattern("4-7-8")
+    assert (four_seven_eight.default_cycles, four_seven_eight.max_cycles) == (4, 8)
+    assert length_for(four_seven_eight) == Length(4)
+    assert length_for(four_seven_eight, cycles=8) == Length(8)  # at most: still as asked
+    assert length_for(four_seven_eight, cycles=9) == Length(8, capped=True)
+    assert length_for(four_seven_eight, minutes=5) == Length(8, capped=True)  # 15.8 breaths
+    # Coherent breathing's breath is 11 s: a minute is 5.45 breaths, so 5.
+    assert length_for(content.pattern("coherent"), minutes=1) == Length(5)

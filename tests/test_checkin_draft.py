@@ -117,3 +117,11 @@ def test_a_check_in_left_part_way_is_saved_as_what_it_is():
 )
 def test_a_repair_counts_once_anything_but_the_default_status_is_set(repair, kept):
     assert entered_repair(repair) == (repair if kept else None)
+
+
+def test_the_kind_steps_taken_are_kept_in_the_entry():
+    draft = CheckInDraft(started_at=STARTED)
+    draft.needs += ["thirsty", "tired"]
+    draft.kind_steps.append("thirsty")
+    entry = draft.to_entry(complete=False)
+    assert (entry.needs, entry.kind_steps) == (("thirsty", "tired"), ("thirsty",))

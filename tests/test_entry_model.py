@@ -310,3 +310,10 @@ def test_a_missing_required_field_is_named(field):
 def test_a_non_object_is_not_an_entry(value, kind):
     with pytest.raises(InvalidEntry, match=rf"^an entry must be an object, not {kind}$"):
         Entry.from_dict(value)
+
+
+def test_what_you_would_say_to_a_friend_survives_a_round_trip():
+    entry = full_entry().with_changes(repair=Repair(
+        "myself", "I was harsh with myself", to_a_friend="you did what you could"))
+    assert Entry.from_dict(entry.to_dict()) == entry
+    assert Entry.from_dict(entry.to_dict()).repair.to_a_friend == "you did what you could"

@@ -67,6 +67,33 @@ def test_the_built_in_suggestions(content: Content):
         assert not content.pattern(suggested(state, 10, "4-7-8")).has_hold
 
 
+@pytest.mark.parametrize(
+    ("state", "default", "at_6", "at_7"),
+    [
+        # Highly activated from 7: a pattern without holds comes first, whatever was picked.
+        ("revved_up", "box", "cyclic-sigh", "cyclic-sigh"),
+        ("steady", "box", "box", "coherent"),  # box holds twice: at 7 it gives way
+        ("shut_down", "box", "coherent", "coherent"),
+        (None, "4-7-8", "4-7-8", "cyclic-sigh"),  # the person's own default, until 7
+        (None, "coherent", "coherent", "coherent"),  # a default without holds stays
+        (None, None, "box", "cyclic-sigh"),  # no default: the file's first, until 7
+    ],
+)
+def test_the_built_in_suggestion_at_activation_6_and_7_in_each_state(
+    content: Content, state, default, at_6, at_7
+):
+    assert content.suggested_pattern(state, 6, default).name == at_6
+    assert content.suggested_pattern(state, 7, default).name == at_7
+
+
+def test_with_no_state_and_no_default_the_first_pattern_is_offered_not_a_revved_up_one():
+    # The first pattern suits revved up only second: nothing here asked for that suggestion.
+    patterns = (EVEN, HELD, SIGH)
+    assert suggested_pattern(patterns, state=None, activation=3).name == "even"
+    assert suggested_pattern(patterns, state=None).name == "even"
+    assert suggested_pattern(patterns, state=None, activation=7).name == "sigh"
+
+
 @pytest.mark.parametrize(("activation", "offered"),
                          [(None, False), (0, False), (8, False), (9, True), (10, True)])
 def test_help_is_offered_from_9(activation, offered):

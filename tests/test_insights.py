@@ -1,16 +1,18 @@
 """What helps you, on hand-made histories: medians and quartiles worked out by hand, the ranking,
-the too-few rule, pairs only, what came with high activation, repairs, month by month, search."""
+the too-few rule, pairs only, what came with high activation, repairs, month by month."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.entries import Breathing, Entry, Repair
 from companion.insights import (
     SENSES,
+    WhatHelps,
     before_high,
     by_month,
     ease_of,
@@ -19,7 +21,6 @@ from companion.insights import (
     repair_tally,
     what_helps,
 )
-from companion.search import SearchQuery, find_entries, folded
 
 NEW_YORK = ZoneInfo("America/New_York")
 DAY = date(2026, 11, 16)  # a Monday
@@ -104,9 +105,15 @@ def test_short_and_long_sessions_apart_only_when_both_have_enough():
     [box] = what_helps([*short, *long])
     assert box.short is not None and box.long is not None
     assert (box.short.median, box.long.median, box.ease.median) == (1.0, 4.0, 2.5)
-    assert box.to_dict()["sessions"]["split_minutes"] == 2.0
+    assert box.to_dict()["sessions"] == {
+        "split_minutes": 2.0,
+        "short": {"uses": 5, "eased_median": 1.0, "enough": True, "eased_spread": [1.0, 2.0]},
+        "long": {"uses": 5, "eased_median": 4.0, "enough": True, "eased_spread": [3.0, 4.0]}}
     [box] = what_helps([*short, *long[:4]])
     assert box.short is None and box.long is None and box.to_dict()["sessions"] is None
+    # Only both sides, or neither: one side alone is not a comparison.
+    alone = WhatHelps("box", ease_of([1, 1, 1, 2, 2]), short=ease_of([1, 1, 1, 2, 2]))
+    assert alone.to_dict()["sessions"] is None
 
 
 # -- before high activation ------------------------------------------------------------------
@@ -242,51 +249,160 @@ def test_insights_keep_to_their_span():
     assert [m["month"] for m in found.to_dict()["by_month"]] == ["2026-09", "2026-10", "2026-11"]
 
 
-# -- search -----------------------------------------------------------------------------------
-
-LABELS = {"tired": "Tired", "need_a_break": "Need a break", "partner": "My partner",
-          "child": "My child"}
+# -- the json, compared whole ------------------------------------------------------------------
 
 
-def test_search_finds_every_word_anywhere_ignoring_case_and_how_accents_were_typed():
-    cafe = grounded(None, 3, 2, note="Café with Lea", when=at(DAY, 9))
-    decomposed = grounded(None, 3, 2, note="Cafe\u0301 alone", when=at(DAY, 10))
-    feeling = grounded(None, 3, 2, feelings=(Feeling("Frazzled", "high_unpleasant"),),
-                       when=at(DAY, 11))
-    repair = Entry(kind="repair", started_at=at(DAY, 12),
-                   repair=Repair("partner", "I rolled my eyes", "my TONE", "will_try_later"))
-    entries = [cafe, decomposed, feeling, repair]
-    assert find_entries(entries, SearchQuery("café"), LABELS) == [decomposed, cafe]
-    assert find_entries(entries, SearchQuery("CAFE LEA"), LABELS) == []  # accents count
-    assert find_entries(entries, SearchQuery("café lea"), LABELS) == [cafe]  # every word
-    assert find_entries(entries, SearchQuery("frazz"), LABELS) == [feeling]
-    assert find_entries(entries, SearchQuery("tone eyes"), LABELS) == [repair]
-    assert find_entries(entries, SearchQuery("my partner"), LABELS) == [repair]  # the label
-    assert find_entries(entries, SearchQuery("try later"), LABELS) == [repair]  # the step key
-    assert find_entries(entries, SearchQuery(""), LABELS) == [repair, feeling, decomposed, cafe]
-    assert folded("  Tab\tand  Ａ ") == "tab and a"
+@pytest.fixture
+def in_tokyo(monkeypatch):
+    """This machine's own zone far from the person's, so only the zone given decides a day."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
-def test_search_filters_by_feeling_need_person_and_day():
-    tired = grounded(None, 7, 3, needs=("tired",), note="long day",
-                     feelings=(Feeling("Drained", "low_unpleasant"),), when=at(DAY, 9))
-    a_break = grounded(None, 7, 3, needs=("need_a_break",), note="long queue",
-                       when=at(DAY - timedelta(days=3), 9))
-    with_child = Entry(kind="repair", started_at=at(DAY - timedelta(days=40), 9),
-                       repair=Repair("child", "long bedtime"))
-    entries = [tired, a_break, with_child]
-    assert find_entries(entries, SearchQuery("long", feeling="drained"), LABELS) == [tired]
-    assert find_entries(entries, SearchQuery("", need="need a break"), LABELS) == [a_break]
-    assert find_entries(entries, SearchQuery("", need="TIRED"), LABELS) == [tired]
-    assert find_entries(entries, SearchQuery("", need="break"), LABELS) == []  # whole names
-    assert find_entries(entries, SearchQuery("", with_whom="My child"), LABELS) == [with_child]
-    assert find_entries(entries, SearchQuery("", with_whom="child"), LABELS) == [with_child]
-    assert find_entries(entries, SearchQuery("long", since=DAY - timedelta(days=3)), LABELS,
-                        tz=NEW_YORK) == [tired, a_break]
+def test_insights_json_over_a_span_of_local_days_compared_whole(in_tokyo):
+    first, last = date(2026, 10, 1), DAY  # a Thursday to a Monday
+    now = at(DAY, 22)
+
+    def use(day: date, hour: int, eased: int, minute: int = 0, **fields) -> Entry:
+        return grounded("box", 8, 8 - eased, when=at(day, hour, minute), **fields)
+
+    planned = repair_entry(at(date(2026, 10, 2), 9), "planned", who="partner")
+    entries = [
+        # A break rated only afterwards comes first: it is skipped, the rest still count.
+        Entry(kind="breathing", started_at=at(date(2026, 10, 20), 12), activation_after=3,
+              breathing=Breathing("box", 45.0, 4, True)),
+        # The evening before the span (already 1 October in Tokyo): left out.
+        use(date(2026, 9, 30), 23, 6, 30),
+        use(first, 0, 1, 30, needs=("tired",)),  # Thursday night, the span's first minutes
+        use(date(2026, 10, 6), 8, 2, needs=("tired", "hungry")),  # Tuesday morning
+        use(date(2026, 10, 11), 13, 3, body_signals=("tight_chest",)),  # Sunday afternoon
+        use(date(2026, 11, 1), 1, 4, 30),  # Sunday night, before the clocks go back
+        use(DAY, 21, 6, needs=("lonely",)),  # Monday evening: 17 November in Tokyo
+        # Rated before but not high, and not grounded: the baseline only.
+        grounded(None, 3, None, needs=("tired",), when=at(date(2026, 10, 6), 9)),
+        grounded(None, 6, None, when=at(date(2026, 11, 10), 18)),  # Tuesday evening
+        planned,
+        repair_entry(at(date(2026, 10, 3), 9), "done", at(date(2026, 10, 3), 15)),  # 6 h
+        repair_entry(at(date(2026, 11, 2), 9), "done"),  # done, but when is not known
+    ]
+    found = gather_insights(entries, first, last, now=now, week_start="sunday", tz=NEW_YORK)
+    assert found.entry_count == 11
+
+    def share(key, count, share, baseline_count, baseline_share, name):
+        return {name: key, "count": count, "share": share, "baseline_count": baseline_count,
+                "baseline_share": baseline_share}
+
+    assert found.to_dict() == {
+        "span": {"from": "2026-10-01", "to": "2026-11-16"},
+        # Eased 1 2 3 4 6: the median is 3, the quartiles the 2nd and 4th values.
+        "what_helps": [{"pattern": "box", "uses": 5, "eased_median": 3.0, "enough": True,
+                        "eased_spread": [2.0, 4.0], "sessions": None}],
+        # Five moments rated 7 or more among seven rated before: shares of 5 and of 7.
+        "before_high": {
+            "threshold": 7, "moments": 5, "rated": 7, "enough": True,
+            "needs": [share("tired", 2, 0.4, 3, 0.429, "need"),
+                      share("hungry", 1, 0.2, 1, 0.143, "need"),
+                      share("lonely", 1, 0.2, 1, 0.143, "need")],
+            "body_signals": [share("tight_chest", 1, 0.2, 1, 0.143, "body_signal")],
+            "parts_of_day": [share("morning", 1, 0.2, 2, 0.286, "part"),
+                             share("afternoon", 1, 0.2, 1, 0.143, "part"),
+                             share("evening", 1, 0.2, 2, 0.286, "part"),
+                             share("night", 2, 0.4, 2, 0.286, "part")],
+            "weekdays": [share("sunday", 2, 0.4, 2, 0.286, "weekday"),
+                         share("monday", 1, 0.2, 1, 0.143, "weekday"),
+                         share("tuesday", 1, 0.2, 3, 0.429, "weekday"),
+                         share("wednesday", 0, 0.0, 0, 0.0, "weekday"),
+                         share("thursday", 1, 0.2, 1, 0.143, "weekday"),
+                         share("friday", 0, 0.0, 0, 0.0, "weekday"),
+                         share("saturday", 0, 0.0, 0, 0.0, "weekday")],
+        },
+        "repairs": {
+            "logged": 3, "by_status": {"done": 2, "planned": 1, "let_go": 0},
+            # 2 October 13:00 UTC to 17 November 03:00 UTC: 45 whole days and 14 hours.
+            "open": [{"id": planned.id, "started_at": "2026-10-02T09:00:00-04:00",
+                      "with_whom": "partner", "days_open": 45}],
+            "median_hours_to_repair": 6.0, "timed": 1,
+        },
+        "by_month": [
+            # 3 × 60 s and 45 s of breathing: 3.75 minutes, said to one decimal.
+            {"month": "2026-10", "checkins": 4, "breaks": 1, "breathing_minutes": 3.8,
+             "pairs": 3, "before_avg": 8.0, "after_avg": 6.0},
+            {"month": "2026-11", "checkins": 3, "breaks": 0, "breathing_minutes": 2.0,
+             "pairs": 2, "before_avg": 8.0, "after_avg": 3.0},
+        ],
+    }
 
 
-@pytest.mark.parametrize("status", ["done", "planned", "let_go"])
-def test_a_repairs_own_text_fields_are_searched_whatever_its_status(status):
-    entry = Entry(kind="repair", started_at=at(DAY, 9),
-                  repair=Repair("friend", "cancelled plans", status=status))
-    assert find_entries([entry], SearchQuery("cancelled"), LABELS) == [entry]
+def test_weeks_start_on_monday_unless_you_say_sunday():
+    entries = [grounded(None, 9, None, when=at(DAY + timedelta(days=6), 9)) for _ in range(5)]
+    for found in (before_high(entries, tz=NEW_YORK),
+                  gather_insights(entries, DAY, DAY + timedelta(days=6), now=at(DAY, 9),
+                                  tz=NEW_YORK).before_high):
+        assert [(s.key, s.count) for s in found.weekdays] == [
+            ("monday", 0), ("tuesday", 0), ("wednesday", 0), ("thursday", 0), ("friday", 0),
+            ("saturday", 0), ("sunday", 5)]
+    sunday_first = before_high(entries, week_start="sunday", tz=NEW_YORK).weekdays
+    assert [s.key for s in sunday_first][:2] == ["sunday", "monday"]
+
+
+def test_under_five_high_moments_the_json_has_the_counts_and_empty_lists():
+    entries = [*(grounded(None, 9, None, needs=("tired",)) for _ in range(4)),
+               grounded(None, 0, None), grounded(None, 6, 2)]
+    assert before_high(entries, tz=NEW_YORK).to_dict() == {
+        "threshold": 7, "moments": 4, "rated": 6, "enough": False, "needs": [],
+        "body_signals": [], "parts_of_day": [], "weekdays": []}
+
+
+def test_exactly_five_uses_are_enough_and_the_senses_prompt_counts_from_one_step():
+    entries = [*uses(None, [0, 1, 2, 2], senses=5), *uses(None, [5], senses=1)]
+    [senses] = what_helps(entries)
+    assert senses.to_dict() == {"pattern": SENSES, "uses": 5, "eased_median": 2.0,
+                                "enough": True, "eased_spread": [1.0, 2.0], "sessions": None}
+
+
+def test_a_grounding_that_eased_nothing_ranks_below_one_that_eased_a_little():
+    # Box is used more, but eased nothing.
+    entries = [*uses("box", [0, 0, 0, 0, 0, 0]), *uses("coherent", [0, 0, 1, 1, 1])]
+    assert [(h.pattern, h.ease.median) for h in what_helps(entries)] == [
+        ("coherent", 1.0), ("box", 0.0)]
+    entries = [*uses("box", [0, 0, 0, 0, 0]), *uses("coherent", [-1, 0, 0, 1, 1, 0])]
+    assert [(h.pattern, h.ease.median) for h in what_helps(entries)] == [
+        ("coherent", 0.0), ("box", 0.0)]  # the same median: more uses first
+
+
+def test_no_repairs_is_a_tally_of_zeros():
+    assert repair_tally([grounded("box", 5, 3)], at(DAY, 12), tz=NEW_YORK).to_dict() == {
+        "logged": 0, "by_status": {"done": 0, "planned": 0, "let_go": 0}, "open": [],
+        "median_hours_to_repair": None, "timed": 0}
+
+
+def test_a_repair_open_for_hours_is_0_days_open_and_one_done_at_once_took_0_hours():
+    now = at(DAY, 12)
+    this_morning = repair_entry(at(DAY, 8), "planned")
+    # From a machine whose clock runs ahead: begun "after" now.
+    ahead = repair_entry(at(DAY, 13), "planned")
+    at_once = repair_entry(at(DAY, 9), "done", at(DAY, 9))
+    assert [i.days_open for i in repair_items([this_morning, ahead, at_once], now)] == [
+        0, None, 0]
+    tally = repair_tally([this_morning, ahead, at_once], now)
+    assert tally.hours_to_repair == (0.0,) and tally.median_hours_to_repair == 0.0
+
+
+def test_a_repair_items_start_is_local_in_the_zone_given(in_tokyo):
+    entry = repair_entry(at(DAY, 21), "planned")
+    [item] = repair_items([entry], at(DAY, 22), tz=NEW_YORK)
+    assert item.started_at == at(DAY, 21) and item.started_at.utcoffset() == timedelta(hours=-5)
+    assert (item.started_at.hour, item.started_at.day) == (21, 16)
+
+
+def test_shares_are_said_to_three_decimals():
+    # One in seven high moments, one in nine rated.
+    entries = [grounded(None, 9, None, needs=("tired",)),
+               *(grounded(None, 8, None) for _ in range(6)), grounded(None, 2, None),
+               grounded(None, 3, None)]
+    [tired] = before_high(entries, tz=NEW_YORK).to_dict()["needs"]
+    assert tired == {"need": "tired", "count": 1, "share": 0.143, "baseline_count": 1,
+                     "baseline_share": 0.111}

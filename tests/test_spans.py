@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+import time
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.spans import (
@@ -281,46 +280,116 @@ def test_the_last_year_of_the_calendar_still_has_its_weeks():
     assert year_read_span(9999) == (date(9999, 1, 1), None)
 
 
-# -- properties -------------------------------------------------------------------------------
-
-OFFSETS = st.sampled_from([timezone(timedelta(hours=h)) for h in (-11, -5, 0, 1, 5.5, 14)])
-MOMENTS = st.builds(
-    lambda minutes, tz: (datetime(2026, 9, 15, tzinfo=UTC) + timedelta(minutes=minutes))
-    .astimezone(tz),
-    st.integers(0, 60 * 24 * 120), OFFSETS)
-ACTIVATION = st.none() | st.integers(0, 10)
-ENTRIES = st.lists(
-    st.builds(
-        lambda kind, moment, before, after, seconds: Entry(
-            kind=kind, started_at=moment, activation_before=before, activation_after=after,
-            breathing=None if seconds is None else Breathing("box", seconds, 1, True)),
-        st.sampled_from(["checkin", "breathing", "repair"]), MOMENTS, ACTIVATION, ACTIVATION,
-        st.none() | st.floats(0, 600, allow_nan=False)),
-    max_size=60)
+# -- the json, compared whole ------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
-@given(ENTRIES)
-def test_a_months_days_add_up_to_the_entries_in_it(entries):
+def test_the_month_json_summary_and_a_day_compared_whole():
+    entries = [
+        checkin(at(date(2026, 11, 3), 8), 8, 4, needs=("tired",),
+                feelings=(Feeling("frazzled", "high_unpleasant"),),
+                breathing=Breathing("box", 45.0, 3, True)),
+        breathing_break(at(date(2026, 11, 3), 12), seconds=60, after=3),
+        breathing_break(at(date(2026, 11, 20), 9), seconds=60),
+        Entry(kind="repair", started_at=at(date(2026, 11, 10), 20),
+              repair=Repair("partner", "cold shoulder", step="will_try_later")),
+        checkin(at(date(2026, 10, 1), 0, 30), 6, 4),  # the first minutes of the month before
+        checkin(at(date(2026, 9, 30), 23), 9, 9),  # two months back: in neither
+        # The first minute of December: in none of November's lists.
+        checkin(at(date(2026, 12, 1), 0, 0), 2, 1, needs=("lonely",),
+                feelings=(Feeling("calm", "low_pleasant"),),
+                repair=Repair("child", status="planned")),
+    ]
+    repair = entries[3]
     summary = summarize_month(entries, NOVEMBER, tz=NEW_YORK)
-    inside = [e for e in entries if e.started_at.astimezone(NEW_YORK).date().month == 11]
-    assert sum(d.tally.entries for d in summary.days) == len(inside) == summary.total.entries
-    assert sum(d.tally.checkins for d in summary.days) == sum(
-        e.kind == "checkin" for e in inside)
-    pairs = [e for e in inside if e.activation_before is not None
-             and e.activation_after is not None]
-    assert summary.total.pairs == len(pairs)
-    assert summary.total.before_sum == sum(e.activation_before or 0 for e in pairs)
-    assert summary.total.breathing_seconds == pytest.approx(
-        sum(e.breathing.seconds for e in inside if e.breathing is not None))
+    assert summary.summary_dict() == {
+        # 45 + 60 + 60 s of breathing: 2.75 minutes, said to one decimal.
+        "entries": 4, "checkins": 1, "breaks": 2, "breathing_minutes": 2.8,
+        "activation_max": 8, "before_avg": 8.0, "after_avg": 4.0, "pairs": 1,
+        "feelings": {"high_unpleasant": 1, "high_pleasant": 0, "low_pleasant": 0,
+                     "low_unpleasant": 0},
+        "words": [{"word": "frazzled", "quadrant": "high_unpleasant", "count": 1}],
+        "needs": [{"need": "tired", "count": 1}],
+        "repairs": [{"id": repair.id, "started_at": "2026-11-10T20:00:00-05:00",
+                     "with_whom": "partner", "what_happened": "cold shoulder", "my_part": "",
+                     "step": "will_try_later", "status": "planned", "done_at": None,
+                     "their_side": "", "next_time": "", "to_a_friend": ""}],
+        "open_repairs": [repair.id],
+        "previous": {"month": "2026-10", "entries": 1, "checkins": 1, "breaks": 0,
+                     "breathing_minutes": 0.0, "activation_max": 6, "before_avg": 6.0,
+                     "after_avg": 4.0, "pairs": 1},
+    }
+    assert summary.days[2].to_dict() == {
+        "date": "2026-11-03", "entries": 2, "checkins": 1, "breaks": 1,
+        "breathing_minutes": 1.8, "activation_max": 8, "before_avg": 8.0, "after_avg": 4.0,
+        "pairs": 1}
+    # The repair is at its local time, as the month's list of repairs shows it.
+    assert [r.started_at for r in summary.repairs] == [at(date(2026, 11, 10), 20)]
 
 
-@settings(max_examples=40, deadline=None)
-@given(ENTRIES)
-def test_a_years_months_are_the_months_summaries(entries):
-    year = summarize_year(entries, 2026, tz=NEW_YORK)
-    for number, in_year in enumerate(year.month_totals, start=1):
-        month = summarize_month(entries, date(2026, number, 1), tz=NEW_YORK)
-        assert month.total.entries == in_year.entries
-        assert month.total.pairs == in_year.pairs
-        assert month.total.activation_max == in_year.activation_max
+def test_december_ends_on_the_31st_and_january_looks_back_to_the_december_before():
+    new_year = checkin(at(date(2027, 1, 1), 0, 0), needs=("lonely",),
+                       feelings=(Feeling("calm", "low_pleasant"),))
+    december = summarize_month([new_year], date(2026, 12, 1), tz=NEW_YORK)
+    assert december.days[-1].day == date(2026, 12, 31) and len(december.days) == 31
+    assert december.words == () and december.needs == ()
+    assert next_month(date(2026, 12, 1)) == date(2027, 1, 1)
+    assert previous_month(date(2027, 1, 1)) == date(2026, 12, 1)
+    entries = [checkin(at(date(2026, 12, 1), 0, 30)), checkin(at(date(2026, 11, 30), 23)),
+               new_year]
+    january = summarize_month(entries, date(2027, 1, 1), tz=NEW_YORK)
+    assert january.previous is not None and january.previous.checkins == 1
+    assert january.summary_dict()["previous"]["month"] == "2026-12"
+
+
+def test_breaks_on_several_days_add_up_in_the_month():
+    entries = [breathing_break(at(date(2026, 11, d), 9)) for d in (2, 2, 9, 30)]
+    summary = summarize_month(entries, NOVEMBER, tz=NEW_YORK)
+    assert (summary.total.breaks, summary.total.entries) == (4, 4)
+    assert summarize_year(entries, 2026, tz=NEW_YORK).month_totals[10].breaks == 4
+
+
+def test_the_year_json_weeks_compared_whole():
+    entries = [checkin(at(date(2026, 12, 27), 9), 8, 3), checkin(at(date(2026, 12, 31), 9), 7, 4)]
+    summary = summarize_year(entries, 2026, week_start="sunday", tz=NEW_YORK)
+    assert summary.week_start == "sunday"
+    data = summary.summary_dict()
+    assert data["weeks"][-1] == {"week": "2026-W53", "start": "2026-12-27", "pairs": 2,
+                                 "before_avg": 7.5, "after_avg": 3.5}
+    assert data["weeks"][0] == {"week": "2026-W01", "start": "2025-12-28", "pairs": 0,
+                                "before_avg": None, "after_avg": None}
+
+
+def test_a_year_whose_28_december_is_a_sunday():
+    # 2025's last ISO week is W52, 22-28 December; 29 December is already in 2026-W01.
+    assert len(year_weeks(2025)) == 52 and year_weeks(2025)[-1] == (date(2025, 12, 22),
+                                                                  "2025-W52")
+    # The read still covers the year to its last day (and from W01's Monday in 2024).
+    assert year_read_span(2025) == (date(2024, 12, 30), date(2026, 1, 1))
+    assert year_read_span(2025, "sunday") == (date(2024, 12, 29), date(2026, 1, 1))
+
+
+def test_weeks_start_on_monday_unless_you_say_sunday():
+    assert month_weeks(NOVEMBER) == month_weeks(NOVEMBER, "monday")
+    assert year_read_span(2026) == year_read_span(2026, "monday")
+    summary = summarize_month([], NOVEMBER, tz=NEW_YORK)
+    first_row = [c.day.day if c else None for c in summary.weeks()[0]]
+    assert first_row == [None] * 6 + [1]
+    assert [c.day.day if c else None for c in summary.weeks("sunday")[0]] == list(range(1, 8))
+
+
+def test_the_first_week_of_year_one_starting_on_sunday_begins_on_the_calendars_first_day():
+    assert year_weeks(1, "sunday")[0] == (date(1, 1, 1), "0001-W01")
+    assert summarize_year([], 1, week_start="sunday", tz=UTC).weeks[0].start == date(1, 1, 1)
+
+
+def test_span_times_are_utc_moments_whatever_this_machines_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        start, end = span_times(NOVEMBER, next_month(NOVEMBER), NEW_YORK)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert start.tzinfo is UTC and end.tzinfo is UTC
+    assert (start.isoformat(), end.isoformat()) == ("2026-11-01T04:00:00+00:00",
+                                                    "2026-12-01T05:00:00+00:00")

@@ -425,3 +425,10 @@ def test_a_days_grounding_averages_its_pairs_only():
     day = summarize_week([pair, second], MONDAY, tz=NEW_YORK).days[1]
     assert grounding_change(day) == "3.5 → 2 (2 pairs)"
     assert grounding_change(summarize_week([], MONDAY, tz=NEW_YORK).days[1]) == ""
+
+
+def test_a_repairs_status_in_words_and_one_from_a_newer_companion_as_itself():
+    from companion.summary import status_words
+
+    assert [status_words(s) for s in ("done", "planned", "let_go", "tried_again_later")] == [
+        "done", "planned", "let go", "tried again later"]

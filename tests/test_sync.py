@@ -8,67 +8,27 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sync_files import (
+    DEC,
+    HOUR,
+    NOW,
+    A,
+    B,
+    C,
+    device_doc,
+    entry,
+    folder_of,
+    key,
+    month_doc,
+    notes,
+    s,
+    writer_for,
+)
 
 from companion.device import Device
 from companion.entries import InvalidEntry, check_entry_dict
-from companion.sync import Folder, Merged, Writer
+from companion.sync import Folder, Writer
 from companion.sync_stamps import Stamp, legacy_stamp
-
-A, B, C = "aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"
-HOUR = 3_600_000
-NOW = 1_764_150_900_000
-NOV = "2026-11-03T10:00:00+00:00"
-DEC = "2026-12-03T10:00:00+00:00"
-
-
-def entry(n: int, note: str = "", started_at: str = NOV) -> dict[str, Any]:
-    return {"id": f"00000000-0000-4000-8000-{n:012d}", "kind": "checkin",
-            "started_at": started_at, "note": note}
-
-
-def key(n: int) -> str:
-    return entry(n)["id"]
-
-
-def month_doc(*versions: tuple[dict[str, Any], Stamp | None]) -> dict[str, Any]:
-    return {
-        "_meta": {"1": {"schema": 1}},
-        "entries": {
-            str(i): {**record, **({"_rev": str(stamp)} if stamp else {})}
-            for i, (record, stamp) in enumerate(versions, 1)
-        },
-    }
-
-
-def device_doc(device: str, name: str = "host", *, forgotten: Stamp | None = None,
-               deleted: dict[str, tuple[Stamp, str]] | None = None,
-               applied: dict[str, Stamp] | None = None) -> dict[str, Any]:
-    return {
-        "schema": 1, "device": {"id": device, "name": name}, "written_at": NOW,
-        "forgotten": None if forgotten is None else str(forgotten),
-        "deleted": {k: {"rev": str(s), "month": m} for k, (s, m) in (deleted or {}).items()},
-        "applied": {k: str(s) for k, s in (applied or {}).items()},
-    }
-
-
-def folder_of(files: dict[str, Any], unreadable: tuple[str, ...] = (),
-              check: Any = None) -> Folder:
-    folder = Folder([*files, *unreadable], check_record=check)
-    for name in unreadable:
-        folder.add_unreadable(name, "is not valid JSON")
-    for name in [*folder.device_files(), *folder.month_files()]:
-        if name in files:
-            folder.add(name, files[name])
-    return folder
-
-
-def notes(merged: Merged) -> dict[str, str]:
-    return {k: v.record["note"] for k, v in merged.entries.items()}
-
-
-def s(wall: int, counter: int = 0, device: str = A) -> Stamp:
-    return Stamp(NOW + wall, counter, device)
-
 
 # -- merging --------------------------------------------------------------------------------
 
@@ -207,12 +167,6 @@ def test_every_machine_merges_the_same_files_to_the_same_history(
 
 
 # -- writing --------------------------------------------------------------------------------
-
-
-def writer_for(files: dict[str, Any], device: str = A, now: int = NOW,
-               months: tuple[str, ...] = ("2026-11",), unreadable: tuple[str, ...] = (),
-               ) -> Writer:
-    return Writer(folder_of(files, unreadable), Device(device, f"{device[0]}-host"), now, months)
 
 
 def test_the_first_save_writes_this_machines_month_file_and_its_device_file() -> None:

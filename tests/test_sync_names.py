@@ -4,6 +4,8 @@ read but never write, or a file in the making to leave alone. The copy names are
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -75,6 +77,8 @@ NAMES = {
     ".dropbox.cache": (Kind.IGNORED, None, None, 1, None),
     ".stfolder": (Kind.IGNORED, None, None, 1, None),
     f".{ME}.json.icloud": (Kind.PENDING, None, None, 1, None),
+    ".notes.txt.icloud": (Kind.IGNORED, None, None, 1, None),  # a placeholder, not ours
+    f"~${ME}.json": (Kind.IGNORED, None, None, 1, None),  # an office lock
     # not companion's
     "notes.txt": (Kind.OTHER, None, None, 1, None),
     "2026-13.json": (Kind.OTHER, None, None, 1, None),
@@ -90,6 +94,15 @@ NAMES = {
 def test_each_name_is_classified(name: str, expected: tuple[object, ...]) -> None:
     found = classify(name)
     assert (found.kind, found.month, found.device, found.number, found.copy) == expected
+    assert found.name == name  # the name the store reads or removes
+
+
+def test_the_names_companion_writes() -> None:
+    assert month_file_name(M, DEV) == month_file_name(M, DEV, 1) == f"{ME}.json"
+    assert month_file_name(M, DEV, 2) == f"{ME}.2.json"
+    assert month_file_name(M, None) == "2026-11.json"
+    assert device_file_name(DEV) == device_file_name(DEV, 1) == f"device.{DEV}.json"
+    assert device_file_name(DEV, 2) == f"device.{DEV}.2.json"
 
 
 def test_a_copy_knows_the_file_it_copies() -> None:
@@ -151,6 +164,16 @@ def test_every_tools_copy_of_every_month_file_is_read_as_that_files_copy(
     assert not copy.owned_by(device or "aaaaaaaaaa")
 
 
+@pytest.fixture
+def far_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This machine's own zone fourteen hours ahead of UTC: every machine files alike."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 @pytest.mark.parametrize(
     ("moment", "month"),
     [
@@ -160,7 +183,7 @@ def test_every_tools_copy_of_every_month_file_is_read_as_that_files_copy(
     ],
 )
 def test_an_entry_is_filed_under_its_utc_month_with_a_four_digit_year(
-    moment: datetime, month: str
+    moment: datetime, month: str, far_east: None
 ) -> None:
     assert month_key(moment) == month
     assert month_of(moment.isoformat()) == month

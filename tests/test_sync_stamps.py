@@ -102,3 +102,36 @@ def test_next_stamp_is_always_above_what_was_seen_and_reads_back(
 @given(stamps)
 def test_every_stamp_has_one_spelling(stamp: Stamp) -> None:
     assert Stamp.parse(str(stamp)) == stamp
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # What a person reads after "has a version stamp companion cannot read (…)".
+        (None, "a version stamp must be short text, not None"),
+        ("9" * 41, "a version stamp must be short text, not '" + "9" * 39),
+        ("9" * 40, f"'{'9' * 40}' is not a version stamp (wall:counter:device)"),
+        ("yesterday", "'yesterday' is not a version stamp (wall:counter:device)"),
+        ("1:1000000000:aaaaaaaaaa",
+         "'1:1000000000:aaaaaaaaaa' is out of range for a version stamp"),
+        ("0:1:aaaaaaaaaa", "'0:1:aaaaaaaaaa' names no device companion makes"),
+    ],
+)
+def test_a_stamp_that_cannot_be_read_is_said_in_one_plain_sentence(text: object, said: str
+                                                                    ) -> None:
+    with pytest.raises(BadStamp) as refused:
+        Stamp.parse(text)
+    assert str(refused.value) == said
+
+
+def test_an_unstamped_entry_of_a_machines_own_file_ranks_below_every_legacy_file() -> None:
+    # sync.py reads an entry without `_rev` in a stamped file as legacy_stamp(0): the lowest.
+    assert legacy_stamp(0) == Stamp(0, 0, "") < legacy_stamp(1)
+    assert legacy_stamp(-3) == legacy_stamp(0)
+
+
+def test_a_clock_past_the_last_stamp_still_makes_one_that_reads_back() -> None:
+    # A clock set wildly ahead (year 33658 and on) is held at the last wall a stamp can have.
+    stamp = next_stamp(10**16, None, A)
+    assert stamp == Stamp(10**15 - 1, 0, A)
+    assert Stamp.parse(str(stamp)) == stamp

@@ -342,3 +342,17 @@ def test_the_week_shown_is_the_one_asked_for_or_this_one_moved_by_the_offset(
     asked, offset, week_start, first
 ):
     assert which_week(asked, offset, week_start, today=date(2026, 11, 18)) == first
+
+
+def test_a_moment_shows_the_kind_steps_taken_and_each_part_of_its_repair(content: Content):
+    entry = Entry(kind="checkin", id="00000000-0000-4000-8000-000000000006",
+                  started_at=at(MONDAY, 9), needs=("thirsty",), kind_steps=("thirsty",),
+                  repair=Repair(with_whom="partner", what_happened="I *snapped*",
+                                my_part="my tone", their_side="tired too", next_time="pause",
+                                to_a_friend="be <gentle>", step="apologised"))
+    text = week_markdown(summarize_week([entry], MONDAY), [entry], content)
+    assert text.split("### Mon 16 Nov 09:00 · check-in\n\n", 1)[1] == (
+        "- Needs: Thirsty\n- Kind steps: Some water\n"
+        "- Repair: My partner · Said sorry · planned\n- What happened: I \\*snapped\\*\n"
+        "- My part: my tone\n- Their side: tired too\n- To a friend: be &lt;gentle&gt;\n"
+        "- Next time: pause\n")

@@ -51,6 +51,19 @@ MODULES: dict[str, Module] = {
     "companion/report.py": Module(("tests/test_week_renderings.py",),
                                   left_out=("print_week", "_say")),
     "companion/listing.py": Module(("tests/test_printable.py",), left_out=("print_patterns",)),
+    "companion/guidance.py": Module(("tests/test_guidance.py",)),
+    # Not tests/test_spans_properties.py: its Hypothesis properties add half a minute and kill
+    # nothing the hand-made cases leave.
+    "companion/spans.py": Module(("tests/test_spans.py",)),
+    "companion/insights.py": Module(("tests/test_insights.py",)),
+    "companion/search.py": Module(("tests/test_search.py",)),
+    "companion/spans_report.py": Module(("tests/test_span_renderings.py",)),
+    "companion/insights_report.py": Module(("tests/test_insights_renderings.py",)),
+    "companion/sync_stamps.py": Module(("tests/test_sync_stamps.py",)),
+    "companion/sync_names.py": Module(("tests/test_sync_names.py",)),
+    # Not tests/test_sync_model.py (many machines syncing at random, under Hypothesis) nor
+    # tests/test_sync_folders.py (real git and rclone folders): minutes each, every mutant.
+    "companion/sync.py": Module(("tests/test_sync.py", "tests/test_sync_merge_rules.py")),
 }
 
 TARGET = 90.0  # percent of mutants killed, for every module
