@@ -144,6 +144,15 @@ def load_device(folder: Path | None = None, *, name: str | None = None) -> tuple
     raise DeviceError(f"This machine's identity in {path} keeps changing; try again in a moment.")
 
 
+def give_identity(folder: Path, device: Device) -> None:
+    """Make `folder` a state folder holding `device` (a demo's machine, with a fixed id, so the
+    same demo gives the same files). DeviceError if it has another identity already."""
+    _make_folder(folder)
+    path = folder / IDENTITY_FILE
+    if not _create(path, device) and existing_device(folder) != device:
+        raise DeviceError(f"{path} holds another identity already.")
+
+
 def existing_device(folder: Path | None = None) -> Device | None:
     """This machine's identity if it has one already (for reading: a read makes none)."""
     folder = state_dir() if folder is None else folder

@@ -19,7 +19,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
@@ -28,7 +28,7 @@ DIR_MODE = 0o700
 HISTORY_DIR = "history"  # inside the data folder
 TEMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp makes for write_atomically and check_writable: ".2026-11.json.k3j_x9qa.tmp"
-_OUR_TEMP_FILE = re.compile(r"^\.(?:.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
+_OUR_TEMP_FILE = re.compile(r"^\.(.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -393,6 +393,12 @@ def writable_target(path: Path) -> Path:
     return target
 
 
+_UNNAMED_SUFFIX = ".new"
+# A copy under its first name for longer than this was left by a writer killed before it locked
+# it (a moment's window): it is removed with the other leftovers.
+_UNNAMED_LEFTOVER_SECONDS = 60.0
+
+
 class StagedFile:
     """The new content of one file, written beside it, to replace it in one step (`commit`).
 
@@ -414,17 +420,24 @@ class StagedFile:
         self.size = 0
         self.temp: Path | None = None
         self._fd: int | None = None
+        locking = lock and os.name != "nt"
         try:
-            fd, name = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX, dir=self.path.parent
-            )
+            # A locked copy is made under a name no one looks for, and takes its name only once
+            # locked: a copy that is seen unlocked is one its writer has left (killed).
+            fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.",
+                                        suffix=_UNNAMED_SUFFIX if locking else TEMP_SUFFIX,
+                                        dir=self.path.parent)
         except OSError as error:
             raise SaveFailed(_explain_write_error(self.path, error)) from None
         self._fd, self.temp = fd, Path(name)
         try:
             os.fchmod(fd, FILE_MODE)
-            if lock and os.name != "nt":
+            if locking:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                named = Path(name[: -len(_UNNAMED_SUFFIX)] + TEMP_SUFFIX)
+                os.link(name, named)  # never over another copy of that name (rename would be)
+                os.unlink(name)
+                self.temp = named
         except OSError as error:
             self._fail(error)
 
@@ -509,9 +522,12 @@ def remove_leftover_copies(path: Path) -> int:
     except SaveFailed:
         return 0
     pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}$")
+    unnamed = re.compile(
+        rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}{re.escape(_UNNAMED_SUFFIX)}$")
     removed = 0
     try:
-        candidates = [p for p in target.parent.iterdir() if pattern.match(p.name)]
+        candidates = [p for p in target.parent.iterdir()
+                      if pattern.match(p.name) or unnamed.match(p.name)]
     except OSError:
         return 0
     for leftover in candidates:
@@ -522,6 +538,9 @@ def remove_leftover_copies(path: Path) -> int:
         if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE:
             continue
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            continue
+        if unnamed.match(leftover.name) and (
+                time.time() - info.st_mtime < _UNNAMED_LEFTOVER_SECONDS):
             continue
         if _still_being_written(leftover):
             continue
@@ -590,14 +609,20 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def remove_orphaned_temp_files(directory: Path) -> int:
+def remove_orphaned_temp_files(directory: Path,
+                               may_remove: Callable[[str], bool] | None = None) -> int:
     """Delete temporary files a killed writer left. Call only while holding the lock.
 
-    Only files named the way write_atomically names them go: anything else is left alone.
+    Only files named the way write_atomically names them go, and of those only the ones
+    `may_remove` allows, given the name of the file each was to replace (`2026-11.json`, or
+    `probe`): anything else is left alone.
     """
     removed = 0
     for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
-        if not _OUR_TEMP_FILE.match(leftover.name) or not leftover.is_file():
+        match = _OUR_TEMP_FILE.match(leftover.name)
+        if not match or not leftover.is_file():
+            continue
+        if may_remove is not None and not may_remove(match.group(1)):
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()

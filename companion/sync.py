@@ -227,7 +227,11 @@ class Folder:
 
     `check_record` validates each stored entry (the store passes check_entry_dict); an entry it
     refuses (ValueError) is left out and its file is *damaged*: still read, never written or
-    removed, as a file whose stamp or shape cannot be read is *unreadable*.
+    removed, as a file whose stamp or shape cannot be read is *unreadable*. If it returns a
+    mapping, that is kept as the version's record instead of the dict read (the store keeps
+    the Entry it built, which needs a sixth of the memory). A file the store must not touch
+    (too large, someone else's) can be read and *kept as it is* (`keep_as_is`), or not read
+    and *left* (`leave`): neither is ever written or removed.
     """
 
     def __init__(
@@ -284,11 +288,33 @@ class Folder:
             self.add_unreadable(name, str(error))
 
     def add_unreadable(self, name: str, reason: str) -> None:
+        self.leave(name)
+        self.problems.setdefault(name, reason)
+
+    def leave(self, name: str) -> None:
+        """`name` is not read for this change, and never written or removed (a special file,
+        a file not downloaded yet): as an unreadable file, without a problem to report."""
         self.names.setdefault(name, classify(name))
         self.unreadable.add(name)
-        self.problems.setdefault(name, reason)
         self._months.pop(name, None)
         self._devices.pop(name, None)
+
+    def keep_as_is(self, name: str) -> None:
+        """`name` (read) is never written or removed: its versions count, its file stays."""
+        self.damaged.add(name)
+
+    def drop(self, name: str) -> None:
+        """`name` is gone since the folder was listed."""
+        self.names.pop(name, None)
+        self._months.pop(name, None)
+        self._devices.pop(name, None)
+
+    def release(self, months: Iterable[str]) -> None:
+        """Let go of what was read of these months' files (a long read holds one at a time);
+        only a reader may, and a writer that is done with them."""
+        wanted = set(months)
+        for name in [n for n, f in self._months.items() if f.name.month in wanted]:
+            del self._months[name]
 
     def _month_file(self, info: HistoryName, data: Any) -> MonthFile:
         if not isinstance(data, dict) or not isinstance(data.get(TABLE, {}), dict):
@@ -311,14 +337,17 @@ class Folder:
     def _version(self, doc: Any, rank: Stamp) -> Version:
         if not isinstance(doc, dict):
             raise BadFile("an entry must be an object")
-        record = dict(doc)
-        rev = record.pop(REV, None)
+        record: Mapping[str, Any] = dict(doc)
+        rev = record.pop(REV, None)  # type: ignore[attr-defined]
         stamp = rank if rev is None else Stamp.parse(rev)
+        entry_id = record.get("id")
         if self.check_record is not None:
-            self.check_record(record)
-        if not isinstance(record.get("id"), str):
+            kept = self.check_record(record)  # type: ignore[arg-type]
+            if isinstance(kept, Mapping):
+                record = kept
+        if not isinstance(entry_id, str):
             raise BadFile("an entry has no id")
-        return Version(record["id"].lower(), stamp, record)
+        return Version(entry_id.lower(), stamp, record)
 
     def read(self, name: str) -> bool:
         """Whether `name` was read (fully or in part) or found unreadable."""
@@ -447,13 +476,15 @@ class Writer:
     """
 
     def __init__(self, folder: Folder, device: Device, now_ms: int,
-                 months: Iterable[str] = ()) -> None:
+                 months: Iterable[str] = (), *, tidy: bool = True) -> None:
         if not DEVICE_ID.fullmatch(device.id):
             raise ValueError(f"{device.id!r} is not a device id")
         self.folder = folder
         self.device = device
         self.now_ms = now_ms
-        self.months = set(months) | folder.months_to_tidy(device.id)
+        # tidy=False only for a change made in parts (an import, a month at a time) whose
+        # first part tidied: the device file notes that it did.
+        self.months = set(months) | (folder.months_to_tidy(device.id) if tidy else set())
         missing = [
             name for name in [*folder.device_files(), *folder.month_files(self.months)]
             if not folder.read(name)
@@ -514,12 +545,14 @@ class Writer:
         self._versions.pop(key, None)
         return True
 
-    def forget(self) -> Stamp:
-        """Forget the whole history; the folder must have been read whole."""
+    def forget(self, above: Stamp | None = None) -> Stamp:
+        """Forget the whole history; the folder must have been read whole, or `above` be the
+        highest stamp in every month file (a store reads them a month at a time)."""
         unread = self.folder.months() - self.months
-        if unread:
+        if unread and above is None:
             raise ValueError(f"forget needs every month read, not {sorted(unread)[:3]}")
         stamps = [v.stamp for mf in self.folder._months.values() for v in mf.versions]
+        stamps.extend(filter(None, [above]))
         for _, record in self.folder.device_records():
             stamps.extend(filter(None, [record.newest()]))
         stamps.extend(v.stamp for v in self._versions.values())
@@ -682,7 +715,12 @@ def _beats(item: Version | Tombstone, other: Version | Tombstone) -> bool:
 
 
 def _canonical(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # A record may say how it is compared (the store's: as the entry model writes it, however
+    # the file spelled it, so a reader and a writer pick the same of two equal stamps).
+    canonical = getattr(record, "canonical", None)
+    if canonical is not None:
+        return str(canonical())
+    return json.dumps(dict(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _same_version(version: Version, winner: Version) -> bool:

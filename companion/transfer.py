@@ -699,8 +699,11 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    removed, left = store.forget()
+    removed, left, others = store.forget()
     print(f"Deleted your history: {_count(removed, 'file', 'files')} removed from {history_dir}.")
+    if others:
+        print("Your other machines that share this folder forget it too: each removes its own "
+              "copy the next time it saves.")
     for sentence in left:
         print(f"companion: left {sentence}.", file=sys.stderr)
     return EXIT_PROBLEM if left else EXIT_OK

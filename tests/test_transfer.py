@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from machines import month_files, own_device_file
 from markdown_it import MarkdownIt
 
 from companion import transfer
@@ -531,7 +532,13 @@ def test_forget_with_yes_deletes_every_history_file_and_says_how_many(capsys, da
 
     assert (code, err) == (0, "")
     assert out == f"Deleted your history: 2 files removed from {data_dir / 'history'}.\n"
-    assert [p.name for p in (data_dir / "history").iterdir() if p.suffix == ".json"] == []
+    assert month_files(data_dir) == []
+    # What stays is this machine's forget marker (older files arriving from another machine
+    # stay forgotten): its name and a version stamp, no entry's text.
+    left = [p.name for p in (data_dir / "history").iterdir() if p.suffix == ".json"]
+    assert left == [own_device_file()]
+    marker = json.loads((data_dir / "history" / left[0]).read_text())
+    assert marker["forgotten"] and marker["deleted"] == {}
     assert HistoryStore(data_dir).all() == []
 
 
