@@ -393,12 +393,6 @@ def writable_target(path: Path) -> Path:
     return target
 
 
-_UNNAMED_SUFFIX = ".new"
-# A copy under its first name for longer than this was left by a writer killed before it locked
-# it (a moment's window): it is removed with the other leftovers.
-_UNNAMED_LEFTOVER_SECONDS = 60.0
-
-
 class StagedFile:
     """The new content of one file, written beside it, to replace it in one step (`commit`).
 
@@ -421,12 +415,14 @@ class StagedFile:
         self.temp: Path | None = None
         self._fd: int | None = None
         locking = lock and os.name != "nt"
+        # A locked copy is made under a name remove_leftover_copies does not look for, and
+        # takes its usual name only once locked: between mkstemp and flock another export
+        # would have taken it for a killed writer's leftover and removed it.
+        suffix = TEMP_SUFFIX + UNLOCKED_SUFFIX if locking else TEMP_SUFFIX
         try:
-            # A locked copy is made under a name no one looks for, and takes its name only once
-            # locked: a copy that is seen unlocked is one its writer has left (killed).
-            fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.",
-                                        suffix=_UNNAMED_SUFFIX if locking else TEMP_SUFFIX,
-                                        dir=self.path.parent)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=suffix, dir=self.path.parent
+            )
         except OSError as error:
             raise SaveFailed(_explain_write_error(self.path, error)) from None
         self._fd, self.temp = fd, Path(name)
@@ -434,10 +430,9 @@ class StagedFile:
             os.fchmod(fd, FILE_MODE)
             if locking:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                named = Path(name[: -len(_UNNAMED_SUFFIX)] + TEMP_SUFFIX)
-                os.link(name, named)  # never over another copy of that name (rename would be)
-                os.unlink(name)
-                self.temp = named
+                locked = Path(name.removesuffix(UNLOCKED_SUFFIX))
+                os.rename(name, locked)
+                self.temp = locked
         except OSError as error:
             self._fail(error)
 
@@ -511,6 +506,12 @@ def sync_folder(directory: Path) -> None:
     _fsync_directory(directory)
 
 
+# The name a locked StagedFile's copy has for the moment before it is locked.
+UNLOCKED_SUFFIX = ".new"
+# A copy still under that name this long after it was made was left by a killed writer.
+UNLOCKED_LEFTOVER_SECONDS = 60.0
+
+
 def remove_leftover_copies(path: Path) -> int:
     """Delete the temporary copies of `path` that a killed StagedFile(lock=True) left behind.
 
@@ -521,13 +522,13 @@ def remove_leftover_copies(path: Path) -> int:
         target = writable_target(path)
     except SaveFailed:
         return 0
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}$")
-    unnamed = re.compile(
-        rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}{re.escape(_UNNAMED_SUFFIX)}$")
+    pattern = re.compile(
+        rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}"
+        rf"(?P<unlocked>{re.escape(UNLOCKED_SUFFIX)})?$"
+    )
     removed = 0
     try:
-        candidates = [p for p in target.parent.iterdir()
-                      if pattern.match(p.name) or unnamed.match(p.name)]
+        candidates = [p for p in target.parent.iterdir() if pattern.match(p.name)]
     except OSError:
         return 0
     for leftover in candidates:
@@ -539,10 +540,10 @@ def remove_leftover_copies(path: Path) -> int:
             continue
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             continue
-        if unnamed.match(leftover.name) and (
-                time.time() - info.st_mtime < _UNNAMED_LEFTOVER_SECONDS):
-            continue
-        if _still_being_written(leftover):
+        unlocked = pattern.match(leftover.name).group("unlocked")  # type: ignore[union-attr]
+        if unlocked and time.time() - info.st_mtime < UNLOCKED_LEFTOVER_SECONDS:
+            continue  # being locked right now, or only just left: the next export looks again
+        if not unlocked and _still_being_written(leftover):
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()

@@ -228,3 +228,24 @@ def test_a_copy_another_export_is_still_writing_is_left_alone(long_history, tmp_
         assert first.returncode == 0, err
     assert export_copies(out) == []
     assert out.read_text().startswith("# Your companion history")
+
+
+def test_a_copy_made_just_before_its_lock_is_left_until_it_is_surely_a_leftover(tmp_path):
+    # A locked copy is made as .NAME.XXXXXXXX.tmp.new and renamed once locked, so another
+    # export never removes one in that instant; one still named so after a minute was left by
+    # a writer killed in it, and goes.
+    data_dir = tmp_path / "data"
+    HistoryStore(data_dir).save(Entry(kind="checkin", started_at=datetime.now().astimezone()))
+    out = tmp_path / "export.json"
+    fresh, old = (tmp_path / ".export.json.abcdefgh.tmp.new",
+                  tmp_path / ".export.json.ijklmnop.tmp.new")
+    for path in (fresh, old):
+        path.write_text("half an export")
+        path.chmod(0o600)
+    minute_ago = time.time() - 61
+    os.utime(old, (minute_ago, minute_ago))
+    done = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "export",
+         "--out", str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert fresh.exists() and not old.exists()
