@@ -558,12 +558,15 @@ def test_forget_with_no_history_says_so_and_creates_nothing(capsys, data_dir, ye
     [
         ["export"], ["export", "--format", "csv"], ["export", "--format", "markdown"],
         ["import", "{export}"], ["forget"], ["forget", "--yes"],
+        ["devices"], ["devices", "--format", "json"], ["delete", "{id}"],
+        ["delete", "{id}", "--yes"],
     ],
 )
 def test_these_commands_never_import_textual(data_dir, tmp_path, history, argv):
     export = tmp_path / "export.json"
     export.write_text(export_with([GOOD]))
-    argv = ["--data-dir", str(data_dir)] + [a.replace("{export}", str(export)) for a in argv]
+    argv = ["--data-dir", str(data_dir)] + [
+        a.replace("{export}", str(export)).replace("{id}", history[0].id) for a in argv]
     script = (
         "import sys; from companion.cli import main; code = main(sys.argv[1:]); "
         "assert 'textual' not in sys.modules, 'textual was imported'; sys.exit(code)"
