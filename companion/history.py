@@ -31,7 +31,7 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,14 +47,12 @@ from companion.device import (
 )
 from companion.device import lock_path as machine_lock_path
 from companion.entries import (
-    Breathing,
     Entry,
-    Feeling,
     InvalidEntry,
-    Repair,
     check_entry_dict,
     id_key,
 )
+from companion.large_month import LargeMonth
 from companion.month_file import (
     META,
     MIGRATIONS,
@@ -62,6 +60,9 @@ from companion.month_file import (
     TABLE,
     Keep,
     MonthFile,
+    StoredEntry,
+    check_entry,
+    read_entry,
     read_month_file,
     read_month_meta,
 )
@@ -161,63 +162,6 @@ class PartlyAdded(SaveFailed):
             f"{reason} {added:,} of {total:,} new entries were saved before that; adding the "
             "same entries again adds the rest."
         )
-
-
-class StoredEntry(Mapping[str, Any]):
-    """A stored version's record as the store holds it while merging: the Entry built from it
-    (reading: a sixth of the memory of the dict), or the dict as read (writing: it is written
-    back as it was). Two are compared, where their stamps are equal, as the entry model
-    writes them, so reading and writing pick the same one."""
-
-    __slots__ = ("_raw", "entry")
-
-    def __init__(self, entry: Entry | None = None, raw: dict[str, Any] | None = None) -> None:
-        self.entry = entry
-        self._raw = raw
-
-    def _dict(self) -> dict[str, Any]:
-        if self._raw is None:
-            assert self.entry is not None
-            self._raw = self.entry.to_dict()
-        return self._raw
-
-    def __getitem__(self, key: str) -> Any:
-        return self._dict()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._dict())
-
-    def __len__(self) -> int:
-        return len(self._dict())
-
-    def canonical(self) -> str:
-        entry = self.entry if self.entry is not None else Entry.from_dict(self._raw)
-        return _canonical_text(entry)
-
-    def as_entry(self) -> Entry:
-        if self.entry is None:
-            self.entry = Entry.from_dict(self._raw)
-        return self.entry
-
-
-def _canonical_text(entry: Entry) -> str:
-    return json.dumps(entry.to_dict(), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
-
-
-def _read_entry(doc: dict[str, Any]) -> StoredEntry:
-    try:
-        return StoredEntry(entry=Entry.from_dict(doc))
-    except OverflowError as error:  # a time out of the calendar in UTC
-        raise InvalidEntry(str(error)) from None
-
-
-def _check_entry(doc: dict[str, Any]) -> StoredEntry:
-    try:
-        check_entry_dict(doc)
-    except OverflowError as error:
-        raise InvalidEntry(str(error)) from None
-    return StoredEntry(raw=doc)
 
 
 class HistoryStore:
@@ -417,7 +361,9 @@ class HistoryStore:
         for month in sorted(folder.months()):
             names = [n for n in folder.month_files([month]) if not folder.read(n)]
             if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
-                found: Iterable[Entry] = self._large_month(folder, month)
+                found: Iterable[Entry] = LargeMonth(
+                    self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
+                    self._note_large).entries(folder, month)
             else:
                 found = sorted(self._month_entries(folder, month), key=_order)
             for entry in found:
@@ -470,7 +416,7 @@ class HistoryStore:
 
     def _open_folder(self, *, writing: bool) -> Folder:
         """The folder as listed now, with every machine's device file read (they are small)."""
-        folder = Folder(self._listing(), check_record=_check_entry if writing else _read_entry)
+        folder = Folder(self._listing(), check_record=check_entry if writing else read_entry)
         for name in folder.pending():
             # An iCloud placeholder: the file is not on this machine yet. Its name is taken
             # (never written over); its entries show once it has been downloaded.
@@ -534,103 +480,6 @@ class HistoryStore:
         self._collect_problems(folder)
         folder.release({month})
         return [_entry_of(version) for version in merged.entries.values()]
-
-    def _large_month(self, folder: Folder, month: str) -> Iterator[Entry]:
-        """A month too large to hold at once, oldest first, merged as sync.Folder merges: its
-        versions sorted in runs of MONTH_BATCH, each set aside in a temporary file that has no
-        name (gone with the process, whatever ends it), and the runs merged so that each
-        entry's versions meet, the winning one first."""
-        import heapq  # here, as pickle and tempfile below: only a month this large needs them
-
-        records = folder.device_records()
-        marker = max(filter(None, (record.forgotten for _, record in records)), default=None)
-        tombs: dict[str, Stamp] = {}
-        for _, record in records:
-            for key, tomb in record.deleted.items():
-                tombs[key] = max(tombs.get(key, tomb.stamp), tomb.stamp)
-        runs: list[Any] = []
-        try:
-            for name in folder.month_files([month]):
-                if not folder.read(name):
-                    runs += self._spool_file(folder, name)
-            merged = heapq.merge(*map(_read_run, runs), key=_run_order)
-            group: list[tuple[Any, ...]] = []
-            for item in merged:
-                if group and item[1] != group[0][1]:
-                    yield from _winner(group, tombs, marker)
-                    group = []
-                group.append(item)
-            if group:
-                yield from _winner(group, tombs, marker)
-        finally:
-            for run in runs:
-                if not isinstance(run, list):
-                    run.close()
-
-    def _spool_file(self, folder: Folder, name: str) -> list[Any]:
-        path = self.history_dir / name
-        info = folder.names[name]
-        rank = legacy_stamp(info.number if info.legacy else 0)
-        runs: list[Any] = []
-        batch: list[tuple[Any, ...]] = []
-        problems: list[str] = []
-
-        def spool(doc: dict[str, Any]) -> bool:
-            record = dict(doc)
-            rev = record.pop(REV, None)
-            try:
-                stamp = rank if rev is None else Stamp.parse(rev)
-                entry = _read_entry(record).as_entry()
-            except (BadStamp, InvalidEntry, TypeError, ValueError, OverflowError) as error:
-                problems.append(str(error))
-                return False
-            batch.append((entry.started_at, id_key(entry.id), _descending(stamp),
-                          (stamp.wall, stamp.counter, stamp.device), entry))
-            if len(batch) >= MONTH_BATCH:
-                runs.append(self._write_run(batch))
-                batch.clear()
-            return False  # nothing is held
-
-        try:
-            month = read_month_file(path, spool)
-        except (FileNotFoundError, UnreadableFile) as error:
-            if isinstance(error, UnreadableFile):
-                self._note_problem(error.path, error.reason)
-            for run in runs:
-                if not isinstance(run, list):
-                    run.close()
-            return []
-        if batch:
-            runs.append(self._write_run(batch))
-        if month.size > LARGE_MONTH_BYTES:
-            self._note_large(path, month.size)
-        for problem in problems[:1]:
-            self._note_problem(path, f"has an entry that could not be read ({problem})")
-        return runs
-
-    def _write_run(self, batch: list[tuple[Any, ...]]) -> Any:
-        """The batch, sorted, in an unnamed temporary file (beside the history, which is
-        private; or the system's temporary folder), or in memory if neither has room."""
-        import pickle
-
-        batch.sort(key=_run_order)
-        try:
-            run = _unnamed_file(self.history_dir)
-        except OSError:
-            return list(batch)
-        try:
-            # pickle, not JSON: these entries were checked when read, and reading them back
-            # as JSON would check every one again. The file is this process's own.
-            pickler = pickle.Pickler(run, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dispatch_table = _ENTRY_PICKLING
-            for item in batch:
-                pickler.dump(item)
-                pickler.clear_memo()
-            run.seek(0)
-        except OSError:
-            run.close()
-            return list(batch)
-        return run
 
     def _highest_stamp(self, path: Path) -> Stamp:
         """The highest version stamp in one month file, holding none of its entries."""
@@ -962,64 +811,6 @@ def _may_clean(temp_name: str, device: str, legacy_locked: bool) -> bool:
         return True
     info = classify(temp_name)
     return info.owned_by(device) or (info.legacy and info.copy is None and legacy_locked)
-
-
-def _unnamed_file(folder: Path) -> Any:
-    import tempfile
-
-    try:
-        return tempfile.TemporaryFile(dir=folder)
-    except OSError:
-        return tempfile.TemporaryFile()
-
-
-def _by_fields(obj: Any) -> tuple[type, tuple[Any, ...]]:
-    # The entry classes are slotted dataclasses, whose own pickling asks dataclasses.fields()
-    # for every object (a third of the time of setting a large month aside).
-    return type(obj), tuple(getattr(obj, name) for name in type(obj).__slots__)
-
-
-_ENTRY_PICKLING = {cls: _by_fields for cls in (Entry, Breathing, Feeling, Repair)}
-
-
-def _descending(stamp: Stamp) -> tuple[Any, ...]:
-    """A key that sorts stamps highest first (device ids are ten letters, or none)."""
-    return (-stamp.wall, -stamp.counter, (*(-ord(c) for c in stamp.device), 1))
-
-
-def _run_order(item: tuple[Any, ...]) -> tuple[Any, ...]:
-    started_at, key, descending = item[0], item[1], item[2]
-    return started_at, key, descending
-
-
-def _read_run(run: Any) -> Iterator[tuple[Any, ...]]:
-    import pickle
-
-    if isinstance(run, list):
-        yield from run
-        return
-    while True:
-        try:
-            yield pickle.load(run)
-        except EOFError:
-            return
-
-
-def _winner(group: list[tuple[Any, ...]], tombs: dict[str, Stamp], marker: Stamp | None
-            ) -> Iterator[Entry]:
-    """The entry an id's versions (highest stamp first) show, as sync.Folder.merge decides:
-    the highest stamp (equal stamps: the greater content), unless a tombstone above it or a
-    forget marker above it says it is gone."""
-    top = group[0][3]
-    tied = [item for item in group if item[3] == top]
-    best = max(tied, key=lambda item: _canonical_text(item[4])) if len(tied) > 1 else tied[0]
-    stamp = Stamp(*top)
-    tomb = tombs.get(group[0][1])
-    if tomb is not None and tomb > stamp:
-        return
-    if marker is not None and stamp < marker:
-        return
-    yield best[4]
 
 
 def _start_of(doc: dict[str, Any]) -> datetime | None:

@@ -10,13 +10,14 @@ unreadable).
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from companion.entries import SCHEMA
+from companion.entries import SCHEMA, Entry, InvalidEntry, check_entry_dict
 from companion.storage import (
     JsonProblem,
     JsonStream,
@@ -159,3 +160,60 @@ def read_month_meta(path: Path) -> dict[str, Any]:
         except JsonProblem as problem:
             raise UnreadableFile(path, problem.reason) from None
     return {}
+
+
+class StoredEntry(Mapping[str, Any]):
+    """A stored version's record as the store holds it while merging: the Entry built from it
+    (reading: a sixth of the memory of the dict), or the dict as read (writing: it is written
+    back as it was). Two are compared, where their stamps are equal, as the entry model
+    writes them, so reading and writing pick the same one."""
+
+    __slots__ = ("_raw", "entry")
+
+    def __init__(self, entry: Entry | None = None, raw: dict[str, Any] | None = None) -> None:
+        self.entry = entry
+        self._raw = raw
+
+    def _dict(self) -> dict[str, Any]:
+        if self._raw is None:
+            assert self.entry is not None
+            self._raw = self.entry.to_dict()
+        return self._raw
+
+    def __getitem__(self, key: str) -> Any:
+        return self._dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def canonical(self) -> str:
+        entry = self.entry if self.entry is not None else Entry.from_dict(self._raw)
+        return canonical_text(entry)
+
+    def as_entry(self) -> Entry:
+        if self.entry is None:
+            self.entry = Entry.from_dict(self._raw)
+        return self.entry
+
+
+def canonical_text(entry: Entry) -> str:
+    return json.dumps(entry.to_dict(), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def read_entry(doc: dict[str, Any]) -> StoredEntry:
+    try:
+        return StoredEntry(entry=Entry.from_dict(doc))
+    except OverflowError as error:  # a time out of the calendar in UTC
+        raise InvalidEntry(str(error)) from None
+
+
+def check_entry(doc: dict[str, Any]) -> StoredEntry:
+    try:
+        check_entry_dict(doc)
+    except OverflowError as error:
+        raise InvalidEntry(str(error)) from None
+    return StoredEntry(raw=doc)
