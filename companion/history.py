@@ -52,7 +52,6 @@ from companion.entries import (
     check_entry_dict,
     id_key,
 )
-from companion.large_month import LargeMonth
 from companion.month_file import (
     META,
     MIGRATIONS,
@@ -361,6 +360,8 @@ class HistoryStore:
         for month in sorted(folder.months()):
             names = [n for n in folder.month_files([month]) if not folder.read(n)]
             if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
+                from companion.large_month import LargeMonth  # only a month this large
+
                 found: Iterable[Entry] = LargeMonth(
                     self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
                     self._note_large).entries(folder, month)

@@ -66,8 +66,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from companion.device import DEVICE_ID, Device
 from companion.entries import SCHEMA as ENTRY_SCHEMA
@@ -91,8 +90,7 @@ class BadFile(ValueError):
     """A history file whose shape companion does not know; the message says how."""
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """One stored version of an entry."""
 
     key: str  # the entry's id in lower case: ids are compared this way everywhere
@@ -103,8 +101,7 @@ class Version:
         return {**self.record, REV: str(self.stamp)}
 
 
-@dataclass(frozen=True, slots=True)
-class Tombstone:
+class Tombstone(NamedTuple):
     """An entry deleted: its id, the month it was filed under, and when (never its text)."""
 
     key: str
@@ -112,16 +109,28 @@ class Tombstone:
     month: str
 
 
-@dataclass(slots=True)
 class DeviceRecord:
     """What one device's file says: its name, its tombstones and forget, what it has tidied."""
 
-    id: str
-    name: str
-    forgotten: Stamp | None = None
-    deleted: dict[str, Tombstone] = field(default_factory=dict)
-    applied: dict[str, Stamp] = field(default_factory=dict)
-    written_at: int | None = None
+    __slots__ = ("applied", "deleted", "forgotten", "id", "name", "written_at")
+
+    def __init__(self, id: str, name: str, forgotten: Stamp | None = None,
+                 deleted: dict[str, Tombstone] | None = None,
+                 applied: dict[str, Stamp] | None = None, written_at: int | None = None) -> None:
+        self.id = id
+        self.name = name
+        self.forgotten = forgotten
+        self.deleted: dict[str, Tombstone] = {} if deleted is None else deleted
+        self.applied: dict[str, Stamp] = {} if applied is None else applied
+        self.written_at = written_at
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeviceRecord) and self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DeviceRecord({self.to_json()!r})"
 
     def newest(self) -> Stamp | None:
         """The highest stamp this device's tombstones and forget carry."""
@@ -178,8 +187,7 @@ class DeviceRecord:
         return record
 
 
-@dataclass(frozen=True, slots=True)
-class MonthFile:
+class MonthFile(NamedTuple):
     """The versions one readable month file (or copy of one) holds."""
 
     name: HistoryName
@@ -187,8 +195,7 @@ class MonthFile:
     written_at: int | None = None
 
 
-@dataclass(slots=True)
-class Merged:
+class Merged(NamedTuple):
     """The history as the files read show it: each entry's winning version."""
 
     entries: dict[str, Version]  # live entries by key
@@ -201,8 +208,7 @@ class Merged:
         return newest(self.seen.get(key), self.forgotten)
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(NamedTuple):
     """What a writer asks the store to do: write these files (whole, atomically), then remove
     these. `others` names devices whose files stay after a forget (they tidy them themselves)."""
 
@@ -211,8 +217,7 @@ class Changes:
     others: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceInfo:
+class DeviceInfo(NamedTuple):
     """One machine whose files are in the folder, for `companion devices`."""
 
     id: str

@@ -19,7 +19,7 @@ still wins (`2026-11.2.json` over `2026-11.json`), as it did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from companion.device import DEVICE_ID
 
@@ -32,8 +32,9 @@ class BadStamp(ValueError):
     """A `_rev` that is not a stamp companion writes."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Stamp:
+class Stamp(NamedTuple):
+    """Compared as the tuple (wall, counter, device): the same order on every machine."""
+
     wall: int
     counter: int
     device: str
