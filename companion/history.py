@@ -345,8 +345,8 @@ class HistoryStore:
             moment = _start_of(doc)
             return moment is None or start <= moment < end  # None: let the check name it
 
-        folder = self._open_folder(writing=False)
         first, last = month_key(start), month_key(end)
+        folder = self._open_folder(writing=False, between=(first, last))
         found: list[Entry] = []
         for month in sorted(m for m in folder.months() if first <= m <= last):
             found.extend(self._month_entries(folder, month, keep))
@@ -415,9 +415,19 @@ class HistoryStore:
                 f"{self.history_dir} could not be read ({error.strerror or error})."
             ) from None
 
-    def _open_folder(self, *, writing: bool) -> Folder:
-        """The folder as listed now, with every machine's device file read (they are small)."""
-        folder = Folder(self._listing(), check_record=check_entry if writing else read_entry)
+    def _open_folder(self, *, writing: bool, between: tuple[str, str] | None = None) -> Folder:
+        """The folder as listed now, with every machine's device file read (they are small).
+
+        A read of the months `between` (first, last) looks only at names that can be theirs
+        (a month file's name, or its copy's, starts with its month): a week's read does not
+        grow with the number of months in the folder.
+        """
+        listing = self._listing()
+        if between is not None:
+            first, last = between
+            listing = [name for name in listing if name.startswith("device")
+                       or first <= name.lstrip(".")[:7] <= last]
+        folder = Folder(listing, check_record=check_entry if writing else read_entry)
         for name in folder.pending():
             # An iCloud placeholder: the file is not on this machine yet. Its name is taken
             # (never written over); its entries show once it has been downloaded.
