@@ -470,7 +470,8 @@ class HistoryStore:
                     continue
                 wanted = _with_ids(ids or set()) if state == "large" else None
             try:
-                month = read_month_file(path, wanted)
+                # Each entry made a Version as it is parsed: only what is kept is held.
+                month = read_month_file(path, wanted, folder.converter(name))
             except FileNotFoundError:
                 folder.drop(name)
                 continue
@@ -479,7 +480,7 @@ class HistoryStore:
                 continue
             if month.size > LARGE_MONTH_BYTES:
                 self._note_large(path, month.size)
-            folder.add(name, {META: {"1": month.meta}, TABLE: dict(month.docs)})
+            folder.add_converted(name, (version for _, version in month.docs), month.meta)
             if state != "ok":
                 folder.keep_as_is(name)
 

@@ -324,20 +324,43 @@ class Folder:
     def _month_file(self, info: HistoryName, data: Any) -> MonthFile:
         if not isinstance(data, dict) or not isinstance(data.get(TABLE, {}), dict):
             raise BadFile("does not look like a companion history file")
-        meta = data.get(META, {})
-        meta = meta.get("1", {}) if isinstance(meta, dict) else {}
-        written_at = meta.get("written_at") if isinstance(meta, dict) else None
+        convert = self.converter(info.name)
+        return self._month_of(info, map(convert, data.get(TABLE, {}).values()),
+                              data.get(META, {}))
+
+    def converter(self, name: str) -> Callable[[Any], Version | str]:
+        """What turns each stored entry of month file `name` into its Version (or the reason
+        it cannot be read), for a reader that converts entries as it parses them, holding no
+        dicts (add_converted records the file)."""
+        info = self.names.get(name) or classify(name)
         rank = legacy_stamp(info.number if info.legacy else 0)
-        versions = []
-        for doc in data.get(TABLE, {}).values():
+
+        def convert(doc: Any) -> Version | str:
             try:
-                versions.append(self._version(doc, rank))
+                return self._version(doc, rank)
             except (ValueError, TypeError) as error:
+                return f"has an entry that could not be read ({error})"
+
+        return convert
+
+    def add_converted(self, name: str, versions: Iterable[Version | str], meta: Any) -> None:
+        """Record month file `name`, its entries made by converter(name), its `_meta` as read."""
+        info = self.names.get(name) or classify(name)
+        self.names[name] = info
+        self._months[name] = self._month_of(info, versions, meta)
+
+    def _month_of(self, info: HistoryName, versions: Iterable[Version | str], meta: Any
+                  ) -> MonthFile:
+        meta = meta.get("1", meta) if isinstance(meta, dict) else {}
+        written_at = meta.get("written_at") if isinstance(meta, dict) else None
+        kept = []
+        for version in versions:
+            if isinstance(version, str):
                 self.damaged.add(info.name)
-                self.problems.setdefault(
-                    info.name, f"has an entry that could not be read ({error})"
-                )
-        return MonthFile(info, tuple(versions), written_at if _is_count(written_at) else None)
+                self.problems.setdefault(info.name, version)
+            else:
+                kept.append(version)
+        return MonthFile(info, tuple(kept), written_at if _is_count(written_at) else None)
 
     def _version(self, doc: Any, rank: Stamp) -> Version:
         if not isinstance(doc, dict):
