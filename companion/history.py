@@ -60,6 +60,7 @@ from companion.month_file import (
     Keep,
     MonthFile,
     StoredEntry,
+    canonical,
     check_entry,
     read_entry,
     read_month_file,
@@ -427,7 +428,8 @@ class HistoryStore:
             first, last = between
             listing = [name for name in listing if name.startswith("device")
                        or first <= name.lstrip(".")[:7] <= last]
-        folder = Folder(listing, check_record=check_entry if writing else read_entry)
+        folder = Folder(listing, check_record=check_entry if writing else read_entry,
+                        canonical=canonical)
         for name in folder.pending():
             # An iCloud placeholder: the file is not on this machine yet. Its name is taken
             # (never written over); its entries show once it has been downloaded.
@@ -803,7 +805,7 @@ def _with_ids(ids: set[str]) -> Keep:
 def _entry_of(version: Version) -> Entry:
     record = version.record
     if isinstance(record, StoredEntry):
-        return record.as_entry()
+        return record.entry
     return Entry.from_dict(dict(record))
 
 

@@ -78,7 +78,7 @@ class LargeMonth:
             rev = record.pop(REV, None)
             try:
                 stamp = rank if rev is None else Stamp.parse(rev)
-                entry = read_entry(record).as_entry()
+                entry = read_entry(record).entry
             except (BadStamp, InvalidEntry, TypeError, ValueError, OverflowError) as error:
                 problems.append(str(error))
                 return False

@@ -163,40 +163,32 @@ def read_month_meta(path: Path) -> dict[str, Any]:
 
 
 class StoredEntry(Mapping[str, Any]):
-    """A stored version's record as the store holds it while merging: the Entry built from it
-    (reading: a sixth of the memory of the dict), or the dict as read (writing: it is written
-    back as it was). Two are compared, where their stamps are equal, as the entry model
-    writes them, so reading and writing pick the same one."""
+    """A stored version's record as a reading store holds it while merging: the Entry built
+    from it, a sixth of the memory of the dict. It reads as the dict the entry model writes
+    (made only if asked: a writer's records are the dicts as read)."""
 
-    __slots__ = ("_raw", "entry")
+    __slots__ = ("_dict", "entry")
 
-    def __init__(self, entry: Entry | None = None, raw: dict[str, Any] | None = None) -> None:
+    def __init__(self, entry: Entry) -> None:
         self.entry = entry
-        self._raw = raw
+        self._dict: dict[str, Any] | None = None
 
-    def _dict(self) -> dict[str, Any]:
-        if self._raw is None:
-            assert self.entry is not None
-            self._raw = self.entry.to_dict()
-        return self._raw
+    def _as_dict(self) -> dict[str, Any]:
+        if self._dict is None:
+            self._dict = self.entry.to_dict()
+        return self._dict
 
     def __getitem__(self, key: str) -> Any:
-        return self._dict()[key]
+        return self._as_dict()[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._dict())
+        return iter(self._as_dict())
 
     def __len__(self) -> int:
-        return len(self._dict())
+        return len(self._as_dict())
 
     def canonical(self) -> str:
-        entry = self.entry if self.entry is not None else Entry.from_dict(self._raw)
-        return canonical_text(entry)
-
-    def as_entry(self) -> Entry:
-        if self.entry is None:
-            self.entry = Entry.from_dict(self._raw)
-        return self.entry
+        return canonical_text(self.entry)
 
 
 def canonical_text(entry: Entry) -> str:
@@ -206,14 +198,23 @@ def canonical_text(entry: Entry) -> str:
 
 def read_entry(doc: dict[str, Any]) -> StoredEntry:
     try:
-        return StoredEntry(entry=Entry.from_dict(doc))
+        return StoredEntry(Entry.from_dict(doc))
     except OverflowError as error:  # a time out of the calendar in UTC
         raise InvalidEntry(str(error)) from None
 
 
-def check_entry(doc: dict[str, Any]) -> StoredEntry:
+def check_entry(doc: dict[str, Any]) -> None:
+    """Raise InvalidEntry (a ValueError) for a stored entry the model refuses; it is kept as
+    the dict it is (a writer writes it back as it was)."""
     try:
         check_entry_dict(doc)
     except OverflowError as error:
         raise InvalidEntry(str(error)) from None
-    return StoredEntry(raw=doc)
+
+
+def canonical(record: Mapping[str, Any]) -> str:
+    """A stored record as the entry model writes it, as text: how two versions with one stamp
+    compare, the same for a reader (StoredEntry) and a writer (the dict as read)."""
+    if isinstance(record, StoredEntry):
+        return record.canonical()
+    return canonical_text(Entry.from_dict(dict(record)))

@@ -233,8 +233,9 @@ class Folder:
     `check_record` validates each stored entry (the store passes check_entry_dict); an entry it
     refuses (ValueError) is left out and its file is *damaged*: still read, never written or
     removed, as a file whose stamp or shape cannot be read is *unreadable*. If it returns a
-    mapping, that is kept as the version's record instead of the dict read (the store keeps
-    the Entry it built, which needs a sixth of the memory). A file the store must not touch
+    mapping, that is kept as the version's record instead of the dict read (a reading store
+    keeps the Entry it built, which needs a sixth of the memory); `canonical` says how two
+    records with one stamp compare. A file the store must not touch
     (too large, someone else's) can be read and *kept as it is* (`keep_as_is`), or not read
     and *left* (`leave`): neither is ever written or removed.
     """
@@ -244,9 +245,14 @@ class Folder:
         listing: Iterable[str],
         *,
         check_record: Callable[[dict[str, Any]], object] | None = None,
+        canonical: Canonical | None = None,
     ) -> None:
         self.names = {name: classify(name) for name in listing}
         self.check_record = check_record
+        # How two versions with one stamp are told apart (their content as text): the store
+        # compares them as the entry model writes them, however a file spelled them, so a
+        # reader and a writer, and every machine, pick the same one.
+        self.canonical: Canonical = canonical or _canonical
         self.problems: dict[str, str] = {}  # name → reason, for unreadable and damaged files
         self.unreadable: set[str] = set()
         self.damaged: set[str] = set()
@@ -400,13 +406,13 @@ class Folder:
         best: dict[str, Version | Tombstone] = {}
         seen: dict[str, Stamp] = {}
         for item in [*self._versions(wanted), *extra]:
-            _consider(best, seen, item)
+            _consider(best, seen, item, self.canonical)
         stored = set(seen)
         for record in records:
             for tomb in record.deleted.values():
-                _consider(best, seen, tomb)
+                _consider(best, seen, tomb, self.canonical)
         for tomb in tombstones:
-            _consider(best, seen, tomb)
+            _consider(best, seen, tomb, self.canonical)
         entries: dict[str, Version] = {}
         deleted: dict[str, Tombstone] = {}
         for key, item in best.items():
@@ -719,17 +725,21 @@ class Writer:
             raise ValueError(f"the month {month} was not read for this change")
 
 
+Canonical = Callable[[Mapping[str, Any]], str]
+
+
 def _consider(best: dict[str, Version | Tombstone], seen: dict[str, Stamp],
-              item: Version | Tombstone) -> None:
+              item: Version | Tombstone, canonical: Canonical) -> None:
     key = item.key
     if key not in seen or seen[key] < item.stamp:
         seen[key] = item.stamp
     current = best.get(key)
-    if current is None or _beats(item, current):
+    if current is None or _beats(item, current, canonical):
         best[key] = item
 
 
-def _beats(item: Version | Tombstone, other: Version | Tombstone) -> bool:
+def _beats(item: Version | Tombstone, other: Version | Tombstone,
+           canonical: Canonical) -> bool:
     """The total order of items for one entry: stamp, then a version over a tombstone (a
     tombstone beats only *lower* stamps), then content, so every machine picks the same."""
     if item.stamp != other.stamp:
@@ -737,17 +747,12 @@ def _beats(item: Version | Tombstone, other: Version | Tombstone) -> bool:
     if isinstance(item, Version) != isinstance(other, Version):
         return isinstance(item, Version)
     if isinstance(item, Version) and isinstance(other, Version):
-        return _canonical(item.record) > _canonical(other.record)
+        return canonical(item.record) > canonical(other.record)
     assert isinstance(item, Tombstone) and isinstance(other, Tombstone)
     return item.month > other.month
 
 
 def _canonical(record: Mapping[str, Any]) -> str:
-    # A record may say how it is compared (the store's: as the entry model writes it, however
-    # the file spelled it, so a reader and a writer pick the same of two equal stamps).
-    canonical = getattr(record, "canonical", None)
-    if canonical is not None:
-        return str(canonical())
     return json.dumps(dict(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
