@@ -26,6 +26,7 @@ so a reader can say so. Anything else is not companion's and is left alone.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -103,7 +104,9 @@ class HistoryName(NamedTuple):
         return self.history and self.copy is None and self.device == device
 
 
+@functools.lru_cache(maxsize=16384)
 def classify(name: str) -> HistoryName:
+    """What `name` is (cached: a folder's names are classified on every read and write)."""
     if name.startswith("."):
         inner = name[1:-len(".icloud")] if name.endswith(".icloud") else ""
         if inner and classify(inner).history:
