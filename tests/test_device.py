@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from companion import device as device_module
 from companion.device import (
     DEVICE_ID,
     IDENTITY_FILE,
