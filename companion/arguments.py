@@ -97,6 +97,21 @@ def day(text: str) -> date:
         ) from None
 
 
+def entry_id(text: str) -> str:
+    """An entry's id: a UUID with dashes, in any case (as exports and `--format json` show)."""
+    import uuid
+
+    try:
+        parsed = uuid.UUID(text.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or str(parsed) != text.strip().lower():
+        raise argparse.ArgumentTypeError(
+            f"takes an entry's id, like 6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11, not {text!r:.60}"
+        )
+    return str(parsed)
+
+
 def _words(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("takes a word, not nothing")
@@ -197,6 +212,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     forget = command("forget", help="delete your whole history")
     forget.add_argument("--yes", action="store_true", help="yes, really delete it")
+
+    delete = command("delete", help="delete one entry (by its id, as export and json show it)")
+    delete.add_argument("id", metavar="ID", type=entry_id, help="the entry's id")
+    delete.add_argument("--yes", action="store_true", help="yes, really delete it")
+
+    devices = command("devices", help="the machines that share this history, and when each "
+                      "last wrote")
+    devices.add_argument("--format", choices=("table", "json"), default="table")
 
     command("patterns", help="list the breathing patterns")
 

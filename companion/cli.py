@@ -179,6 +179,14 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
         from companion import transfer
 
         return transfer.forget_history(data_dir, yes=args.yes)
+    if command == "delete":
+        from companion import transfer
+
+        return transfer.delete_entry(data_dir, args.id, yes=args.yes)
+    if command == "devices":
+        from companion import machines
+
+        return machines.print_devices(data_dir, args.format)
     if command == "demo":
         from companion import demo
 

@@ -21,16 +21,12 @@ by hand lies inside the data folder.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
-import secrets
-import socket
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from companion.storage import DIR_MODE, FILE_MODE, make_private
 
@@ -51,8 +47,7 @@ class DeviceError(Exception):
     """This machine's identity could not be read or made; worded for the person."""
 
 
-@dataclass(frozen=True, slots=True)
-class Device:
+class Device(NamedTuple):
     """A machine writing to the history: its random id and a name a person recognises."""
 
     id: str
@@ -60,11 +55,15 @@ class Device:
 
 
 def new_device_id() -> str:
+    import secrets  # here and below: only a write needs them, and reading starts quicker
+
     return secrets.choice(_FIRST) + "".join(secrets.choice(_REST) for _ in range(9))
 
 
 def host_name() -> str:
     """This machine's host name, as a plain one-line label (never empty)."""
+    import socket
+
     return clean_name(socket.gethostname())
 
 
@@ -111,6 +110,8 @@ def lock_path(data_dir: Path, folder: Path | None = None) -> Path:
     each other; a lock file inside a synced folder could be replaced by the sync tool (a new
     file, so a new lock) while someone holds it.
     """
+    import hashlib
+
     folder = state_dir() if folder is None else folder
     key = hashlib.sha256(os.fsencode(data_dir.resolve())).hexdigest()[:20]
     return folder / LOCKS_DIR / f"{key}.lock"
@@ -142,6 +143,15 @@ def load_device(folder: Path | None = None, *, name: str | None = None) -> tuple
         if _create(path, device):
             return device, notices
     raise DeviceError(f"This machine's identity in {path} keeps changing; try again in a moment.")
+
+
+def give_identity(folder: Path, device: Device) -> None:
+    """Make `folder` a state folder holding `device` (a demo's machine, with a fixed id, so the
+    same demo gives the same files). DeviceError if it has another identity already."""
+    _make_folder(folder)
+    path = folder / IDENTITY_FILE
+    if not _create(path, device) and existing_device(folder) != device:
+        raise DeviceError(f"{path} holds another identity already.")
 
 
 def existing_device(folder: Path | None = None) -> Device | None:
@@ -182,6 +192,8 @@ def _read(path: Path) -> Device:
 
 def _create(path: Path, device: Device) -> bool:
     """Write the identity whole, unless one appeared meanwhile; True if ours is the one kept."""
+    import tempfile
+
     payload = json.dumps({"id": device.id, "name": device.name}, ensure_ascii=False) + "\n"
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{IDENTITY_FILE}.", suffix=".tmp", dir=path.parent)
@@ -207,6 +219,8 @@ def _create(path: Path, device: Device) -> bool:
 
 
 def _set_aside(path: Path) -> Path | None:
+    import secrets
+
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     aside = path.with_name(f"{path.name}.damaged-{stamp}-{secrets.token_hex(2)}")
     try:

@@ -1,21 +1,27 @@
-"""The history store: every entry a person saves, one TinyDB file per month.
+"""The history store: every entry a person saves, in month files each machine writes alone.
 
-Layout inside the data folder::
+Layout inside the data folder (companion/sync_names.py has every name, docs/sync.md the design)::
 
-    history/2026-11.json     entries whose started_at falls in that UTC month
-    history/0999-06.json     (always four digits for the year, however early)
-    history/2026-11.2.json   used only when 2026-11.json cannot be written to safely
-    history/.lock            the inter-process lock (empty; safe to leave behind)
+    history/2026-11.k3jd6f2q7a.json   this machine's entries whose started_at falls in that UTC
+                                      month (always four digits for the year: 0999-06)
+    history/2026-11.m2xq7hd3pa.json   another machine's, for the same month
+    history/device.k3jd6f2q7a.json    this machine's name, its deletions and its forget
+    history/2026-11.json              written before each machine had its own files: read,
+                                      then gathered into this machine's file at its next write
 
-One file per month keeps a save and a week's read to one or two small files however long the
-history grows. A damaged or foreign file is never written to: new entries for its month go to
-the next numbered file beside it, and reads skip it and report it in `problems`. A month file
-far larger than one person's month (LARGE_MONTH_BYTES) is read, a part at a time, and reported
-in `notices`, but never rewritten: new entries for its month go beside it too.
+The data folder may sit in a folder a sync tool shares between machines: each machine writes
+only its own files, and reading merges every machine's (companion/sync.py: the later change
+wins, deletions travel, sync tools' copies are read). The machine's identity and the lock that
+lets two companions on one machine share the history live outside the data folder
+(companion/device.py), so no machine ever waits for another.
 
-Everything is read through one path: `files` finds the files, `_scan_file` reads one of them as a
-stream (storage.JsonStream) keeping only the entries asked for, so a week's read holds that
-week's entries and an export one month's, whatever the size of the history or of one file.
+Every file is read through one path: `files` and the folder's listing find them, month_file
+reads one as a stream keeping only the entries asked for, and sync.Folder merges them, so a
+week's read holds that week's entries and an export one month's, whatever the size of the
+history or of one file. A damaged file or one from a newer companion is never written to:
+reads report it in `problems` and this machine's new entries go in a file beside it. A month
+file far larger than one person's month (LARGE_MONTH_BYTES), a link to someone else's file or
+a link kept elsewhere that is not this machine's own file is read, and kept as it is.
 """
 
 from __future__ import annotations
@@ -23,30 +29,47 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import Any, NamedTuple
 
+from companion.device import (
+    Device,
+    DeviceError,
+    existing_device,
+    identity_inside,
+    load_device,
+    state_dir,
+)
+from companion.device import lock_path as machine_lock_path
 from companion.entries import (
-    SCHEMA,
-    Breathing,
     Entry,
-    Feeling,
     InvalidEntry,
-    Repair,
     check_entry_dict,
     id_key,
 )
+from companion.month_file import (
+    META,
+    MIGRATIONS,
+    NOT_OURS,
+    TABLE,
+    Keep,
+    MonthFile,
+    StoredEntry,
+    canonical,
+    check_entry,
+    read_entry,
+    read_month_file,
+    read_month_meta,
+)
 from companion.storage import (
+    DIR_MODE,
     HISTORY_DIR,
-    JsonProblem,
-    JsonStream,
     SaveFailed,
-    SpecialFile,
     StagedFile,
     StoreError,
     UnreadableFile,
@@ -54,34 +77,26 @@ from companion.storage import (
     file_kind,
     history_lock,
     make_data_folders,
-    open_regular,
     read_json_file,
     remove_orphaned_temp_files,
     sync_folder,
-    write_atomically,
 )
+from companion.sync import Changes, DeviceInfo, Folder, Version, Writer
+from companion.sync_names import Kind, classify
+from companion.sync_stamps import REV, BadStamp, Stamp, legacy_stamp
 
-if TYPE_CHECKING:
-    from tinydb import TinyDB
+__all__ = [
+    "META", "MIGRATIONS", "NOT_OURS", "TABLE", "Forgotten", "HistoryStore", "MonthFile",
+    "PartlyAdded", "Problem", "Record", "month_key", "read_month_file",
+]
 
-TABLE = "entries"
-META = "_meta"
 LEGACY_FILE = "history.json"
-_SHARD_NAME = re.compile(r"^(\d{4})-(\d{2})(?:\.(\d+))?\.json$")
-_DOC_ID = re.compile(r"^[0-9]{1,18}$")  # TinyDB's document ids
-NOT_OURS = "does not look like a companion history file"
 
 # A month file larger than this is not one person's month (ten entries a day for a month is
 # about 0.2 MB; this is over a hundred times that). It is read, reported, and never rewritten.
 LARGE_MONTH_BYTES = 32 * 1024 * 1024
 # How many entries of such a month are held at once while it is read in order.
 MONTH_BATCH = 40_000
-
-# Entry migrations by the schema they upgrade from: MIGRATIONS[1] turns a schema-1 entry dict
-# into a schema-2 one. Files are upgraded in memory on read and on disk at their next write.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-Keep = Callable[[dict[str, Any]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +105,16 @@ class Problem:
 
     path: Path
     reason: str
+    arriving: bool = False  # another machine's file, or a sync tool's copy
 
     def __str__(self) -> str:
+        if self.arriving:
+            # A sync tool may be copying it right now.
+            return (
+                f"{self.path} {self.reason}. It was left untouched and is read again next "
+                "time (a sync tool may still be copying it); if it stays like this, move it "
+                "aside or restore an export with `companion import`."
+            )
         return (
             f"{self.path} {self.reason}. It was left untouched; to recover, move it aside "
             "or restore an export with `companion import`."
@@ -121,152 +144,12 @@ class Record:
 
 
 class Forgotten(NamedTuple):
-    """What `forget` did: how many files went, and a sentence for each thing it left."""
+    """What `forget` did: how many files went, a sentence for each thing it left, and whether
+    other machines have files here (each removes its own the next time it saves)."""
 
     removed: int
     left: list[str]
-
-
-class MonthFile(NamedTuple):
-    docs: list[tuple[str, Any]]  # (TinyDB id, what `convert` made of the entry), file order
-    meta: dict[str, Any]
-    size: int
-
-
-def read_month_file(path: Path, keep: Keep | None = None,
-                    convert: Callable[[dict[str, Any]], Any] | None = None) -> MonthFile:
-    """One month file, read a part at a time; only the entries `keep` accepts are held, each
-    as `convert` makes it (an Entry, say: a fifth of the memory of the dict).
-
-    UnreadableFile if it is missing a piece, not JSON, not shaped like a companion history
-    file or from a newer companion. Entries are checked by the caller (one bad entry does not
-    make the rest unreadable). `keep` sees each dict as it was written (before any migration).
-    """
-    try:
-        handle = open_regular(path)
-    except SpecialFile as error:
-        raise UnreadableFile(path, f"is {error.kind}, not a history file") from None
-    except FileNotFoundError:
-        raise
-    except OSError as error:
-        raise UnreadableFile(path, f"could not be read ({error.strerror or error})") from None
-    with handle:
-        month = _read_month(handle, path, keep, convert, migrate_from=SCHEMA)
-        schema = month.meta.get("schema", SCHEMA)
-        if schema < SCHEMA and convert is not None:
-            # The schema is at the end of the file (TinyDB writes it last): read it again,
-            # upgrading each entry before `convert` sees it.
-            handle.seek(0)
-            month = _read_month(handle, path, keep, convert, migrate_from=schema)
-        elif schema < SCHEMA:
-            docs = month.docs
-            for version in range(schema, SCHEMA):
-                docs = [(doc_id, MIGRATIONS[version](doc)) for doc_id, doc in docs]
-            month = month._replace(docs=docs)
-    return month
-
-
-def _read_month(handle: BinaryIO, path: Path, keep: Keep | None,
-                convert: Callable[[dict[str, Any]], Any] | None, migrate_from: int
-                ) -> MonthFile:
-    size = os.fstat(handle.fileno()).st_size
-    stream = JsonStream(handle, path)
-    docs: list[tuple[str, Any]] = []
-    meta: dict[str, Any] = {}
-    try:
-        first = stream.peek()
-        if not first:
-            # companion never writes an empty file, so an empty one came from elsewhere.
-            raise UnreadableFile(path, "is empty")
-        if first != "{":
-            kind = "list" if first == "[" else _json_kind(stream)
-            raise UnreadableFile(path, f"holds a JSON {kind}, not a history object")
-        for name in stream.members():
-            if name == TABLE:
-                if stream.peek() != "{":
-                    raise UnreadableFile(path, NOT_OURS)
-                for doc_id in stream.members():
-                    doc = stream.value()
-                    if not isinstance(doc, dict) or not _DOC_ID.match(doc_id):
-                        raise UnreadableFile(path, NOT_OURS)
-                    if keep is not None and not keep(doc):
-                        continue
-                    for version in range(migrate_from, SCHEMA):
-                        doc = MIGRATIONS[version](doc)
-                    docs.append((doc_id, doc if convert is None else convert(doc)))
-            elif name == META:
-                meta = _meta_of(stream.value(), path)
-            else:
-                raise UnreadableFile(path, NOT_OURS)
-        stream.end()
-    except JsonProblem as problem:
-        raise UnreadableFile(path, problem.reason) from None
-    return MonthFile(docs, meta, size)
-
-
-def _json_kind(stream: JsonStream) -> str:
-    value = stream.value()
-    return {str: "string", bool: "true/false", type(None): "null"}.get(type(value), "number")
-
-
-def _meta_of(value: Any, path: Path) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise UnreadableFile(path, NOT_OURS)
-    meta = value.get("1", {})
-    if not isinstance(meta, dict):
-        raise UnreadableFile(path, NOT_OURS)
-    schema = meta.get("schema", SCHEMA)
-    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
-        raise UnreadableFile(path, f"was written by a newer companion (schema {schema})")
-    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
-        raise UnreadableFile(path, f"{NOT_OURS} (its schema is {schema!r:.20})")
-    return meta
-
-
-class AtomicJSONStorage:
-    """A TinyDB storage that never leaves a half-written file behind.
-
-    TinyDB needs only read, write and close from a storage; not subclassing its Storage keeps
-    TinyDB out of the imports until the history is first opened, after the app's first frame.
-
-    Meant to be used while the caller holds `history_lock`: within one TinyDB session it reads
-    the file once and serves later reads from memory, since nobody else can change it meanwhile.
-    """
-
-    def __init__(self, path: str | Path, fsync: bool = True) -> None:
-        self.path = Path(path)
-        self._fsync = fsync
-        self._data: dict[str, Any] | None = None
-
-    def read(self) -> dict[str, Any] | None:
-        if self._data is None:
-            self._data = read_json_file(self.path)
-        return self._data
-
-    def write(self, data: dict[str, Any]) -> None:
-        write_atomically(self.path, json.dumps(data, ensure_ascii=False), fsync=self._fsync)
-        self._data = data
-
-    def close(self) -> None:
-        self._data = None
-
-
-class HistoryFile(AtomicJSONStorage):
-    """One month's TinyDB file, checked for shape and schema (read_month_file) before TinyDB
-    sees it."""
-
-    def read(self) -> dict[str, Any] | None:
-        if self._data is None:
-            try:
-                month = read_month_file(self.path)
-            except FileNotFoundError:
-                return None
-            self._data = {TABLE: dict(month.docs), META: {"1": month.meta}}
-        return self._data
-
-    def write(self, data: dict[str, Any]) -> None:
-        data[META] = {"1": {"schema": SCHEMA}}
-        super().write(data)
+    others: bool = False
 
 
 class PartlyAdded(SaveFailed):
@@ -282,55 +165,92 @@ class PartlyAdded(SaveFailed):
 
 
 class HistoryStore:
-    """Saves, finds and removes entries. Safe to use from several processes at once."""
+    """Saves, finds and removes entries. Safe to use from several processes at once, and from
+    several machines sharing the data folder through a sync tool.
 
-    def __init__(self, data_dir: Path, *, fsync: bool = True) -> None:
+    `state_dir` holds this machine's identity and lock (device.state_dir() unless given);
+    `clock` gives the time in milliseconds for version stamps (the system's unless given).
+    """
+
+    def __init__(self, data_dir: Path, *, fsync: bool = True, state_dir: Path | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.history_dir = self.data_dir / HISTORY_DIR
-        self.lock_path = self.history_dir / ".lock"
+        # Taken too while files from before each machine had its own are here: a companion
+        # of that time on this machine may be writing them, under this lock.
+        self.legacy_lock_path = self.history_dir / ".lock"
         self.fsync = fsync
+        self.state_dir = state_dir
         self.problems: dict[Path, Problem] = {}
         self.notices: list[str] = []
-        self._large: set[Path] = set()  # files said to be read but never written
+        self._clock = clock
+        self._device: Device | None = None
+        self._said: set[Path] = set()  # files a notice has been given about
         self._ready = False
+        self._cleaned = False
+
+    @property
+    def lock_path(self) -> Path:
+        """This machine's lock for this data folder (in the state folder, never synced)."""
+        return machine_lock_path(self.data_dir, self._state())
 
     def check(self) -> None:
-        """Make sure the data folder can be used, before anyone puts time into an entry."""
+        """Make sure the history can be saved, before anyone puts time into an entry: the data
+        folder, and this machine's identity (made now if it has none)."""
         self._prepare(create=True)
         check_writable(self.history_dir)
+        self._identity()
+
+    def this_device(self) -> Device | None:
+        """This machine's identity, if it has one (reading never makes one)."""
+        return self._device or existing_device(self._state())
 
     # -- finding the files ------------------------------------------------------------------
 
     def files(self, month: str | None = None, *, legacy: bool = False) -> list[Path]:
-        """The history's files, or one month's (`2026-11`): oldest month first, and each
-        month's in the order they are written to (2026-11.json, then 2026-11.2.json…). With
+        """The history's month files, or one month's (`2026-11`): every machine's, the files
+        from before each machine had its own, and sync tools' copies; oldest month first. With
         `legacy`, a single-file history from before month files (history.json, and its copy
         kept after the move) comes last.
 
-        The one place that knows which files hold the history: reading, writing, export and
-        forget all find them here. Anything named like a month file is listed, folders and
-        FIFOs too: reading one says what it is, and nothing is ever written to it.
+        The one place that knows which files hold entries: reading, writing, export and forget
+        all find them here (sync.Folder, given the same listing, sorts them the same way).
+        Anything named like a month file is listed, folders and FIFOs too: reading one says
+        what it is, and nothing is ever written to it.
         """
         older = sorted(self.data_dir.glob(f"{LEGACY_FILE}*")) if legacy else []
-        try:
-            names = os.listdir(self.history_dir)
-        except (FileNotFoundError, NotADirectoryError):
-            return older
-        except OSError as error:
-            raise StoreError(
-                f"{self.history_dir} could not be read ({error.strerror or error})."
-            ) from None
         found = []
-        for name in names:
-            match = _SHARD_NAME.match(name)
-            if match and (month is None or f"{match.group(1)}-{match.group(2)}" == month):
-                order = (f"{match.group(1)}-{match.group(2)}", int(match.group(3) or 1))
+        for name in self._listing():
+            info = classify(name)
+            if info.kind is Kind.MONTH and (month is None or info.month == month):
+                order = (info.month, info.device or "", info.number, info.copy or "", name)
                 found.append((order, self.history_dir / name))
         return [path for _, path in sorted(found)] + older
 
     def months(self) -> list[str]:
         """Every month that has a file (`2026-11`), oldest first."""
-        return sorted({_month_of(path) for path in self.files()})
+        return sorted({classify(path.name).month or "" for path in self.files()} - {""})
+
+    def devices(self) -> list[DeviceInfo]:
+        """The machines whose files are in the folder, this one first, with when each last
+        wrote (by its own clock)."""
+        self._prepare(create=False)
+        folder = self._open_folder(writing=False)
+        for name in folder.month_files():
+            info = folder.names[name]
+            if info.device is None or info.copy is not None or folder.read(name):
+                continue
+            try:
+                meta = read_month_meta(self.history_dir / name)
+            except FileNotFoundError:
+                continue
+            except UnreadableFile as error:
+                folder.add_unreadable(name, error.reason)
+                continue
+            folder.add(name, {META: {"1": meta}, TABLE: {}})
+        self._collect_problems(folder)
+        device = self.this_device()
+        return folder.devices(device.id if device else None)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -338,48 +258,46 @@ class HistoryStore:
         """Add the entry, or replace the stored entry with the same id. Returns it."""
         record = entry.to_dict()
         check_entry_dict(record)
-        with self._locked():
-            self._save_locked(record)
+        month = month_key(entry.started_at)
+        with self._locked() as device:
+            folder = self._writing_folder(device, {month}, {id_key(entry.id)})
+            writer = Writer(folder, device, self._now(), {month})
+            writer.save(record)
+            self._apply(writer.changes())
         return entry
 
     def delete(self, entry: Entry) -> bool:
-        """Remove the entry; True if it was there."""
-        same_id = _same_id(entry.id)
-        with self._locked():
-            for path in self.files(month_key(entry.started_at)):
-                with self._open(path) as db:
-                    if db is None or not db.table(TABLE).contains(same_id):
-                        continue
-                    db.table(TABLE).remove(same_id)
-                    return True
-        return False
+        """Remove the entry; True if it was there. A tombstone in this machine's device file
+        (the id, never the text) keeps it from coming back from another machine's files."""
+        month = month_key(entry.started_at)
+        with self._locked() as device:
+            folder = self._writing_folder(device, {month}, {id_key(entry.id)})
+            writer = Writer(folder, device, self._now(), {month})
+            if not writer.delete(entry.id):
+                return False
+            self._apply(writer.changes())
+        return True
 
     def add_missing(self, entries: Iterable[Entry | Record]) -> int:
-        """Save the entries whose ids are not in the history yet; returns how many were added.
+        """Save the entries that are not in the history (a deleted one counts as not); returns
+        how many were added.
 
         Importing the same file twice adds nothing the second time. All or nothing: every
         month's new file is written and synced beside the old one before the first replaces
         it, so a full disk (or any failed write) leaves the history as it was (SaveFailed).
         Only if a rename fails after others succeeded is it part-way (PartlyAdded says how
-        many were added; adding the same entries again adds the rest). Each month's file is
-        written once however many entries land in it, and what is gathered is held as stored
-        text (Record), so 100,000 entries fit in well under 200 MB.
+        many were added; adding the same entries again adds the rest). A month at a time, each
+        file written once however many entries land in it, and what is gathered is held as
+        stored text (Record), so 100,000 entries fit in well under 200 MB.
         """
         records = [item if isinstance(item, Record) else Record.of(item) for item in entries]
-        by_month: dict[str, list[str]] = {}
-        with self._locked():
-            known = self._known_ids()
-            for record in records:
-                if record.key in known:
-                    continue
-                known.add(record.key)
-                by_month.setdefault(record.month, []).append(record.text)
-            del records, known
-            self._write_months(by_month)
-        return sum(len(texts) for texts in by_month.values())
+        with self._locked() as device:
+            return self._add_records(device, records)
 
     def forget(self) -> Forgotten:
-        """Delete every history file (including damaged ones).
+        """Delete every history file here (including damaged ones and other machines'), and
+        leave a forget marker in this machine's device file, so that older files arriving later
+        from another machine stay forgotten.
 
         A month file that is a link goes with the file it points to, if that is the person's
         own companion history file; anything else named like a history file (a folder, a FIFO,
@@ -387,17 +305,33 @@ class HistoryStore:
         """
         removed = 0
         left: list[str] = []
-        with self._locked():
-            for path in self.files(legacy=True):
+        with self._locked() as device:
+            folder = self._open_folder(writing=True)
+            highest = legacy_stamp(0)
+            for name in folder.month_files():
+                highest = max(highest, self._highest_stamp(self.history_dir / name))
+            writer = Writer(folder, device, self._now(), tidy=False)
+            writer.forget(above=highest)
+            changes = writer.changes()
+            others = {name for name in folder.month_files()
+                      if folder.names[name].device not in (None, device.id)}
+            self._apply(Changes(changes.writes, ()))
+            paths = [self.history_dir / name for name in sorted({*changes.removals, *others})]
+            paths += sorted(self.data_dir.glob(f"{LEGACY_FILE}*"))
+            for path in paths:
                 try:
-                    gone, reason = self._forget_file(path)
+                    count, reason = self._forget_file(path)
+                except FileNotFoundError:
+                    continue
                 except OSError as error:
-                    gone, reason = 0, f"could not be deleted ({error.strerror or error})"
-                removed += gone
+                    count, reason = 0, f"could not be deleted ({error.strerror or error})"
+                removed += count
                 if reason:
                     left.append(f"{path} {reason}")
+            if self.fsync:
+                sync_folder(self.history_dir)
         self.problems.clear()
-        return Forgotten(removed, left)
+        return Forgotten(removed, left, bool(changes.others or others))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -412,17 +346,29 @@ class HistoryStore:
             moment = _start_of(doc)
             return moment is None or start <= moment < end  # None: let the check name it
 
+        first, last = month_key(start), month_key(end)
+        folder = self._open_folder(writing=False, between=(first, last))
         found: list[Entry] = []
-        for key in _months_between(start, end):
-            found.extend(self._month_entries(key, keep))
-        return [e for e in found if start <= e.started_at < end]
+        for month in sorted(m for m in folder.months() if first <= m <= last):
+            found.extend(self._month_entries(folder, month, keep))
+        return sorted((e for e in found if start <= e.started_at < end), key=_order)
 
     def entries(self) -> Iterator[Entry]:
         """Every readable entry, oldest first, read a month at a time (for an export)."""
         self._prepare(create=False)
+        folder = self._open_folder(writing=False)
         seen: set[str] = set()
-        for key in self.months():
-            for entry in self._month_entries(key):
+        for month in sorted(folder.months()):
+            names = [n for n in folder.month_files([month]) if not folder.read(n)]
+            if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
+                from companion.large_month import LargeMonth  # only a month this large
+
+                found: Iterable[Entry] = LargeMonth(
+                    self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
+                    self._note_large).entries(folder, month)
+            else:
+                found = sorted(self._month_entries(folder, month), key=_order)
+            for entry in found:
                 # companion files an entry by its start, which never changes, so an id is in
                 # two months only in files made elsewhere: the first copy is the one shown.
                 entry_key = id_key(entry.id)
@@ -438,295 +384,293 @@ class HistoryStore:
         return sum(1 for _ in self.entries())
 
     def get(self, entry_id: str) -> Entry | None:
+        """The entry with this id (in any case), or None if there is none or it was deleted."""
         self._prepare(create=False)
         wanted = id_key(entry_id)
 
         def keep(doc: dict[str, Any]) -> bool:
             return isinstance(doc.get("id"), str) and id_key(doc["id"]) == wanted
 
-        for key in self.months():
-            for entry in self._month_entries(key, keep):
-                return entry
+        folder = self._open_folder(writing=False)
+        for month in sorted(folder.months()):
+            self._read_months(folder, {month}, keep=keep)
+            merged = folder.merge({month})
+            self._collect_problems(folder)
+            folder.release({month})
+            found = merged.entries.get(wanted)
+            if found is not None:
+                return _entry_of(found)
+            if wanted in merged.deleted:
+                return None
         return None
 
     # -- inside: reading ----------------------------------------------------------------------
 
-    def _month_entries(self, key: str, keep: Keep | None = None) -> Iterable[Entry]:
-        """A month's entries that `keep` accepts, each id once (a later file's copy wins, see
-        _newest_copies), oldest first.
+    def _listing(self) -> list[str]:
+        try:
+            return os.listdir(self.history_dir)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as error:
+            raise StoreError(
+                f"{self.history_dir} could not be read ({error.strerror or error})."
+            ) from None
 
-        A month too large to hold at once (only with no `keep`) is sorted in runs set aside
-        on disk (see _large_month).
+    def _open_folder(self, *, writing: bool, between: tuple[str, str] | None = None) -> Folder:
+        """The folder as listed now, with every machine's device file read (they are small).
+
+        A read of the months `between` (first, last) looks only at names that can be theirs
+        (a month file's name, or its copy's, starts with its month): a week's read does not
+        grow with the number of months in the folder.
         """
-        paths = self.files(key)
-        if keep is None and _total_size(paths) > LARGE_MONTH_BYTES:
-            return self._large_month(paths)
-        entries = _newest_copies(self._scan_file(path, keep) for path in paths)
-        return sorted(entries, key=_started)
-
-    def _large_month(self, paths: list[Path]) -> Iterator[Entry]:
-        """A month too large to hold at once, oldest first: its entries are sorted in runs of
-        MONTH_BATCH, each set aside in a temporary file that has no name (gone with the
-        process, whatever ends it), and the runs merged. Where an id repeats, the copy that
-        _newest_copies would keep comes first (entries() skips the others)."""
-        import heapq  # here, as pickle and tempfile below: only a month this large needs them
-
-        runs: list[Any] = []
-        try:
-            for number, path in enumerate(paths):
-                runs += self._spool_file(path, number)
-            for _, _, entry in heapq.merge(*map(_read_run, runs), key=_run_order):
-                yield entry
-        finally:
-            for run in runs:
-                if not isinstance(run, list):
-                    run.close()
-
-    def _spool_file(self, path: Path, number: int) -> list[Any]:
-        runs: list[Any] = []
-        batch: list[tuple[int, int, Entry]] = []
-        problems: list[str] = []
-
-        def spool(doc: dict[str, Any]) -> bool:
-            entry = _entry_or_problem(doc)
-            if isinstance(entry, str):
-                problems.append(entry)
-            else:
-                batch.append((number, len(batch) + MONTH_BATCH * len(runs), entry))
-                if len(batch) >= MONTH_BATCH:
-                    runs.append(self._write_run(batch))
-                    batch.clear()
-            return False  # nothing is held
-
-        try:
-            month = read_month_file(path, spool)
-        except (FileNotFoundError, UnreadableFile) as error:
-            if isinstance(error, UnreadableFile):
-                self._note_problem(error.path, error.reason)
-            for run in runs:
-                if not isinstance(run, list):
-                    run.close()
-            return []
-        if batch:
-            runs.append(self._write_run(batch))
-        if month.size > LARGE_MONTH_BYTES:
-            self._note_large(path, month.size)
-        for problem in problems[:1]:
-            self._note_problem(path, f"has an entry that could not be read ({problem})")
-        return runs
-
-    def _write_run(self, batch: list[tuple[int, int, Entry]]) -> Any:
-        """The batch, sorted, in an unnamed temporary file (beside the history, which is
-        private; or the system's temporary folder), or in memory if neither has room."""
-        import pickle
-
-        batch.sort(key=_run_order)
-        try:
-            run = _unnamed_file(self.history_dir)
-        except OSError:
-            return list(batch)
-        try:
-            # pickle, not JSON: these entries were checked when read, and reading them back
-            # as JSON would check every one again. The file is this process's own.
-            pickler = pickle.Pickler(run, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dispatch_table = _ENTRY_PICKLING
-            for item in batch:
-                pickler.dump(item)
-                pickler.clear_memo()
-            run.seek(0)
-        except OSError:
-            run.close()
-            return list(batch)
-        return run
-
-    def _scan_file(self, path: Path, keep: Keep | None = None) -> list[Entry]:
-        """The entries of one file that `keep` accepts; problems noted, never raised."""
-        try:
-            month = read_month_file(path, keep, _entry_or_problem)
-        except FileNotFoundError:
-            return []  # deleted since it was listed
-        except UnreadableFile as error:
-            self._note_problem(error.path, error.reason)
-            return []
-        if month.size > LARGE_MONTH_BYTES:
-            self._note_large(path, month.size)
-        entries = []
-        for _, entry in month.docs:
-            if isinstance(entry, Entry):
-                entries.append(entry)
-            else:
-                self._note_problem(path, f"has an entry that could not be read ({entry})")
-        return entries
-
-    def _known_ids(self) -> set[str]:
-        """The ids (as compared) of every readable entry, without holding the entries."""
-        known: set[str] = set()
-        for path in self.files():
-            ids: set[str] = set()
-
-            def collect(doc: dict[str, Any], ids: set[str] = ids) -> bool:
-                try:
-                    check_entry_dict(doc)
-                except (InvalidEntry, TypeError, ValueError, OverflowError):
-                    return False  # not readable, so not there: an import may restore it
-                ids.add(id_key(doc["id"]))
-                return False
-
-            try:
-                read_month_file(path, collect)
-            except (FileNotFoundError, UnreadableFile):
+        listing = self._listing()
+        if between is not None:
+            first, last = between
+            listing = [name for name in listing if name.startswith("device")
+                       or first <= name.lstrip(".")[:7] <= last]
+        folder = Folder(listing, check_record=check_entry if writing else read_entry,
+                        canonical=canonical)
+        for name in folder.pending():
+            # An iCloud placeholder: the file is not on this machine yet. Its name is taken
+            # (never written over); its entries show once it has been downloaded.
+            inner = name[1:-len(".icloud")]
+            folder.leave(inner)
+            self._notice_once(
+                self.history_dir / inner,
+                f"{self.history_dir / inner} is not downloaded yet (only its placeholder "
+                f"{name} is here): its entries show once your sync tool has fetched it.",
+            )
+        for name in folder.device_files():
+            if folder.read(name):
                 continue
-            known |= ids
-        return known
+            path = self.history_dir / name
+            try:
+                data = read_json_file(path, max_size=64 * 1024 * 1024)
+            except UnreadableFile as error:
+                folder.add_unreadable(name, error.reason)
+                continue
+            if data is None:
+                folder.drop(name)
+            else:
+                folder.add(name, data)
+        return folder
+
+    def _read_months(self, folder: Folder, months: Iterable[str], *, keep: Keep | None = None,
+                     writing: bool = False, ids: set[str] | None = None) -> None:
+        """Read the months' files into `folder`: everything (`keep` None) or what `keep`
+        accepts. Writing, a file this machine must not write or remove is read (only the
+        entries `ids` names, if it is too large to hold) and kept as it is."""
+        for name in folder.month_files(months):
+            if folder.read(name):
+                continue
+            path = self.history_dir / name
+            state, wanted = "ok", keep
+            if writing:
+                state = self._writable(path, folder.names[name].owned_by(self._device_id()))
+                if state == "gone":
+                    folder.leave(name)
+                    continue
+                wanted = _with_ids(ids or set()) if state == "large" else None
+            try:
+                # Each entry made a Version as it is parsed: only what is kept is held.
+                month = read_month_file(path, wanted, folder.converter(name))
+            except FileNotFoundError:
+                folder.drop(name)
+                continue
+            except UnreadableFile as error:
+                folder.add_unreadable(name, error.reason)
+                continue
+            if month.size > LARGE_MONTH_BYTES:
+                self._note_large(path, month.size)
+            folder.add_converted(name, (version for _, version in month.docs), month.meta)
+            if state != "ok":
+                folder.keep_as_is(name)
+
+    def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None
+                       ) -> list[Entry]:
+        """A month's entries (those `keep` accepts) as every machine's files show them."""
+        self._read_months(folder, {month}, keep=keep)
+        merged = folder.merge({month})
+        self._collect_problems(folder)
+        folder.release({month})
+        return [_entry_of(version) for version in merged.entries.values()]
+
+    def _highest_stamp(self, path: Path) -> Stamp:
+        """The highest version stamp in one month file, holding none of its entries."""
+        highest = legacy_stamp(classify(path.name).number)
+
+        def look(doc: dict[str, Any]) -> bool:
+            nonlocal highest
+            with contextlib.suppress(BadStamp):
+                if REV in doc:
+                    highest = max(highest, Stamp.parse(doc[REV]))
+            return False
+
+        with contextlib.suppress(OSError, UnreadableFile):
+            read_month_file(path, look)
+        return highest
+
+    def _collect_problems(self, folder: Folder) -> None:
+        for name, reason in folder.problems.items():
+            self._note_problem(self.history_dir / name, reason)
 
     def _note_problem(self, path: Path, reason: str) -> None:
-        self.problems.setdefault(path, Problem(path, reason))
+        if path not in self.problems:
+            info = classify(path.name)
+            arriving = info.history and (info.copy is not None or info.device not in (
+                None, self._device_id()))
+            self.problems[path] = Problem(path, reason, arriving)
+
+    def _notice_once(self, path: Path, notice: str) -> None:
+        if path not in self._said:
+            self._said.add(path)
+            self.notices.append(notice)
 
     def _note_large(self, path: Path, size: int) -> None:
-        if path in self._large:
-            return
-        self._large.add(path)
-        self.notices.append(
+        self._notice_once(
+            path,
             f"{path} is {size / 1_000_000:,.0f} MB, far more than one person writes in a "
             "month (it may have been made by another program): companion reads it but never "
-            "rewrites it; new entries for that month go in a file beside it."
+            "rewrites it; new entries for that month go in a file beside it.",
         )
 
     # -- inside: writing ----------------------------------------------------------------------
 
-    def _save_locked(self, record: dict[str, Any]) -> None:
-        key = month_key(datetime.fromisoformat(record["started_at"]))
-        same_id = _same_id(record["id"])
-        with contextlib.ExitStack() as stack:
-            readable: list[TinyDB] = []
-            for path in self.files(key):
-                db = stack.enter_context(self._open(path))
-                if db is None:
-                    continue
-                table = db.table(TABLE)
-                if table.contains(same_id):
-                    table.update(record, same_id)
-                    return
-                readable.append(db)
-            if not readable:
-                db = stack.enter_context(self._open(self._next_free_file(key)))
-                assert db is not None  # a file that does not exist yet reads as empty
-                readable.append(db)
-            readable[0].table(TABLE).insert(record)
+    def _writing_folder(self, device: Device, months: set[str], ids: set[str]) -> Folder:
+        """Everything a change to `months` needs read: every device file, and every file of
+        those months and of the months a deletion or forget made elsewhere has reached."""
+        folder = self._open_folder(writing=True)
+        self._read_months(folder, months | folder.months_to_tidy(device.id), writing=True,
+                          ids=ids)
+        self._collect_problems(folder)
+        return folder
 
-    @contextlib.contextmanager
-    def _open(self, path: Path) -> Iterator[TinyDB | None]:
-        """TinyDB on one month file, or None if that file cannot be written to safely."""
-        if not self._may_write(path):
-            yield None
-            return
-        from tinydb import TinyDB
-
-        try:
-            db = TinyDB(path, storage=HistoryFile, fsync=self.fsync)
-            for doc in (db.storage.read() or {}).get(TABLE, {}).values():
-                check_entry_dict(doc)  # a file with an entry we cannot read is not ours to write
-        except UnreadableFile as error:
-            self._note_problem(error.path, error.reason)
-            yield None
-            return
-        except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
-            self._note_problem(path, f"has an entry that could not be read ({error})")
-            yield None
-            return
-        try:
-            yield db
-        finally:
-            db.close()
-
-    def _may_write(self, path: Path) -> bool:
-        """False for a month file companion must not rewrite: not a regular file (or a link to
-        one of the person's), or far too large (it is read, and reported, but left as it is)."""
+    def _writable(self, path: Path, own: bool) -> str:
+        """Whether a month file may be written or removed: "ok"; "gone" (not there, or a
+        link to nothing); "special" (a FIFO, a folder: reading it says so); "large",
+        "theirs" (a link to someone else's file) or "linked" (a link that is not this
+        machine's own file): read, and kept as it is."""
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            return not os.path.lexists(path)  # a link to nothing is not a place to write
-        except OSError as error:
-            self._note_problem(path, f"could not be read ({error.strerror or error})")
-            return False
-        if not _is_regular(info.st_mode):
-            self._note_problem(path, f"is {file_kind(info.st_mode)}, not a history file")
-            return False
-        if os.path.islink(path) and hasattr(os, "getuid") and info.st_uid != os.getuid():
-            if path not in self._large:
-                self._large.add(path)
-                self.notices.append(
-                    f"{path} is a link to {os.path.realpath(path)}, which is someone else's "
-                    "file: companion reads it but never writes to it; new entries for that "
-                    "month go in a file beside it."
-                )
-            return False
+            return "gone"
+        except OSError:
+            return "special"  # reading it says what is wrong
+        if not stat.S_ISREG(info.st_mode):
+            return "special"
+        link = os.path.islink(path)
+        if link and hasattr(os, "getuid") and info.st_uid != os.getuid():
+            self._notice_once(
+                path,
+                f"{path} is a link to {os.path.realpath(path)}, which is someone else's "
+                "file: companion reads it but never writes to it; new entries for that "
+                "month go in a file beside it.",
+            )
+            return "theirs"
         if info.st_size > LARGE_MONTH_BYTES:
             self._note_large(path, info.st_size)
-            return False
-        return True
+            return "large"
+        if link and not own:
+            # A file from before each machine had its own, kept elsewhere (a dotfiles
+            # repository): it stays where it points, read, never gathered up.
+            return "linked"
+        return "ok"
 
-    def _write_months(self, by_month: dict[str, list[str]]) -> None:
-        """Add the texts to their months' files: all written and synced, then all renamed."""
-        staged: list[tuple[StagedFile, int]] = []
+    def _apply(self, changes: Changes) -> None:
+        """Write what a change planned, then remove what it no longer needs.
+
+        Every file is written and synced beside the old one first (device files first: a
+        deletion's tombstone is in place before its text leaves a month file), so a full disk
+        leaves everything as it was; removals come only after every write succeeded.
+        """
+        staged: list[StagedFile] = []
         try:
-            for key, texts in sorted(by_month.items()):
-                staged.append((self._stage_month(key, texts), len(texts)))
-            added = 0
-            for file, count in staged:
+            for name, document in sorted(changes.writes.items(), key=_device_files_first):
+                staged.append(self._stage(self.history_dir / name, document))
+            for file in staged:
+                file.commit()
+        finally:
+            for file in staged:
+                file.discard()
+        if self.fsync and staged:
+            sync_folder(self.history_dir)
+        for name in changes.removals:
+            self._remove(self.history_dir / name)
+
+    def _stage(self, path: Path, document: dict[str, Any]) -> StagedFile:
+        file = StagedFile(path, fsync=self.fsync)
+        try:
+            file.write(json.dumps(document, ensure_ascii=False))
+            file.finish()
+        except BaseException:
+            file.discard()
+            raise
+        return file
+
+    def _remove(self, path: Path) -> None:
+        """Remove a file a change no longer needs; a link to this machine's own file is
+        emptied instead (it stays where the person put it)."""
+        with contextlib.suppress(OSError):
+            if os.path.islink(path):
+                empty = {META: {"1": {"schema": 1, "device": self._device_id()}}, TABLE: {}}
+                self._stage(path, empty).commit()
+            else:
+                path.unlink()
+
+    def _add_records(self, device: Device, records: list[Record]) -> int:
+        """add_missing's work, under the lock: a month at a time, every file staged before
+        the first replaces its old one."""
+        by_month: dict[str, list[Record]] = {}
+        for record in records:
+            by_month.setdefault(record.month, []).append(record)
+        del records
+        folder = self._open_folder(writing=True)
+        now = self._now()
+        writes: dict[str, StagedFile] = {}
+        counts: dict[str, int] = {}
+        device_write: dict[str, dict[str, Any]] = {}
+        removals: list[str] = []
+        staged: list[StagedFile] = []
+        try:
+            for number, month in enumerate(sorted(by_month)):
+                tidy = number == 0
+                months = {month} | (folder.months_to_tidy(device.id) if tidy else set())
+                ids = {record.key for record in by_month[month]}
+                self._read_months(folder, months, writing=True, ids=ids)
+                writer = Writer(folder, device, now, {month}, tidy=tidy)
+                added = writer.add_missing(json.loads(r.text) for r in by_month.pop(month))
+                changes = writer.changes()
+                for name, document in changes.writes.items():
+                    if classify(name).kind is Kind.DEVICE:
+                        device_write = {name: document}
+                    else:
+                        if name in writes:  # a month tidied first, then added to
+                            writes[name].discard()
+                        writes[name] = self._stage(self.history_dir / name, document)
+                        counts[name] = added if classify(name).month == month else 0
+                removals += changes.removals
+                folder.release(months)
+            self._collect_problems(folder)
+            staged += [self._stage(self.history_dir / n, d) for n, d in device_write.items()]
+            staged += writes.values()
+            total = sum(counts.values())
+            done = 0
+            for file in staged:
                 try:
                     file.commit()
                 except SaveFailed as error:
-                    if not added:
+                    if not done:
                         raise
-                    total = sum(n for _, n in staged)
-                    raise PartlyAdded(str(error), added, total) from None
-                added += count
+                    raise PartlyAdded(str(error), done, total) from None
+                done += counts.get(file.path.name, 0)
         finally:
-            for file, _ in staged:
+            for file in [*staged, *writes.values()]:
                 file.discard()
         if self.fsync:
-            for folder in {file.path.parent for file, _ in staged}:
-                sync_folder(folder)
-
-    def _stage_month(self, key: str, texts: list[str]) -> StagedFile:
-        """The month's first writable file with `texts` added, written beside it (not yet
-        replacing it), in the form HistoryFile writes."""
-        for path in [*self.files(key), self._next_free_file(key)]:
-            if not self._may_write(path):
-                continue
-            try:
-                month = read_month_file(path)
-            except FileNotFoundError:
-                month = MonthFile([], {}, 0)
-            except UnreadableFile as error:
-                self._note_problem(error.path, error.reason)
-                continue
-            try:
-                for _, doc in month.docs:
-                    check_entry_dict(doc)
-            except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
-                self._note_problem(path, f"has an entry that could not be read ({error})")
-                continue
-            staged = StagedFile(path, fsync=self.fsync)
-            try:
-                staged.write(f'{{"{TABLE}": {{')
-                last = 0
-                for n, (doc_id, doc) in enumerate(month.docs):
-                    separator = ", " if n else ""
-                    staged.write(f"{separator}{json.dumps(doc_id)}: "
-                                 f"{json.dumps(doc, ensure_ascii=False)}")
-                    last = max(last, int(doc_id))
-                for n, text in enumerate(texts, start=1):
-                    separator = ", " if month.docs or n > 1 else ""
-                    staged.write(f'{separator}"{last + n}": {text}')
-                staged.write(f'}}, "{META}": {{"1": {{"schema": {SCHEMA}}}}}}}')
-                staged.finish()
-            except BaseException:
-                staged.discard()
-                raise
-            return staged
-        raise AssertionError("the next free file is always writable")  # pragma: no cover
+            sync_folder(self.history_dir)
+        for name in dict.fromkeys(removals):
+            self._remove(self.history_dir / name)
+        return sum(counts.values())
 
     def _forget_file(self, path: Path) -> tuple[int, str]:
         """Delete one history file; (files removed, why something was left or "")."""
@@ -738,32 +682,78 @@ class HistoryStore:
             except FileNotFoundError:
                 path.unlink()  # a link to nothing holds nothing
                 return 1, ""
-            if not _is_regular(target_info.st_mode):
+            if not stat.S_ISREG(target_info.st_mode):
                 return 0, f"is a link to {target}, which is {file_kind(target_info.st_mode)}; " \
                     "it was left as it is"
             if hasattr(os, "getuid") and target_info.st_uid != os.getuid():
                 return 0, f"is a link to {target}, which is someone else's; both were left"
-            if not _month_of(path) or not _is_history(target):
+            kind = classify(path.name).kind
+            if kind not in (Kind.MONTH, Kind.DEVICE) or not _is_history(target, kind):
                 return 0, f"is a link to {target}, which is not a companion history file; " \
                     "both were left"
             target.unlink()
             path.unlink()
             return 2, ""
-        if not _is_regular(info.st_mode):
+        if not stat.S_ISREG(info.st_mode):
             # A folder or a FIFO named like a month file is not something companion made.
             return 0, f"is {file_kind(info.st_mode)}, not a history file; it was left as it is"
         path.unlink()
         return 1, ""
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> Iterator[Device]:
+        """This machine's lock (and, while files from before each machine had its own are
+        here, the lock companions of that time take), and this machine's identity."""
         self._prepare(create=True)
-        with history_lock(self.lock_path):
-            if not getattr(self, "_cleaned", False):
-                remove_orphaned_temp_files(self.history_dir)
+        device = self._identity()
+        lock = self.lock_path
+        try:
+            lock.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Could not create {lock.parent} for this machine's lock: "
+                f"{error.strerror or error}."
+            ) from None
+        with history_lock(lock), contextlib.ExitStack() as stack:
+            legacy = self._has_legacy_files()
+            if legacy:
+                stack.enter_context(history_lock(self.legacy_lock_path))
+            if not self._cleaned:
+                remove_orphaned_temp_files(
+                    self.history_dir, lambda name: _may_clean(name, device.id, legacy))
                 self._cleaned = True
-                self._migrate_legacy_file()
-            yield
+                self._migrate_legacy_file(device)
+            yield device
+
+    def _has_legacy_files(self) -> bool:
+        return (self.data_dir / LEGACY_FILE).is_file() or any(
+            classify(name).legacy for name in self._listing())
+
+    def _identity(self) -> Device:
+        if self._device is None:
+            folder = self._state()
+            try:
+                device, notices = load_device(folder)
+            except DeviceError as error:
+                raise StoreError(str(error)) from None
+            self.notices.extend(notices)
+            warning = identity_inside(self.data_dir, folder)
+            if warning:
+                self.notices.append(warning)
+            self._device = device
+        return self._device
+
+    def _device_id(self) -> str:
+        device = self.this_device()
+        return device.id if device else ""
+
+    def _state(self) -> Path:
+        return self.state_dir if self.state_dir is not None else state_dir()
+
+    def _now(self) -> int:
+        if self._clock is not None:
+            return int(self._clock())
+        return time.time_ns() // 1_000_000
 
     def _prepare(self, *, create: bool) -> None:
         if self._ready:
@@ -778,8 +768,8 @@ class HistoryStore:
         self.notices.extend(make_data_folders(self.data_dir, self.history_dir))
         self._ready = True
 
-    def _migrate_legacy_file(self) -> None:
-        """Move a single-file history (history.json) into monthly files, keeping the original."""
+    def _migrate_legacy_file(self, device: Device) -> None:
+        """Move a single-file history (history.json) into month files, keeping the original."""
         legacy = self.data_dir / LEGACY_FILE
         if not legacy.is_file():
             return
@@ -792,14 +782,11 @@ class HistoryStore:
         records = []
         for doc in table.values() if isinstance(table, dict) else ():
             try:
-                records.append(Entry.from_dict(doc).to_dict())
+                records.append(Record.of(Entry.from_dict(doc), checked=True))
             except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
                 self._note_problem(legacy, f"has an entry that could not be moved ({error})")
                 return
-        known = self._known_ids()
-        for record in records:
-            if id_key(record["id"]) not in known:
-                self._save_locked(record)
+        self._add_records(device, records)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         legacy.rename(legacy.with_name(f"{LEGACY_FILE}.migrated-{stamp}"))
         self.notices.append(
@@ -807,80 +794,37 @@ class HistoryStore:
             f"the original is kept as {legacy.name}.migrated-{stamp}."
         )
 
-    def _next_free_file(self, key: str) -> Path:
-        number = 1
-        while True:
-            path = self.history_dir / (f"{key}.json" if number == 1 else f"{key}.{number}.json")
-            if not os.path.lexists(path):
-                return path
-            number += 1
+
+def _with_ids(ids: set[str]) -> Keep:
+    def keep(doc: dict[str, Any]) -> bool:
+        return isinstance(doc.get("id"), str) and id_key(doc["id"]) in ids
+
+    return keep
 
 
-def _newest_copies(files: Iterable[list[Entry]]) -> list[Entry]:
-    """The entries of files read in write order; where an id repeats, the later copy wins.
-
-    An id is in two files only when its first file could not be written to any more (it is
-    damaged elsewhere), so the change was saved in the month's next file instead.
-    """
-    by_id: dict[str, Entry] = {}
-    for entries in files:
-        for entry in entries:
-            by_id[id_key(entry.id)] = entry
-    return list(by_id.values())
+def _entry_of(version: Version) -> Entry:
+    record = version.record
+    if isinstance(record, StoredEntry):
+        return record.entry
+    return Entry.from_dict(dict(record))
 
 
-def _unnamed_file(folder: Path) -> Any:
-    import tempfile
-
-    try:
-        return tempfile.TemporaryFile(dir=folder)
-    except OSError:
-        return tempfile.TemporaryFile()
+def _order(entry: Entry) -> tuple[datetime, str]:
+    return entry.started_at, id_key(entry.id)
 
 
-def _by_fields(obj: Any) -> tuple[type, tuple[Any, ...]]:
-    # The entry classes are slotted dataclasses, whose own pickling asks dataclasses.fields()
-    # for every object (a third of the time of setting a large month aside).
-    return type(obj), tuple(getattr(obj, name) for name in type(obj).__slots__)
+def _device_files_first(item: tuple[str, Any]) -> tuple[bool, str]:
+    return classify(item[0]).kind is not Kind.DEVICE, item[0]
 
 
-_ENTRY_PICKLING = {cls: _by_fields for cls in (Entry, Breathing, Feeling, Repair)}
-
-
-def _run_order(item: tuple[int, int, Entry]) -> tuple[datetime, str, int, int]:
-    number, position, entry = item
-    return entry.started_at, id_key(entry.id), -number, -position
-
-
-def _read_run(run: Any) -> Iterator[tuple[int, int, Entry]]:
-    import pickle
-
-    if isinstance(run, list):
-        yield from run
-        return
-    while True:
-        try:
-            yield pickle.load(run)
-        except EOFError:
-            return
-
-
-def _entry_or_problem(doc: dict[str, Any]) -> Entry | str:
-    try:
-        return Entry.from_dict(doc)
-    except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
-        return str(error)
-
-
-def _same_id(entry_id: str) -> Any:
-    from tinydb import Query
-
-    wanted = id_key(entry_id)
-    return Query().id.test(lambda value: isinstance(value, str) and id_key(value) == wanted)
-
-
-def _started(entry: Entry) -> datetime:
-    return entry.started_at
+def _may_clean(temp_name: str, device: str, legacy_locked: bool) -> bool:
+    """Whether a leftover temporary file (named for the file it was to replace) may go: this
+    machine's own files', and files of before each machine had its own while their lock is
+    held; never another machine's (a sync tool may be bringing one over)."""
+    if temp_name == "probe":
+        return True
+    info = classify(temp_name)
+    return info.owned_by(device) or (info.legacy and info.copy is None and legacy_locked)
 
 
 def _start_of(doc: dict[str, Any]) -> datetime | None:
@@ -897,25 +841,19 @@ def _start_of(doc: dict[str, Any]) -> datetime | None:
     return moment if moment.utcoffset() is not None else None
 
 
-def _month_of(path: Path) -> str:
-    match = _SHARD_NAME.match(path.name)
-    return f"{match.group(1)}-{match.group(2)}" if match else ""
-
-
-def _total_size(paths: list[Path]) -> int:
+def _total_size(folder: Path, names: list[str]) -> int:
     total = 0
-    for path in paths:
+    for name in names:
         with contextlib.suppress(OSError):
-            total += os.stat(path).st_size
+            total += os.stat(folder / name).st_size
     return total
 
 
-def _is_regular(mode: int) -> bool:
-    return stat.S_ISREG(mode)
-
-
-def _is_history(path: Path) -> bool:
+def _is_history(path: Path, kind: Kind) -> bool:
+    """Whether `path` (a link's target) is a companion month file, or device file."""
     try:
+        if kind is Kind.DEVICE:
+            return isinstance(read_json_file(path), dict)
         read_month_file(path, lambda doc: False)
     except (OSError, UnreadableFile):
         return False
@@ -927,14 +865,3 @@ def month_key(moment: datetime) -> str:
     utc = moment.astimezone(UTC)
     # Four digits always: strftime("%Y") gives "999", a name the store would never read back.
     return f"{utc.year:04d}-{utc.month:02d}"
-
-
-def _months_between(start: datetime, end: datetime) -> list[str]:
-    first = start.astimezone(UTC)
-    last = end.astimezone(UTC)
-    year, month = first.year, first.month
-    keys = []
-    while (year, month) <= (last.year, last.month):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return keys

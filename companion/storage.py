@@ -19,7 +19,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
@@ -28,7 +28,7 @@ DIR_MODE = 0o700
 HISTORY_DIR = "history"  # inside the data folder
 TEMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp makes for write_atomically and check_writable: ".2026-11.json.k3j_x9qa.tmp"
-_OUR_TEMP_FILE = re.compile(r"^\.(?:.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
+_OUR_TEMP_FILE = re.compile(r"^\.(.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -610,14 +610,20 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def remove_orphaned_temp_files(directory: Path) -> int:
+def remove_orphaned_temp_files(directory: Path,
+                               may_remove: Callable[[str], bool] | None = None) -> int:
     """Delete temporary files a killed writer left. Call only while holding the lock.
 
-    Only files named the way write_atomically names them go: anything else is left alone.
+    Only files named the way write_atomically names them go, and of those only the ones
+    `may_remove` allows, given the name of the file each was to replace (`2026-11.json`, or
+    `probe`): anything else is left alone.
     """
     removed = 0
     for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
-        if not _OUR_TEMP_FILE.match(leftover.name) or not leftover.is_file():
+        match = _OUR_TEMP_FILE.match(leftover.name)
+        if not match or not leftover.is_file():
+            continue
+        if may_remove is not None and not may_remove(match.group(1)):
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()

@@ -66,8 +66,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from companion.device import DEVICE_ID, Device
 from companion.entries import SCHEMA as ENTRY_SCHEMA
@@ -91,8 +90,7 @@ class BadFile(ValueError):
     """A history file whose shape companion does not know; the message says how."""
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """One stored version of an entry."""
 
     key: str  # the entry's id in lower case: ids are compared this way everywhere
@@ -103,8 +101,7 @@ class Version:
         return {**self.record, REV: str(self.stamp)}
 
 
-@dataclass(frozen=True, slots=True)
-class Tombstone:
+class Tombstone(NamedTuple):
     """An entry deleted: its id, the month it was filed under, and when (never its text)."""
 
     key: str
@@ -112,16 +109,28 @@ class Tombstone:
     month: str
 
 
-@dataclass(slots=True)
 class DeviceRecord:
     """What one device's file says: its name, its tombstones and forget, what it has tidied."""
 
-    id: str
-    name: str
-    forgotten: Stamp | None = None
-    deleted: dict[str, Tombstone] = field(default_factory=dict)
-    applied: dict[str, Stamp] = field(default_factory=dict)
-    written_at: int | None = None
+    __slots__ = ("applied", "deleted", "forgotten", "id", "name", "written_at")
+
+    def __init__(self, id: str, name: str, forgotten: Stamp | None = None,
+                 deleted: dict[str, Tombstone] | None = None,
+                 applied: dict[str, Stamp] | None = None, written_at: int | None = None) -> None:
+        self.id = id
+        self.name = name
+        self.forgotten = forgotten
+        self.deleted: dict[str, Tombstone] = {} if deleted is None else deleted
+        self.applied: dict[str, Stamp] = {} if applied is None else applied
+        self.written_at = written_at
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeviceRecord) and self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DeviceRecord({self.to_json()!r})"
 
     def newest(self) -> Stamp | None:
         """The highest stamp this device's tombstones and forget carry."""
@@ -178,8 +187,7 @@ class DeviceRecord:
         return record
 
 
-@dataclass(frozen=True, slots=True)
-class MonthFile:
+class MonthFile(NamedTuple):
     """The versions one readable month file (or copy of one) holds."""
 
     name: HistoryName
@@ -187,8 +195,7 @@ class MonthFile:
     written_at: int | None = None
 
 
-@dataclass(slots=True)
-class Merged:
+class Merged(NamedTuple):
     """The history as the files read show it: each entry's winning version."""
 
     entries: dict[str, Version]  # live entries by key
@@ -201,8 +208,7 @@ class Merged:
         return newest(self.seen.get(key), self.forgotten)
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(NamedTuple):
     """What a writer asks the store to do: write these files (whole, atomically), then remove
     these. `others` names devices whose files stay after a forget (they tidy them themselves)."""
 
@@ -211,8 +217,7 @@ class Changes:
     others: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceInfo:
+class DeviceInfo(NamedTuple):
     """One machine whose files are in the folder, for `companion devices`."""
 
     id: str
@@ -227,7 +232,12 @@ class Folder:
 
     `check_record` validates each stored entry (the store passes check_entry_dict); an entry it
     refuses (ValueError) is left out and its file is *damaged*: still read, never written or
-    removed, as a file whose stamp or shape cannot be read is *unreadable*.
+    removed, as a file whose stamp or shape cannot be read is *unreadable*. If it returns a
+    mapping, that is kept as the version's record instead of the dict read (a reading store
+    keeps the Entry it built, which needs a sixth of the memory); `canonical` says how two
+    records with one stamp compare. A file the store must not touch
+    (too large, someone else's) can be read and *kept as it is* (`keep_as_is`), or not read
+    and *left* (`leave`): neither is ever written or removed.
     """
 
     def __init__(
@@ -235,9 +245,14 @@ class Folder:
         listing: Iterable[str],
         *,
         check_record: Callable[[dict[str, Any]], object] | None = None,
+        canonical: Canonical | None = None,
     ) -> None:
         self.names = {name: classify(name) for name in listing}
         self.check_record = check_record
+        # How two versions with one stamp are told apart (their content as text): the store
+        # compares them as the entry model writes them, however a file spelled them, so a
+        # reader and a writer, and every machine, pick the same one.
+        self.canonical: Canonical = canonical or _canonical
         self.problems: dict[str, str] = {}  # name → reason, for unreadable and damaged files
         self.unreadable: set[str] = set()
         self.damaged: set[str] = set()
@@ -284,41 +299,89 @@ class Folder:
             self.add_unreadable(name, str(error))
 
     def add_unreadable(self, name: str, reason: str) -> None:
+        self.leave(name)
+        self.problems.setdefault(name, reason)
+
+    def leave(self, name: str) -> None:
+        """`name` is not read for this change, and never written or removed (a special file,
+        a file not downloaded yet): as an unreadable file, without a problem to report."""
         self.names.setdefault(name, classify(name))
         self.unreadable.add(name)
-        self.problems.setdefault(name, reason)
         self._months.pop(name, None)
         self._devices.pop(name, None)
+
+    def keep_as_is(self, name: str) -> None:
+        """`name` (read) is never written or removed: its versions count, its file stays."""
+        self.damaged.add(name)
+
+    def drop(self, name: str) -> None:
+        """`name` is gone since the folder was listed."""
+        self.names.pop(name, None)
+        self._months.pop(name, None)
+        self._devices.pop(name, None)
+
+    def release(self, months: Iterable[str]) -> None:
+        """Let go of what was read of these months' files (a long read holds one at a time);
+        only a reader may, and a writer that is done with them."""
+        wanted = set(months)
+        for name in [n for n, f in self._months.items() if f.name.month in wanted]:
+            del self._months[name]
 
     def _month_file(self, info: HistoryName, data: Any) -> MonthFile:
         if not isinstance(data, dict) or not isinstance(data.get(TABLE, {}), dict):
             raise BadFile("does not look like a companion history file")
-        meta = data.get(META, {})
-        meta = meta.get("1", {}) if isinstance(meta, dict) else {}
-        written_at = meta.get("written_at") if isinstance(meta, dict) else None
+        convert = self.converter(info.name)
+        return self._month_of(info, map(convert, data.get(TABLE, {}).values()),
+                              data.get(META, {}))
+
+    def converter(self, name: str) -> Callable[[Any], Version | str]:
+        """What turns each stored entry of month file `name` into its Version (or the reason
+        it cannot be read), for a reader that converts entries as it parses them, holding no
+        dicts (add_converted records the file)."""
+        info = self.names.get(name) or classify(name)
         rank = legacy_stamp(info.number if info.legacy else 0)
-        versions = []
-        for doc in data.get(TABLE, {}).values():
+
+        def convert(doc: Any) -> Version | str:
             try:
-                versions.append(self._version(doc, rank))
+                return self._version(doc, rank)
             except (ValueError, TypeError) as error:
+                return f"has an entry that could not be read ({error})"
+
+        return convert
+
+    def add_converted(self, name: str, versions: Iterable[Version | str], meta: Any) -> None:
+        """Record month file `name`, its entries made by converter(name), its `_meta` as read."""
+        info = self.names.get(name) or classify(name)
+        self.names[name] = info
+        self._months[name] = self._month_of(info, versions, meta)
+
+    def _month_of(self, info: HistoryName, versions: Iterable[Version | str], meta: Any
+                  ) -> MonthFile:
+        meta = meta.get("1", meta) if isinstance(meta, dict) else {}
+        written_at = meta.get("written_at") if isinstance(meta, dict) else None
+        kept = []
+        for version in versions:
+            if isinstance(version, str):
                 self.damaged.add(info.name)
-                self.problems.setdefault(
-                    info.name, f"has an entry that could not be read ({error})"
-                )
-        return MonthFile(info, tuple(versions), written_at if _is_count(written_at) else None)
+                self.problems.setdefault(info.name, version)
+            else:
+                kept.append(version)
+        return MonthFile(info, tuple(kept), written_at if _is_count(written_at) else None)
 
     def _version(self, doc: Any, rank: Stamp) -> Version:
         if not isinstance(doc, dict):
             raise BadFile("an entry must be an object")
-        record = dict(doc)
-        rev = record.pop(REV, None)
+        record: Mapping[str, Any] = dict(doc)
+        rev = record.pop(REV, None)  # type: ignore[attr-defined]
         stamp = rank if rev is None else Stamp.parse(rev)
+        entry_id = record.get("id")
         if self.check_record is not None:
-            self.check_record(record)
-        if not isinstance(record.get("id"), str):
+            kept = self.check_record(record)  # type: ignore[arg-type]
+            if isinstance(kept, Mapping):
+                record = kept
+        if not isinstance(entry_id, str):
             raise BadFile("an entry has no id")
-        return Version(record["id"].lower(), stamp, record)
+        return Version(entry_id.lower(), stamp, record)
 
     def read(self, name: str) -> bool:
         """Whether `name` was read (fully or in part) or found unreadable."""
@@ -343,13 +406,13 @@ class Folder:
         best: dict[str, Version | Tombstone] = {}
         seen: dict[str, Stamp] = {}
         for item in [*self._versions(wanted), *extra]:
-            _consider(best, seen, item)
+            _consider(best, seen, item, self.canonical)
         stored = set(seen)
         for record in records:
             for tomb in record.deleted.values():
-                _consider(best, seen, tomb)
+                _consider(best, seen, tomb, self.canonical)
         for tomb in tombstones:
-            _consider(best, seen, tomb)
+            _consider(best, seen, tomb, self.canonical)
         entries: dict[str, Version] = {}
         deleted: dict[str, Tombstone] = {}
         for key, item in best.items():
@@ -447,13 +510,15 @@ class Writer:
     """
 
     def __init__(self, folder: Folder, device: Device, now_ms: int,
-                 months: Iterable[str] = ()) -> None:
+                 months: Iterable[str] = (), *, tidy: bool = True) -> None:
         if not DEVICE_ID.fullmatch(device.id):
             raise ValueError(f"{device.id!r} is not a device id")
         self.folder = folder
         self.device = device
         self.now_ms = now_ms
-        self.months = set(months) | folder.months_to_tidy(device.id)
+        # tidy=False only for a change made in parts (an import, a month at a time) whose
+        # first part tidied: the device file notes that it did.
+        self.months = set(months) | (folder.months_to_tidy(device.id) if tidy else set())
         missing = [
             name for name in [*folder.device_files(), *folder.month_files(self.months)]
             if not folder.read(name)
@@ -514,12 +579,14 @@ class Writer:
         self._versions.pop(key, None)
         return True
 
-    def forget(self) -> Stamp:
-        """Forget the whole history; the folder must have been read whole."""
+    def forget(self, above: Stamp | None = None) -> Stamp:
+        """Forget the whole history; the folder must have been read whole, or `above` be the
+        highest stamp in every month file (a store reads them a month at a time)."""
         unread = self.folder.months() - self.months
-        if unread:
+        if unread and above is None:
             raise ValueError(f"forget needs every month read, not {sorted(unread)[:3]}")
         stamps = [v.stamp for mf in self.folder._months.values() for v in mf.versions]
+        stamps.extend(filter(None, [above]))
         for _, record in self.folder.device_records():
             stamps.extend(filter(None, [record.newest()]))
         stamps.extend(v.stamp for v in self._versions.values())
@@ -658,17 +725,21 @@ class Writer:
             raise ValueError(f"the month {month} was not read for this change")
 
 
+Canonical = Callable[[Mapping[str, Any]], str]
+
+
 def _consider(best: dict[str, Version | Tombstone], seen: dict[str, Stamp],
-              item: Version | Tombstone) -> None:
+              item: Version | Tombstone, canonical: Canonical) -> None:
     key = item.key
     if key not in seen or seen[key] < item.stamp:
         seen[key] = item.stamp
     current = best.get(key)
-    if current is None or _beats(item, current):
+    if current is None or _beats(item, current, canonical):
         best[key] = item
 
 
-def _beats(item: Version | Tombstone, other: Version | Tombstone) -> bool:
+def _beats(item: Version | Tombstone, other: Version | Tombstone,
+           canonical: Canonical) -> bool:
     """The total order of items for one entry: stamp, then a version over a tombstone (a
     tombstone beats only *lower* stamps), then content, so every machine picks the same."""
     if item.stamp != other.stamp:
@@ -676,13 +747,13 @@ def _beats(item: Version | Tombstone, other: Version | Tombstone) -> bool:
     if isinstance(item, Version) != isinstance(other, Version):
         return isinstance(item, Version)
     if isinstance(item, Version) and isinstance(other, Version):
-        return _canonical(item.record) > _canonical(other.record)
+        return canonical(item.record) > canonical(other.record)
     assert isinstance(item, Tombstone) and isinstance(other, Tombstone)
     return item.month > other.month
 
 
 def _canonical(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(dict(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _same_version(version: Version, winner: Version) -> bool:

@@ -26,10 +26,11 @@ so a reader can say so. Anything else is not companion's and is left alone.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 _DEV = r"[a-z][a-z2-7]{9}"
 _NUMBER = r"\d{1,6}"
@@ -47,15 +48,15 @@ TEMP_ENDINGS = (
 )
 
 # Which tool made a copy, for the words companion shows; every copy is read whatever made it.
+# (Compiled when a copy is first met: most folders have none, and reading starts quicker.)
 _TOOLS = (
-    ("Syncthing", re.compile(r"^\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}$")),
-    ("Nextcloud", re.compile(r"^ \(conflicted copy (?:.+ )?\d{4}-\d{2}-\d{2} \d{6}\)$")),
-    ("Dropbox", re.compile(
-        r"^ \((?:.+'s )?conflicted copy(?: \d{4}-\d{2}-\d{2})?(?: \(\d+\))?\)(?: \(\d+\))?$"
-        r"|^ \((?:Case|Selective Sync|Unicode Encoding) Conflict\)$"
-    )),
-    ("ownCloud", re.compile(r"^_conflict-\d{8}-\d{6}$")),
-    ("rclone", re.compile(r"^\.+(?:conflict\d+|path[12])$")),
+    ("Syncthing", r"^\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}$"),
+    ("Nextcloud", r"^ \(conflicted copy (?:.+ )?\d{4}-\d{2}-\d{2} \d{6}\)$"),
+    ("Dropbox",
+     r"^ \((?:.+'s )?conflicted copy(?: \d{4}-\d{2}-\d{2})?(?: \(\d+\))?\)(?: \(\d+\))?$"
+     r"|^ \((?:Case|Selective Sync|Unicode Encoding) Conflict\)$"),
+    ("ownCloud", r"^_conflict-\d{8}-\d{6}$"),
+    ("rclone", r"^\.+(?:conflict\d+|path[12])$"),
 )
 
 
@@ -67,8 +68,7 @@ class Kind(StrEnum):
     OTHER = "other"  # not companion's; left alone
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryName:
+class HistoryName(NamedTuple):
     """One name in the history folder, classified."""
 
     name: str
@@ -104,7 +104,9 @@ class HistoryName:
         return self.history and self.copy is None and self.device == device
 
 
+@functools.lru_cache(maxsize=16384)
 def classify(name: str) -> HistoryName:
+    """What `name` is (cached: a folder's names are classified on every read and write)."""
     if name.startswith("."):
         inner = name[1:-len(".icloud")] if name.endswith(".icloud") else ""
         if inner and classify(inner).history:
@@ -133,7 +135,7 @@ def _named(name: str, match: re.Match[str], copy: str | None) -> HistoryName:
 
 
 def _tool(decoration: str) -> str:
-    return next((tool for tool, pattern in _TOOLS if pattern.match(decoration)), "a copy")
+    return next((tool for tool, pattern in _TOOLS if re.match(pattern, decoration)), "a copy")
 
 
 def month_file_name(month: str, device: str | None, number: int = 1) -> str:

@@ -19,11 +19,15 @@ still wins (`2026-11.2.json` over `2026-11.json`), as it did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
 
 from companion.device import DEVICE_ID
 
 REV = "_rev"  # the key of a stored entry that holds its stamp; never exported
+# A device's stamp, spelled the one way companion writes it: wall 1 to 10**15 - 1, counter 0 to
+# 10**9 - 1, no leading zeros, and a device id (Stamp.parse checks anything else the long way).
+_USUAL = re.compile(r"([1-9][0-9]{0,14}):(0|[1-9][0-9]{0,8}):([a-z][a-z2-7]{9})")
 _MAX_WALL = 10**15  # year 33658 in milliseconds: a bound, so a stamp stays a small number
 _MAX_COUNTER = 10**9
 
@@ -32,8 +36,9 @@ class BadStamp(ValueError):
     """A `_rev` that is not a stamp companion writes."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Stamp:
+class Stamp(NamedTuple):
+    """Compared as the tuple (wall, counter, device): the same order on every machine."""
+
     wall: int
     counter: int
     device: str
@@ -47,6 +52,11 @@ class Stamp:
 
     @classmethod
     def parse(cls, text: object) -> Stamp:
+        # Nearly every stamp read is a machine's, in its one spelling: one match says so.
+        if isinstance(text, str):
+            usual = _USUAL.fullmatch(text)
+            if usual:
+                return cls(int(usual[1]), int(usual[2]), usual[3])
         if not isinstance(text, str) or len(text) > 40:
             raise BadStamp(f"a version stamp must be short text, not {text!r:.40}")
         parts = text.split(":")

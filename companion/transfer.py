@@ -699,11 +699,62 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    removed, left = store.forget()
+    removed, left, others = store.forget()
     print(f"Deleted your history: {_count(removed, 'file', 'files')} removed from {history_dir}.")
+    if others:
+        print("Your other machines that share this folder forget it too: each removes its own "
+              "copy the next time it saves.")
     for sentence in left:
         print(f"companion: left {sentence}.", file=sys.stderr)
     return EXIT_PROBLEM if left else EXIT_OK
+
+
+# -- delete one entry -----------------------------------------------------------------------
+
+
+def delete_entry(data_dir: Path, entry_id: str, yes: bool = False) -> int:
+    """Delete one entry with --yes (the review's delete); without it, say which and change
+    nothing. On other machines sharing the folder it goes too (a tombstone, never its text)."""
+    store = HistoryStore(data_dir)
+    entry = store.get(entry_id)
+    _print_notices([*store.notices, *map(str, store.problems.values())])
+    if entry is None:
+        print(f"companion: there is no entry with the id {entry_id} in {data_dir} "
+              "(`companion search \"\" --format json` lists them).", file=sys.stderr)
+        return EXIT_PROBLEM
+    if not yes:
+        print(f"companion: this would delete {describe(entry)}. It can't be brought back. "
+              f"Nothing was changed; to delete it, run `companion delete {entry.id} --yes`.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    said = len(store.notices)
+    if not store.delete(entry):
+        print(f"companion: there is no entry with the id {entry_id} in {data_dir} any more.",
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    _print_notices(store.notices[said:])
+    print(f"Deleted {describe(entry)}.")
+    return EXIT_OK
+
+
+def describe(entry: Entry) -> str:
+    """One entry in a few words, its text made safe for a terminal: `the check-in of Tue 3
+    Nov 2026 10:00 (activation 7 → 4, tense, "the morning rush again")`."""
+    moment = entry.started_at
+    when = f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+    parts = []
+    if entry.activation_before is not None or entry.activation_after is not None:
+        parts.append(f"activation {_or_dash(entry.activation_before)} → "
+                     f"{_or_dash(entry.activation_after)}")
+    if entry.feelings:
+        parts.append(", ".join(visible(f.word) for f in entry.feelings[:3]))
+    text = entry.note or (entry.repair.what_happened if entry.repair else "")
+    if text:
+        words = " ".join(visible(text).split())
+        parts.append(f"\u201c{words[:40]}{'…' if len(words) > 40 else ''}\u201d")
+    details = f" ({'; '.join(parts)})" if parts else ""
+    kind = _KIND_NAMES.get(entry.kind, entry.kind)
+    return f"the {kind} of {when}{details}"
 
 
 # -- shared ---------------------------------------------------------------------------------

@@ -22,5 +22,13 @@ def content() -> Content:
 
 @pytest.fixture(autouse=True)
 def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # A test that forgets --data-dir must never touch the real history.
+    # A test that forgets --data-dir must never touch the real history, nor this machine's
+    # real identity and locks (subprocesses inherit both).
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path / "state"))
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    """This machine's state folder in a test (identity, locks): COMPANION_STATE_DIR."""
+    return tmp_path / "state"

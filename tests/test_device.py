@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from companion import device as device_module
 from companion.device import (
     DEVICE_ID,
     IDENTITY_FILE,
@@ -55,7 +54,9 @@ def test_the_identity_is_the_same_on_every_later_use(tmp_path: Path) -> None:
 
 def test_the_host_name_is_used_when_no_name_is_given(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(device_module.socket, "gethostname", lambda: "desk\x1b]0;owned\x07top")
+    import socket
+
+    monkeypatch.setattr(socket, "gethostname", lambda: "desk\x1b]0;owned\x07top")
     device, _ = load_device(tmp_path)
     assert device.name == "desk]0;ownedtop"  # the escape sequence is not kept as one
 

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from machines import own_file
 
 from companion.app import CompanionApp
 from companion.cli import main
@@ -92,7 +93,7 @@ def full_disk(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Callable[[], F
 
 
 def month_file(data_dir: Path) -> Path:
-    return data_dir / "history" / "2026-11.json"
+    return data_dir / "history" / own_file("2026-11")
 
 
 def leftovers(data_dir: Path) -> list[Path]:
@@ -113,7 +114,7 @@ def test_a_full_disk_leaves_the_old_file_byte_identical_and_says_so(data_dir, fu
         store.save(breath(4, note="written while the disk filled up"))
     assert disk.failed_writes == 1
     assert str(failure.value) == (
-        "The disk is full, so 2026-11.json could not be saved; the file is unchanged."
+        f"The disk is full, so {own_file('2026-11')} could not be saved; the file is unchanged."
     )
     assert month_file(data_dir).read_bytes() == before
     assert leftovers(data_dir) == []
@@ -178,7 +179,7 @@ async def test_the_app_keeps_an_entry_the_full_disk_refused_and_saves_it_later(
         assert app.unsaved == [refused]
         assert month_file(data_dir).read_bytes() == before
         [error] = notes.errors()
-        assert error.startswith("The disk is full, so 2026-11.json could not be saved")
+        assert error.startswith(f"The disk is full, so {own_file('2026-11')} could not be saved")
         assert "kept" in error
 
         disk.space_back()
@@ -396,7 +397,8 @@ def test_an_import_the_disk_fills_up_during_adds_nothing_and_says_so(data_dir, t
     out, err = capsys.readouterr()
 
     assert (code, out) == (1, "")
-    assert err.startswith("companion: The disk is full, so 2020-04.json could not be saved")
+    assert err.startswith(f"companion: The disk is full, so {own_file('2020-04')} could not be "
+                          "saved")
     assert err.endswith("Nothing was imported.\n") and len(err.splitlines()) == 1
     assert {p.name: p.read_bytes() for p in (data_dir / "history").glob("*.json")} == before
     assert leftovers(data_dir) == []
@@ -414,20 +416,23 @@ def test_an_import_whose_renames_fail_part_way_says_exactly_how_many_landed(
     real_replace = os.replace
     replaced: list[str] = []
 
-    def replace_twice_then_fail(source, target, *args, **kwargs):
-        if str(target).endswith(".json") and len(replaced) == 2:
+    def replace_three_times_then_fail(source, target, *args, **kwargs):
+        # This machine's device file first (it is new), then two months.
+        if str(target).endswith(".json") and len(replaced) == 3:
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         replaced.append(str(target))
         return real_replace(source, target, *args, **kwargs)
 
-    monkeypatch.setattr(os, "replace", replace_twice_then_fail)
+    monkeypatch.setattr(os, "replace", replace_three_times_then_fail)
     code = main(["--data-dir", str(data_dir), "import", str(export)])
     out, err = capsys.readouterr()
-    monkeypatch.undo()
+    march = own_file("2020-03")
+    monkeypatch.setattr(os, "replace", real_replace)
 
     assert (code, out) == (1, "")
     assert err == (
-        "companion: Could not save 2020-03.json: Input/output error. The file is unchanged. "
+        f"companion: Could not save {march}: Input/output error. The file is "
+        "unchanged. "
         "4 of 8 new entries were added before that; run "
         f"`companion import {export}` again to add the rest.\n"
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from machines import month_files, own_file, this_machine
 
 from companion.cli import main
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry, Repair, check_entry_dict
@@ -79,10 +80,10 @@ def test_text_that_cannot_be_written_as_utf8_is_refused_before_any_file_is_touch
         check_entry_dict(entry.to_dict())
     store = HistoryStore(data_dir)
     first = store.save(Entry(kind="checkin", started_at=datetime(2026, 11, 17, tzinfo=UTC)))
-    before = (data_dir / "history" / "2026-11.json").read_bytes()
+    before = (data_dir / "history" / own_file("2026-11")).read_bytes()
     with pytest.raises(InvalidEntry):
         store.save(entry)
-    assert (data_dir / "history" / "2026-11.json").read_bytes() == before
+    assert (data_dir / "history" / own_file("2026-11")).read_bytes() == before
     assert HistoryStore(data_dir).all() == [first]
 
 
@@ -170,7 +171,7 @@ def test_entries_far_from_utc_are_filed_by_utc_month_and_found_on_their_local_da
 ):
     store = HistoryStore(data_dir)
     entry = store.save(Entry(kind="breathing", started_at=moment))
-    assert [p.name for p in (data_dir / "history").glob("*.json")] == [month_file]
+    assert month_files(data_dir) == [own_file(month_file.removesuffix(".json"))]
     zone = moment.tzinfo
     assert isinstance(zone, ZoneInfo)
     found = HistoryStore(data_dir).between(*local_day(moment.year, moment.month, moment.day, zone))
@@ -186,8 +187,7 @@ def test_week_53_spans_two_years_and_two_month_files(data_dir: Path):
                                                                   tzinfo=KIRITIMATI)))
     last = store.save(Entry(kind="breathing", started_at=datetime(2027, 1, 3, 23, 55,
                                                                  tzinfo=PAGO_PAGO)))
-    names = sorted(p.name for p in (data_dir / "history").glob("*.json"))
-    assert names == ["2026-12.json", "2027-01.json"]
+    assert month_files(data_dir) == [own_file("2026-12"), own_file("2027-01")]
     monday = datetime.fromisocalendar(2026, 53, 1)
     # The widest possible reading of that week: from its Monday in the first zone to reach it
     # to its Sunday's end in the last.
@@ -253,14 +253,14 @@ def test_an_entry_before_the_year_1000_is_filed_with_four_digits_and_found_again
     out, _ = capsys.readouterr()
     assert out.splitlines() == ["Added 1 entry (0 were already here).",
                                 "Added 0 entries (1 was already here)."]
-    assert [p.name for p in (data_dir / "history").glob("*.json")] == ["0999-06.json"]
+    assert month_files(data_dir) == [own_file("0999-06")] == ["0999-06." + this_machine() + ".json"]
     assert main([*argv, "export"]) == 0
     assert [e["note"] for e in json.loads(capsys.readouterr()[0])["entries"]] == ["early"]
     assert HistoryStore(data_dir).between(datetime(999, 5, 30, tzinfo=UTC),
                                           datetime(999, 6, 2, tzinfo=UTC)) == [early]
 
     assert main([*argv, "forget", "--yes"]) == 0
-    assert list((data_dir / "history").glob("*.json")) == []
+    assert month_files(data_dir) == []
 
 
 @pytest.mark.parametrize(
@@ -295,8 +295,7 @@ def test_the_first_and_last_moments_companion_can_show_are_kept(data_dir: Path):
     store.save(first)
     store.save(last)
     assert HistoryStore(data_dir).all() == [first, last]
-    assert sorted(p.name for p in (data_dir / "history").glob("*.json")) == [
-        "0001-02.json", "9999-11.json"]
+    assert month_files(data_dir) == [own_file("0001-02"), own_file("9999-11")]
 
 
 def timedelta_zone(hours: int):

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from machines import own_file
 
 from companion import storage
 from companion.app import CompanionApp
@@ -44,9 +45,11 @@ def entry(day: int = 5) -> Entry:
 @pytest.fixture
 def holder(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the history's lock until it is killed."""
-    HistoryStore(data_dir).check()
+    store = HistoryStore(data_dir)
+    store.check()
+    store.lock_path.parent.mkdir(mode=0o700, exist_ok=True)
     process = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(data_dir / "history" / ".lock")],
+        [sys.executable, "-c", HOLD_THE_LOCK, str(store.lock_path)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -66,7 +69,7 @@ def short_wait(monkeypatch: pytest.MonkeyPatch) -> float:
 def test_a_lock_left_by_a_killed_process_does_not_block(data_dir, holder, short_wait):
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
-    assert (data_dir / "history" / ".lock").exists()  # the file stays; the lock went with it
+    assert HistoryStore(data_dir).lock_path.exists()  # the file stays; the lock went with it
     saved = HistoryStore(data_dir).save(entry())
     assert HistoryStore(data_dir).all() == [saved]
 
@@ -76,7 +79,7 @@ def test_a_live_holder_makes_a_save_wait_then_says_so(data_dir, holder, short_wa
     with pytest.raises(StoreBusy) as busy:
         store.save(entry())
     assert str(busy.value) == (
-        f"Another companion has been saving for over 0.3 s (lock: {data_dir}/history/.lock); "
+        f"Another companion has been saving for over 0.3 s (lock: {store.lock_path}); "
         "nothing was changed, try again in a moment."
     )
     holder.kill()
@@ -117,10 +120,12 @@ def test_orphaned_temporary_files_are_ignored_then_cleared_and_others_left(data_
     store = HistoryStore(data_dir)
     kept = store.save(entry(3))
     history = data_dir / "history"
-    orphans = [history / ".2026-11.json.k3j_x9qa.tmp", history / ".probe.abcdefgh.tmp"]
+    orphans = [history / f".{own_file('2026-11')}.k3j_x9qa.tmp", history / ".probe.abcdefgh.tmp"]
     orphans[0].write_text('{"half": ')
     orphans[1].write_bytes(b"")
-    not_ours = [history / ".my-notes.tmp", history / "2026-11.json.bak"]
+    # Not ours: a file of our own, and another machine's copy a sync tool may be bringing over.
+    not_ours = [history / ".my-notes.tmp", history / "2026-11.notes.txt",
+                history / ".2026-11.m2xq7hd3pa.json.abcdefgh.tmp"]
     for path in not_ours:
         path.write_text("mine")
     (history / ".lock").write_text("pid 12345 was here")  # a lock file with old content
@@ -156,7 +161,7 @@ def start_export(data_dir: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "export",
          "--format", "markdown", "--out", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
 
@@ -219,7 +224,8 @@ def test_a_copy_another_export_is_still_writing_is_left_alone(long_history, tmp_
         assert all(path.exists() for path in held)
     finally:
         first.send_signal(signal.SIGCONT)
-        assert first.wait(timeout=60) == 0
+        _, err = first.communicate(timeout=60)
+        assert first.returncode == 0, err
     assert export_copies(out) == []
     assert out.read_text().startswith("# Your companion history")
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from machines import month_files, own_file
 
 from companion.entries import Breathing, Entry
 from companion.history import HistoryStore
@@ -97,12 +98,28 @@ def test_a_fifo_named_like_a_month_file_hangs_nothing(data_dir, fifo_month, tmp_
     if argv[0] == "export":
         assert "from a sound file" in result.stdout
     if argv[:2] == ["forget", "--yes"]:
-        assert [p.name for p in (data_dir / "history").glob("*.json")] == [fifo_month.name]
+        assert month_files(data_dir) == [fifo_month.name]
     if argv[0] in ("breathe", "import"):
         # Saved beside it, as beside a damaged file.
         saved = HistoryStore(data_dir).between(NOW - timedelta(hours=1), NOW + timedelta(hours=1))
         assert len(saved) == 1
-        assert (data_dir / "history" / f"{NOW:%Y-%m}.2.json").is_file()
+        assert (data_dir / "history" / own_file(f"{NOW:%Y-%m}")).is_file()
+
+
+def test_a_fifo_named_like_this_machines_own_file_is_never_opened_and_saves_go_beside_it(
+    data_dir,
+):
+    HistoryStore(data_dir).save(OCTOBER)
+    fifo = data_dir / "history" / own_file(f"{NOW:%Y-%m}")
+    os.mkfifo(fifo, 0o600)
+    result = companion(data_dir, "import", "/dev/stdin",
+                       input=json.dumps({"schema": 1, "entries": [Entry(
+                           kind="breathing", started_at=NOW, note="imported").to_dict()]}))
+    assert result.returncode == 0, result.stderr
+    assert NAMED in result.stderr
+    assert is_fifo(fifo)
+    assert (data_dir / "history" / own_file(f"{NOW:%Y-%m}", 2)).is_file()
+    assert [e.note for e in HistoryStore(data_dir).all()] == ["from a sound file", "imported"]
 
 
 @pytest.mark.parametrize(
@@ -211,7 +228,7 @@ def test_a_linked_month_file_is_written_through_and_forget_removes_both(data_dir
 
     store = HistoryStore(data_dir)
     first = store.save(Entry(kind="breathing", started_at=datetime(2026, 11, 3, tzinfo=UTC)))
-    month = data_dir / "history" / "2026-11.json"
+    month = data_dir / "history" / own_file("2026-11")
     kept = dotfiles / "2026-11.json"
     month.rename(kept)
     month.symlink_to(kept)
@@ -222,6 +239,7 @@ def test_a_linked_month_file_is_written_through_and_forget_removes_both(data_dir
     assert month.is_symlink() and os.readlink(month) == str(kept)
     assert HistoryStore(data_dir).all() == [first, second]
     assert [p.name for p in dotfiles.iterdir()] == ["2026-11.json"]
+    assert month_files(data_dir) == [month.name]
 
     assert main(["--data-dir", str(data_dir), "forget", "--yes"]) == 0
     out, err = capsys.readouterr()
@@ -238,7 +256,7 @@ def test_a_link_to_someone_elses_file_is_read_never_written_and_forget_says_it_l
     store = HistoryStore(data_dir)
     theirs_entry = store.save(Entry(kind="breathing", started_at=datetime(2026, 11, 3,
                                                                           tzinfo=UTC)))
-    month = data_dir / "history" / "2026-11.json"
+    month = data_dir / "history" / own_file("2026-11")
     theirs = dotfiles / "theirs.json"
     month.rename(theirs)
     os.chown(theirs, 65534, 65534)
@@ -249,7 +267,7 @@ def test_a_link_to_someone_elses_file_is_read_never_written_and_forget_says_it_l
     new = mine.save(Entry(kind="breathing", started_at=datetime(2026, 11, 4, tzinfo=UTC)))
 
     assert theirs.read_bytes() == before and month.is_symlink()
-    assert (data_dir / "history" / "2026-11.2.json").is_file()
+    assert (data_dir / "history" / own_file("2026-11", 2)).is_file()
     assert HistoryStore(data_dir).all() == [theirs_entry, new]
     assert any("someone else's" in notice for notice in mine.notices)
 

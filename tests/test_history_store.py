@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from machines import own_device_file, own_file
 
 from companion import history as history_module
 from companion import storage
@@ -57,7 +58,8 @@ def test_entries_are_filed_by_utc_month(data_dir: Path):
     store = HistoryStore(data_dir)
     # 00:30 on 1 December at +01:00 is still November in UTC.
     store.save(Entry(kind="breathing", started_at=datetime(2026, 12, 1, 0, 30, tzinfo=TZ)))
-    assert sorted(p.name for p in (data_dir / "history").glob("*.json")) == ["2026-11.json"]
+    months = [p.name for p in (data_dir / "history").glob("20*.json")]
+    assert months == [own_file("2026-11")]
 
 
 def test_delete_removes_only_that_entry(data_dir: Path):
@@ -73,7 +75,7 @@ def test_a_failure_between_write_and_replace_leaves_the_old_file_intact(
 ):
     store = HistoryStore(data_dir)
     store.save(breath(3))
-    month_file = data_dir / "history" / "2026-11.json"
+    month_file = data_dir / "history" / own_file("2026-11")
     before = month_file.read_bytes()
 
     def crash(*_args: object) -> None:
@@ -115,22 +117,26 @@ def test_two_processes_saving_at_once_lose_nothing(data_dir: Path):
     [b"{\"entries\": {\"1\": ", b"[1, 2, 3]", b"\x00\xff\xfe garbage", b""],
     ids=["truncated", "array", "binary", "empty"],
 )
+@pytest.mark.parametrize("whose", ["from before", "this machine's"])
 def test_a_damaged_file_is_never_rewritten_and_new_saves_go_beside_it(
-    data_dir: Path, damage: bytes
+    data_dir: Path, damage: bytes, whose: str
 ):
     history = data_dir / "history"
-    history.mkdir(parents=True)
-    damaged = history / "2026-11.json"
+    HistoryStore(data_dir).save(breath(1).with_changes(started_at=datetime(2026, 10, 1,
+                                                                           tzinfo=TZ)))
+    name = "2026-11.json" if whose == "from before" else own_file("2026-11")
+    damaged = history / name
     damaged.write_bytes(damage)
     store = HistoryStore(data_dir)
-    assert store.all() == []
+    assert [e.started_at.month for e in store.all()] == [10]
     assert damaged in store.problems
     assert "left untouched" in str(store.problems[damaged])
 
     entry = store.save(breath(5))
     assert damaged.read_bytes() == damage
-    assert (history / "2026-11.2.json").exists()
-    assert HistoryStore(data_dir).all() == [entry]
+    beside = own_file("2026-11", 1 if whose == "from before" else 2)
+    assert (history / beside).exists()
+    assert [e for e in HistoryStore(data_dir).all() if e.started_at.month == 11] == [entry]
 
 
 def test_a_file_from_a_newer_version_is_left_alone(data_dir: Path):
@@ -150,7 +156,8 @@ def test_the_data_folder_and_files_are_private(data_dir: Path):
     HistoryStore(data_dir).save(breath(3))
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / "history").stat().st_mode) == 0o700
-    assert stat.S_IMODE((data_dir / "history" / "2026-11.json").stat().st_mode) == 0o600
+    for name in (own_file("2026-11"), own_device_file()):
+        assert stat.S_IMODE((data_dir / "history" / name).stat().st_mode) == 0o600
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

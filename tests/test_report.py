@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from machines import own_file
 
 from companion import report
 from companion.cli import main
@@ -200,8 +201,8 @@ def test_week_53_reads_both_months(data_dir, capsys):
 
 
 def test_a_damaged_file_is_named_and_what_could_be_read_still_prints(data_dir, history, capsys):
-    month = data_dir / "history" / "2026-11.json"
-    month.rename(month.with_name("2026-11.2.json"))
+    month = data_dir / "history" / own_file("2026-11")
+    month.rename(month.with_name("2026-11.json"))  # a file from before: read as well
     month.write_text("{ this is not json")
     code, out, err = week(data_dir, capsys)
     assert code == 1

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from machines import month_files, own_device_file
 from markdown_it import MarkdownIt
 
 from companion import transfer
@@ -531,7 +532,13 @@ def test_forget_with_yes_deletes_every_history_file_and_says_how_many(capsys, da
 
     assert (code, err) == (0, "")
     assert out == f"Deleted your history: 2 files removed from {data_dir / 'history'}.\n"
-    assert [p.name for p in (data_dir / "history").iterdir() if p.suffix == ".json"] == []
+    assert month_files(data_dir) == []
+    # What stays is this machine's forget marker (older files arriving from another machine
+    # stay forgotten): its name and a version stamp, no entry's text.
+    left = [p.name for p in (data_dir / "history").iterdir() if p.suffix == ".json"]
+    assert left == [own_device_file()]
+    marker = json.loads((data_dir / "history" / left[0]).read_text())
+    assert marker["forgotten"] and marker["deleted"] == {}
     assert HistoryStore(data_dir).all() == []
 
 
@@ -551,12 +558,15 @@ def test_forget_with_no_history_says_so_and_creates_nothing(capsys, data_dir, ye
     [
         ["export"], ["export", "--format", "csv"], ["export", "--format", "markdown"],
         ["import", "{export}"], ["forget"], ["forget", "--yes"],
+        ["devices"], ["devices", "--format", "json"], ["delete", "{id}"],
+        ["delete", "{id}", "--yes"],
     ],
 )
 def test_these_commands_never_import_textual(data_dir, tmp_path, history, argv):
     export = tmp_path / "export.json"
     export.write_text(export_with([GOOD]))
-    argv = ["--data-dir", str(data_dir)] + [a.replace("{export}", str(export)) for a in argv]
+    argv = ["--data-dir", str(data_dir)] + [
+        a.replace("{export}", str(export)).replace("{id}", history[0].id) for a in argv]
     script = (
         "import sys; from companion.cli import main; code = main(sys.argv[1:]); "
         "assert 'textual' not in sys.modules, 'textual was imported'; sys.exit(code)"
