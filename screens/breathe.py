@@ -23,14 +23,9 @@ from companion.content import BreathingPattern
 from companion.guidance import offers_help
 from companion.listing import printable
 from companion.plain import BreatheRequest
-from companion.screens.widgets.breathing import (
-    ActivationRating,
-    BreathingVisual,
-    PatternChoice,
-    breathed_text,
-    high_activation_line,
-    shown,
-)
+from companion.screens.widgets.activation_rating import ActivationRating, high_activation_line
+from companion.screens.widgets.breathing import BreathingVisual, breathed_text, shown
+from companion.screens.widgets.pattern_choice import PatternChoice
 from companion.storage import StoreError
 
 if TYPE_CHECKING:

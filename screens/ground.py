@@ -19,15 +19,10 @@ from companion.checkin import CheckInDraft
 from companion.content import BreathingPattern, Choice
 from companion.guidance import kind_steps_for, offers_help
 from companion.screens.help import offer_help
-from companion.screens.widgets.breathing import (
-    ActivationRating,
-    BreathingVisual,
-    PatternChoice,
-    breathed_text,
-    high_activation_line,
-    shown,
-)
+from companion.screens.widgets.activation_rating import ActivationRating, high_activation_line
+from companion.screens.widgets.breathing import BreathingVisual, breathed_text, shown
 from companion.screens.widgets.choices import ChoiceGrid
+from companion.screens.widgets.pattern_choice import PatternChoice
 
 KIND, CHOOSE, BREATHING, SENSES, AFTER = "kind", "choose", "breathing", "senses", "after"
 SENSES_CHOICE = "senses"

@@ -16,7 +16,8 @@ from textual.widgets import Footer, Header, Input, Static
 from companion.entries import MAX_NOTE
 from companion.screens.help import offer_help
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import ActivationRating, high_activation_line, shown
+from companion.screens.widgets.activation_rating import ActivationRating, high_activation_line
+from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.choices import ChoiceGrid
 
 DIGITS = "0123456789"

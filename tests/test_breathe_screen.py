@@ -17,7 +17,8 @@ from companion.history import HistoryStore
 from companion.plain import breathe_request
 from companion.screens.breathe import BreatheScreen
 from companion.screens.home import HomeScreen
-from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.breathing import BreathingVisual
 from companion.storage import SaveFailed
 
 

@@ -12,7 +12,8 @@ from companion.app import CompanionApp
 from companion.checkin import CheckInDraft
 from companion.entries import Breathing
 from companion.screens.ground import GroundScreen
-from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.breathing import BreathingVisual
 
 
 class FakeClock:

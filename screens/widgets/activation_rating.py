@@ -1,0 +1,55 @@
+"""Rating activation, 0 to 10: the scale on screen, and the line on where help is near its top."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from companion.guidance import offers_help
+from companion.screens.widgets.breathing import shown
+
+MAX_ACTIVATION = 10
+
+
+class ActivationRating(Static):
+    """Activation 0 to 10 after grounding: digits set it, + and - move it (so 10 is reachable)."""
+
+    DEFAULT_CSS = """
+    ActivationRating {
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    value: reactive[int | None] = reactive(None)
+
+    class Changed(Message):
+        def __init__(self, value: int | None) -> None:
+            super().__init__()
+            self.value = value
+
+    def set_value(self, value: int | None) -> None:
+        if value is not None:
+            value = min(max(value, 0), MAX_ACTIVATION)
+        self.value = value
+        self.post_message(self.Changed(value))
+
+    def nudge(self, step: int) -> None:
+        start = self.value if self.value is not None else (0 if step > 0 else MAX_ACTIVATION + 1)
+        self.set_value(start + step)
+
+    def watch_value(self, value: int | None) -> None:
+        cells = "".join(
+            f"[reverse] {n} [/reverse]" if n == value else f" {n} " for n in range(11)
+        )
+        chosen = "—" if value is None else f"[b]{value}[/b]"
+        self.update(f"Now: {chosen}\n{cells}")
+
+
+def high_activation_line(app: App, value: int | None) -> str:
+    """Near the top of the scale, where help is (the safety text itself comes from data/)."""
+    if not offers_help(value):
+        return ""
+    return shown(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
