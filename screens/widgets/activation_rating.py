@@ -13,6 +13,13 @@ from companion.screens.widgets.breathing import shown
 MAX_ACTIVATION = 10
 
 
+def nudged(value: int | None, step: int) -> int:
+    """A step up or down the scale, kept within it; from none yet, + starts at 1 and - at 10
+    (so 10 is reachable without a digit)."""
+    start = value if value is not None else (0 if step > 0 else MAX_ACTIVATION + 1)
+    return min(max(start + step, 0), MAX_ACTIVATION)
+
+
 class ActivationRating(Static):
     """Activation 0 to 10 after grounding: digits set it, + and - move it (so 10 is reachable)."""
 
