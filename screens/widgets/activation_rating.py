@@ -1,9 +1,12 @@
-"""Rating activation, 0 to 10: the scale on screen, and the line on where help is near its top."""
+"""Rating activation, 0 to 10: the scale on screen, and the line on where help is near its top.
+
+The rating only shows a value: the screen holding it owns the number (a reactive bound to the
+rating's `value`), so each screen writes it to the draft in one place, the moment a key sets it.
+"""
 
 from __future__ import annotations
 
 from textual.app import App
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -21,7 +24,7 @@ def nudged(value: int | None, step: int) -> int:
 
 
 class ActivationRating(Static):
-    """Activation 0 to 10 after grounding: digits set it, + and - move it (so 10 is reachable)."""
+    """Activation 0 to 10 on one line of cells, the chosen one marked; "—" until one is."""
 
     DEFAULT_CSS = """
     ActivationRating {
@@ -31,21 +34,6 @@ class ActivationRating(Static):
     """
 
     value: reactive[int | None] = reactive(None)
-
-    class Changed(Message):
-        def __init__(self, value: int | None) -> None:
-            super().__init__()
-            self.value = value
-
-    def set_value(self, value: int | None) -> None:
-        if value is not None:
-            value = min(max(value, 0), MAX_ACTIVATION)
-        self.value = value
-        self.post_message(self.Changed(value))
-
-    def nudge(self, step: int) -> None:
-        start = self.value if self.value is not None else (0 if step > 0 else MAX_ACTIVATION + 1)
-        self.set_value(start + step)
 
     def watch_value(self, value: int | None) -> None:
         cells = "".join(
