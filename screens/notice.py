@@ -11,12 +11,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Static
 
 from companion.entries import MAX_NOTE
 from companion.screens.help import offer_help
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import ActivationRating, high_activation_line, shown
+from companion.screens.widgets.activation_rating import (
+    ActivationRating,
+    high_activation_line,
+    nudged,
+)
+from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.choices import ChoiceGrid
 
 DIGITS = "0123456789"
@@ -36,6 +42,9 @@ class NoticeScreen(StepScreen):
         *STEP_KEYS,
     ]
 
+    # Set from the draft when the step opens; the rating shows it, watch_activation keeps it.
+    activation: reactive[int | None] = reactive(None, init=False)
+
     def compose(self) -> ComposeResult:
         content = self.app.content  # type: ignore[attr-defined]
         yield Header()
@@ -44,7 +53,7 @@ class NoticeScreen(StepScreen):
         with VerticalScroll(id="notice", can_focus=False):
             yield Static(f"Notice  [$text-muted]{shown(content.activation_prompt)}[/]",
                          classes="step-title")
-            yield ActivationRating()
+            yield ActivationRating().data_bind(value=NoticeScreen.activation)
             yield Static("", id="high", classes="notice-line")
             yield Static("Where are you?  [dim]arrows move, space picks[/]", classes="part")
             yield ChoiceGrid(content.states, multiple=False, id="state",
@@ -59,7 +68,7 @@ class NoticeScreen(StepScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(ActivationRating).set_value(self.draft.activation_before)
+        self.activation = self.draft.activation_before
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_help":
@@ -69,19 +78,16 @@ class NoticeScreen(StepScreen):
     # -- activation ------------------------------------------------------------------------------
 
     def action_rate(self, value: int) -> None:
-        rating = self.query_one(ActivationRating)
-        rating.set_value(value)
-        # Kept at once, not when Changed arrives: a quick "4 Enter" would leave before it does.
-        self.draft.activation_before = rating.value
+        self.activation = value
 
     def action_nudge(self, step: int) -> None:
-        rating = self.query_one(ActivationRating)
-        rating.nudge(step)
-        self.draft.activation_before = rating.value
+        self.activation = nudged(self.activation, step)
 
-    def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
-        self.draft.activation_before = event.value
-        line = high_activation_line(self.app, event.value)
+    def watch_activation(self, value: int | None) -> None:
+        # The one place the rating is kept: at once, as a key sets it (a quick "4 Enter" may
+        # leave the step before any message about it would arrive).
+        self.draft.activation_before = value
+        line = high_activation_line(self.app, value)
         high = self.query_one("#high", Static)
         high.update(line)
         high.display = bool(line)

@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from companion.listing import printable
 from companion.screens.themes import HIGH_CONTRAST, HIGH_CONTRAST_LIGHT
-from companion.screens.widgets.breathing import MINUTE_STEPS
+from companion.screens.widgets.pattern_choice import MINUTE_STEPS
 from companion.settings import (
     MAX_CONTACT_HOW,
     MAX_CONTACT_NAME,

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from breathing_waits import breath_begun
+from keys_at_once import keys_at_once
 from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
@@ -17,7 +18,8 @@ from companion.history import HistoryStore
 from companion.plain import breathe_request
 from companion.screens.breathe import BreatheScreen
 from companion.screens.home import HomeScreen
-from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.breathing import BreathingVisual
 from companion.storage import SaveFailed
 
 
@@ -34,6 +36,19 @@ async def advance(app: CompanionApp, pilot, clock: FakeClock, seconds: float) ->
     clock.now += seconds
     app.screen.query_one(BreathingVisual).sync()
     await pilot.pause()
+
+
+async def open_break(app: CompanionApp, pilot, **options) -> None:
+    """The quick break, opened over home as b opens it (the options are BreatheScreen's)."""
+    await pilot.pause()
+    app.push_screen(BreatheScreen(**options))
+    await pilot.pause()
+
+
+async def breathe_for(app: CompanionApp, pilot, clock: FakeClock, seconds: float) -> None:
+    """Enter on the highlighted pattern, and breathe it for `seconds` on the fake clock."""
+    await pilot.press("enter")
+    await advance(app, pilot, clock, seconds)
 
 
 def text(app: CompanionApp, selector: str) -> str:
@@ -69,9 +84,7 @@ async def test_a_whole_break_is_saved_as_completed_and_the_app_exits(data_dir: P
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(request=request, exit_after=True, clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, request=request, exit_after=True, clock=clock)
         await advance(app, pilot, clock, 2.5)
         assert text(app, "#cue") == "in again"
         await advance(app, pilot, clock, 30)
@@ -86,21 +99,18 @@ async def test_from_home_choose_breathe_stop_early_and_rate(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, clock=clock)
         assert "Length: 1 min (5 breaths)" in text(app, "#length")  # coherent, from settings
         await pilot.press("plus")
         assert "Length: 2 min (11 breaths)" in text(app, "#length")
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 30)
+        await breathe_for(app, pilot, clock, 30)
         await pilot.press("space")
         await advance(app, pilot, clock, 600)  # paused: not breathing
         await pilot.press("x")
         assert "Stopped early, and that's fine. You breathed 30 s (2 breaths)." in text(
             app, "#summary"
         )
-        await pilot.press("4", "enter")
+        await keys_at_once(app, pilot, "4", "enter")  # as quickly as tmux sends them
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -114,9 +124,7 @@ async def test_the_dizzy_note_comes_before_a_patterns_first_break_only(data_dir:
     note = content.safety.dizzy_note
     async with app.run_test(size=(80, 24)) as pilot:
         for first in (True, False):
-            await pilot.pause()
-            app.push_screen(BreatheScreen(pattern="coherent", clock=FakeClock()))
-            await pilot.pause()
+            await open_break(app, pilot, pattern="coherent", clock=FakeClock())
             assert (note in text(app, "#about")) is first
             await pilot.press("enter")
             await pilot.pause()
@@ -145,13 +153,10 @@ async def test_rating_after_a_break_is_optional(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="long-exhale", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="long-exhale", clock=clock)
         await pilot.press("u", "minus", "minus", "minus")  # 3 breaths
         assert "Length: 3 breaths" in text(app, "#length")
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 30)
+        await breathe_for(app, pilot, clock, 30)
         assert "You breathed 30 s (3 breaths)." in text(app, "#summary")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
@@ -166,11 +171,8 @@ async def test_quitting_mid_breath_keeps_what_was_breathed(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="box", clock=clock))
-        await pilot.pause()
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 12)
+        await open_break(app, pilot, pattern="box", clock=clock)
+        await breathe_for(app, pilot, clock, 12)
         await pilot.press("ctrl+q")
         await pilot.pause()
     [entry] = saved(data_dir)
@@ -193,11 +195,8 @@ async def test_resizing_mid_breath_changes_the_shape_not_the_timing(data_dir: Pa
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="box", clock=clock))
-        await pilot.pause()
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 4)
+        await open_break(app, pilot, pattern="box", clock=clock)
+        await breathe_for(app, pilot, clock, 4)
         shape = app.screen.query_one(BreathShape)
         wide = str(shape.render())
         await pilot.resize_terminal(40, 16)
@@ -242,9 +241,7 @@ async def test_each_phase_change_rings_the_bell_when_asked(data_dir: Path):
     app.bell = lambda: rings.append(1)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="coherent", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="coherent", clock=clock)
         await pilot.press("u", "minus", "minus", "minus", "minus")  # 1 breath
         await pilot.press("enter")
         assert rings == []  # the first cue is on screen, no bell needed
@@ -258,9 +255,7 @@ async def test_help_over_the_breathing_pauses_it_until_you_come_back(data_dir: P
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="box", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="box", clock=clock)
         await pilot.press("enter")
         clock.now += 3
         app.push_screen(Screen())  # stands in for help
@@ -280,12 +275,9 @@ def _breathe_app(data_dir: Path, seconds: float | None):
     clock = FakeClock()
 
     async def open_breathe(pilot) -> None:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="4-7-8", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="4-7-8", clock=clock)
         if seconds is not None:
-            await pilot.press("enter")
-            await advance(app, pilot, clock, seconds)
+            await breathe_for(app, pilot, clock, seconds)
 
     return app, open_breathe
 

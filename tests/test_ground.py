@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from breathing_waits import breath_begun
+from keys_at_once import keys_at_once
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
@@ -12,7 +13,8 @@ from companion.app import CompanionApp
 from companion.checkin import CheckInDraft
 from companion.entries import Breathing
 from companion.screens.ground import GroundScreen
-from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.breathing import BreathingVisual
 
 
 class FakeClock:
@@ -51,6 +53,11 @@ class Ground:
         self.clock.now += seconds
         self.screen.query_one(BreathingVisual).sync()
         await self.pilot.pause()
+
+    async def breathe(self, seconds: float) -> None:
+        """Enter on the highlighted pattern, and breathe it for `seconds` on the fake clock."""
+        await self.pilot.press("enter")
+        await self.advance(seconds)
 
     def text(self, selector: str) -> str:
         return str(self.screen.query_one(selector, Static).render())
@@ -153,10 +160,9 @@ async def test_a_whole_breath_is_written_to_the_draft_with_activation_after(data
     draft = CheckInDraft(activation_before=6)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, draft).open()
-        await pilot.press("enter")
-        await ground.advance(64)
+        await ground.breathe(64)
         assert "You breathed 64 s (4 breaths)." in ground.text("#summary")
-        await pilot.press("4", "enter")
+        await keys_at_once(app, pilot, "4", "enter")  # as quickly as tmux sends them
     assert ground.answers == ["next"]
     assert draft.breathing == Breathing("box", 64, 4, True)
     assert draft.activation_after == 4
@@ -166,8 +172,7 @@ async def test_pause_stops_the_clock(data_dir: Path):
     app = box_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
-        await pilot.press("enter")
-        await ground.advance(2)
+        await ground.breathe(2)
         await pilot.press("space")
         await ground.advance(300)
         assert ground.text("#cue") == "in · paused"
@@ -182,8 +187,7 @@ async def test_escape_first_stops_the_breathing_then_goes_back(data_dir: Path):
     app = box_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
-        await pilot.press("enter")
-        await ground.advance(20)
+        await ground.breathe(20)
         await pilot.press("escape")
         assert ground.draft.breathing == Breathing("box", 20, 1, False)
         assert "Stopped early, and that's fine" in ground.text("#summary")
@@ -254,8 +258,7 @@ async def test_breathing_again_adds_to_what_was_breathed(data_dir: Path):
     draft = CheckInDraft()
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, draft).open()
-        await pilot.press("enter")
-        await ground.advance(16)
+        await ground.breathe(16)
         await pilot.press("x", "b", "down", "down", "enter")  # now coherent
         await ground.advance(11)
         await pilot.press("x")

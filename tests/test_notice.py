@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keys_at_once import keys_at_once
 from textual.widgets import Input, Static
 
 from companion.app import CompanionApp
@@ -83,6 +84,28 @@ async def test_help_offered_in_one_step_is_not_offered_again_in_the_next(data_di
         again = await Notice(app, pilot, notice.draft).open()  # back to the step, say
         assert app.screen is again.screen
         assert again.draft.activation_before == 9
+
+
+async def test_a_digit_and_enter_typed_together_keep_the_rating(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await keys_at_once(app, pilot, "4", "enter")
+        assert notice.answers == ["next"]
+    assert notice.draft.activation_before == 4
+
+
+async def test_the_rating_shows_the_steps_activation_whichever_key_set_it(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot, CheckInDraft(help_offered=True)).open()
+        assert "Now: —" in notice.text("ActivationRating")
+        await pilot.press("minus")  # from nothing, - starts at the top
+        assert "Now: 10" in notice.text("ActivationRating")
+        assert notice.draft.activation_before == 10
+        await pilot.press("3", "plus")
+        assert "Now: 4" in notice.text("ActivationRating")
+        assert notice.draft.activation_before == 4
 
 
 async def test_picks_go_into_the_draft(data_dir: Path):

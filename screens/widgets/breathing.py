@@ -1,4 +1,4 @@
-"""The breathing widgets: choosing a pattern, the breath itself, and rating activation after.
+"""The breath on screen: its cue, its shape, the seconds left and the whole break's progress.
 
 BreathingVisual only renders a BreathingSession. Phase changes land on time because a one-shot
 timer is armed for each boundary from the session's clock (never by counting ticks); a modest
@@ -8,25 +8,18 @@ interval redraws the shape and the countdown in between. Nothing here keeps time
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.segment import Segment
-from rich.style import Style
-from textual.app import App, ComposeResult
-from textual.geometry import Region
+from textual.app import ComposeResult
 from textual.message import Message
-from textual.reactive import reactive
-from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
-from companion.breathing import BreathingSchedule, BreathingSession, Position, length_for
-from companion.content import BreathingPattern
-from companion.guidance import offers_help
+from companion.breathing import BreathingSession, Position
 from companion.listing import printable
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.overall_progress import OverallProgress
 
 if TYPE_CHECKING:
     from companion.entries import Breathing
@@ -34,147 +27,6 @@ if TYPE_CHECKING:
 SMOOTH_REFRESH = 1 / 10  # seconds between redraws of the shape: smooth, yet light on the CPU
 # A timer may fire a hair before its moment; landing just after the boundary shows the new phase.
 BOUNDARY_MARGIN = 0.002
-MINUTE_STEPS = (0.5, 1, 2, 3, 5, 10, 15, 20, 30)
-MAX_ACTIVATION = 10
-
-
-class BreathShape(Widget):
-    """A round shape of block characters: small with empty lungs, filling the space when full."""
-
-    DEFAULT_CSS = """
-    BreathShape {
-        width: 1fr;
-        height: 1fr;
-        min-height: 3;
-        color: $accent;
-    }
-    """
-
-    # Not repainted on every change: only when the picture itself changes (see _redraw).
-    fullness: reactive[float] = reactive(0.0, repaint=False)
-
-    def __init__(self, **options) -> None:
-        super().__init__(**options)
-        self._picture: list[str] = []
-        self._style: Style | None = None
-
-    def render(self) -> str:
-        return "\n".join(self._rows())
-
-    def render_line(self, y: int) -> Strip:
-        # The rows are drawn as they are, one plain segment each: cheaper than rendering the
-        # picture as text content at every redraw, which was most of the CPU while breathing.
-        width = self.size.width
-        text = self._picture[y] if y < len(self._picture) else ""
-        if self._style is None:
-            self._style = self.rich_style
-        text = text[:width]
-        blank = Segment(" " * (width - len(text)), Style(bgcolor=self._style.bgcolor))
-        return Strip([Segment(text, self._style), blank], width)
-
-    def notify_style_update(self) -> None:
-        self._style = None
-        super().notify_style_update()
-
-    def watch_fullness(self) -> None:
-        self._redraw()
-
-    def on_resize(self) -> None:
-        self._redraw()
-
-    def _redraw(self) -> None:
-        rows = self._rows()
-        if len(rows) != len(self._picture):
-            self._picture = rows
-            self.refresh()
-            return
-        # Only the rows whose picture changed are drawn again.
-        pairs = enumerate(zip(rows, self._picture, strict=True))
-        changed = [y for y, (new, old) in pairs if new != old]
-        self._picture = rows
-        if changed:
-            self.refresh(Region(0, changed[0], self.size.width, changed[-1] - changed[0] + 1))
-
-    def _rows(self) -> list[str]:
-        width, height = self.size.width, self.size.height
-        if width < 2 or height < 1:
-            return []
-        # Terminal cells are about twice as tall as wide: each cell holds two vertical samples
-        # (▀ ▄ █), and horizontal distances count half.
-        max_radius = min(height / 2, width / 4) - 0.25
-        radius = max(0.6, max_radius * (0.2 + 0.8 * self.fullness))
-        centre_y, centre_x = height, width / 2
-        limit = radius * radius
-        # |dx| for each column, with dx = (column + 0.5 - centre_x) / 2 as in the circle's
-        # equation; each row compares against it twice (its top and bottom halves).
-        across = [((column + 0.5 - centre_x) / 2) ** 2 for column in range(width)]
-        rows = []
-        for row in range(height):
-            top_dy = ((2 * row + 0.5 - centre_y) / 2) ** 2
-            bottom_dy = ((2 * row + 1.5 - centre_y) / 2) ** 2
-            line = []
-            for dx in across:
-                top = dx + top_dy <= limit
-                bottom = dx + bottom_dy <= limit
-                line.append("█" if top and bottom else "▀" if top else "▄" if bottom else " ")
-            rows.append("".join(line).rstrip())
-        return rows
-
-
-class OverallProgress(Widget):
-    """How much of the whole break has been breathed: one line that fills from the left.
-
-    Textual's ProgressBar brings a second-by-second timer and three widgets for one line;
-    this draws the line itself, centred in its width (no container to centre it: one widget
-    fewer before the first frame), and repaints only when a half cell more is filled.
-    """
-
-    BAR_WIDTH = 32
-    COMPONENT_CLASSES = {"overall-progress--rest"}
-    DEFAULT_CSS = """
-    OverallProgress {
-        width: 1fr;
-        height: 1;
-        color: $accent;
-    }
-    OverallProgress > .overall-progress--rest {
-        color: $foreground 15%;
-    }
-    """
-
-    def __init__(self, **options) -> None:
-        super().__init__(**options)
-        self.fraction = 0.0
-        self._halves = -1  # half cells filled when last drawn
-
-    @property
-    def bar_width(self) -> int:
-        return min(self.BAR_WIDTH, self.size.width)
-
-    def show(self, fraction: float) -> None:
-        self.fraction = min(1.0, max(0.0, fraction))
-        halves = round(self.fraction * self.bar_width * 2)
-        if halves != self._halves:
-            self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        bar = self.bar_width
-        halves = round(self.fraction * bar * 2)
-        self._halves = halves
-        full, half = divmod(halves, 2)
-        style = self.rich_style
-        rest = self.get_component_rich_style("overall-progress--rest")
-        blank = Style(bgcolor=style.bgcolor)
-        before = (width - bar) // 2
-        segments = [Segment(" " * before, blank), Segment("━" * full, style)]
-        if half:
-            segments.append(Segment("╸", style))
-        if bar - full - half > 0:
-            start = "╺" if half == 0 and full else "━"
-            segments.append(Segment(start + "━" * (bar - full - half - 1), rest))
-        segments.append(Segment(" " * (width - before - bar), blank))
-        return Strip(segments, width)
 
 
 class CueLine(Static):
@@ -432,176 +284,6 @@ class BreathingVisual(Widget):
             line.update(text, layout=False)
 
 
-class PatternChoice(Widget, can_focus=False):
-    """The patterns to choose from, one marked "suggested", and a length to breathe for."""
-
-    DEFAULT_CSS = """
-    PatternChoice {
-        height: auto;
-        layout: vertical;
-    }
-    PatternChoice OptionList {
-        height: auto;
-        max-height: 10;
-    }
-    PatternChoice #length {
-        padding: 0 1;
-    }
-    PatternChoice #about {
-        padding: 1 1 0 1;
-        color: $text-muted;
-    }
-    """
-
-    class Chosen(Message):
-        """Enter on a pattern (or on the extra choice, with `pattern` None and `key` set)."""
-
-        def __init__(self, pattern: BreathingPattern | None, key: str) -> None:
-            super().__init__()
-            self.pattern = pattern
-            self.key = key
-
-    def __init__(
-        self,
-        patterns: tuple[BreathingPattern, ...],
-        *,
-        selected: str | None = None,
-        suggested: str | None = None,
-        minutes: float = 1.0,
-        extra: tuple[str, str, str] | None = None,
-        dizzy_note: str = "",
-        note_due: Callable[[BreathingPattern], bool] = lambda pattern: pattern.has_long_hold,
-        id: str | None = None,
-    ) -> None:
-        super().__init__(id=id)
-        self.dizzy_note = dizzy_note
-        self.note_due = note_due  # the note on feeling dizzy is shown with this pattern
-        self.patterns = patterns
-        self.selected = selected
-        self.suggested = suggested
-        self.minutes = minutes
-        self.cycles: int | None = None  # set when the person counts in breaths instead
-        # Patterns kept to a count of breaths (4-7-8): each one's count, once shown.
-        self.breaths: dict[str, int] = {}
-        self._capped = False  # the last longer() asked for more than the pattern allows
-        self.extra = extra
-
-    def compose(self) -> ComposeResult:
-        options = []
-        width = max(len(p.label) for p in self.patterns)
-        for pattern in self.patterns:
-            mark = "  [b $success]suggested[/]" if pattern.name == self.suggested else ""
-            label = shown(pattern.label.ljust(width))
-            options.append(
-                Option(f"{label}  [dim]{shown(pattern.timing_text)}[/dim]{mark}", id=pattern.name)
-            )
-        if self.extra is not None:
-            key, label, _ = self.extra
-            options.append(Option(shown(label), id=key))
-        yield OptionList(*options)
-        yield Static("", id="length")
-        yield Static("", id="about")
-
-    def on_mount(self) -> None:
-        names = [p.name for p in self.patterns]
-        option_list = self.query_one(OptionList)
-        wanted = self.selected if self.selected in names else self.suggested
-        option_list.highlighted = names.index(wanted) if wanted in names else 0
-        self._show_length()
-
-    @property
-    def pattern(self) -> BreathingPattern:
-        option_list = self.query_one(OptionList)
-        index = option_list.highlighted or 0
-        return self.patterns[min(index, len(self.patterns) - 1)]
-
-    def focus_list(self) -> None:
-        self.query_one(OptionList).focus()
-
-    @property
-    def highlighted_key(self) -> str | None:
-        option_list = self.query_one(OptionList)
-        if option_list.highlighted is None:
-            return None
-        return option_list.get_option_at_index(option_list.highlighted).id
-
-    def schedule(self) -> BreathingSchedule:
-        pattern = self.pattern
-        if _counted_in_breaths(pattern):
-            if pattern.name not in self.breaths:
-                self.breaths[pattern.name] = length_for(pattern, cycles=self.cycles).cycles
-            return BreathingSchedule(pattern, self.breaths[pattern.name])
-        if self.cycles is not None:
-            return BreathingSchedule(pattern, self.cycles)
-        return BreathingSchedule.for_minutes(pattern, self.minutes)
-
-    def longer(self, step: int = 1) -> None:
-        """A step longer (or shorter with -1), in minutes or in breaths; a pattern kept short
-        stops at its most, and says why."""
-        pattern = self.pattern
-        if _counted_in_breaths(pattern):
-            length = length_for(pattern, cycles=max(1, self.schedule().cycles + step))
-            self.breaths[pattern.name] = length.cycles
-            self._capped = length.capped
-        elif self.cycles is not None:
-            self.cycles = min(max(1, self.cycles + step), 200)
-        else:
-            steps = sorted({*MINUTE_STEPS, self.minutes})
-            index = steps.index(self.minutes) + step
-            self.minutes = steps[min(max(index, 0), len(steps) - 1)]
-        self._show_length()
-
-    def switch_unit(self) -> None:
-        """Count the length in breaths instead of minutes, or back."""
-        if _counted_in_breaths(self.pattern):
-            return  # always counted in breaths
-        if self.cycles is None:
-            self.cycles = self.schedule().cycles
-        else:
-            self.minutes = min(MINUTE_STEPS, key=lambda m: abs(m * 60 - self.schedule().total))
-            self.cycles = None
-        self._show_length()
-
-    def _show_length(self) -> None:
-        schedule = self.schedule()
-        breaths = f"{schedule.cycles} breath" + ("" if schedule.cycles == 1 else "s")
-        if self.cycles is not None or _counted_in_breaths(schedule.pattern):
-            text = f"Length: [b]{breaths}[/b] (about {_minutes(schedule.total)})"
-        else:
-            text = f"Length: [b]{_minutes(self.minutes * 60)}[/b] ({breaths})"
-        if self._capped and schedule.pattern.cap_note:
-            text += f"\n{shown(schedule.pattern.cap_note)}"
-        self._capped = False
-        self.query_one("#length", Static).update(text)
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if not self.is_mounted:
-            return
-        self._show_length()
-        self.show_about()
-
-    def show_about(self) -> None:
-        """What the highlighted pattern is, and the note on feeling dizzy if it is due."""
-        if self.extra is not None and self.highlighted_key == self.extra[0]:
-            about = shown(self.extra[2])
-        else:
-            pattern = self.pattern
-            about = shown(f"{pattern.about} {pattern.why}".strip())
-            if self.dizzy_note and self.note_due(pattern):
-                about += f"\n[b]{shown(self.dizzy_note)}[/b]"
-        self.query_one("#about", Static).update(about)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        key = event.option.id or ""
-        pattern = next((p for p in self.patterns if p.name == key), None)
-        self.post_message(self.Chosen(pattern, key))
-
-
-def _counted_in_breaths(pattern: BreathingPattern) -> bool:
-    return pattern.default_cycles is not None or pattern.max_cycles is not None
-
-
 def shown(text: str) -> str:
     """Text from data files, as text on screen: markup escaped, control characters replaced.
 
@@ -616,51 +298,3 @@ def breathed_text(record: Breathing) -> str:
     breaths = f"{record.cycles} breath" + ("" if record.cycles == 1 else "s")
     ending = "You breathed" if record.completed else "Stopped early, and that's fine. You breathed"
     return f"{ending} {record.seconds:g} s ({breaths})."
-
-
-def high_activation_line(app: App, value: int | None) -> str:
-    """Near the top of the scale, where help is (the safety text itself comes from data/)."""
-    if not offers_help(value):
-        return ""
-    return shown(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
-
-
-def _minutes(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:g} s"
-    return f"{seconds / 60:g} min" if seconds % 30 == 0 else f"{seconds / 60:.1f} min"
-
-
-class ActivationRating(Static):
-    """Activation 0 to 10 after grounding: digits set it, + and - move it (so 10 is reachable)."""
-
-    DEFAULT_CSS = """
-    ActivationRating {
-        padding: 0 1;
-        height: auto;
-    }
-    """
-
-    value: reactive[int | None] = reactive(None)
-
-    class Changed(Message):
-        def __init__(self, value: int | None) -> None:
-            super().__init__()
-            self.value = value
-
-    def set_value(self, value: int | None) -> None:
-        if value is not None:
-            value = min(max(value, 0), MAX_ACTIVATION)
-        self.value = value
-        self.post_message(self.Changed(value))
-
-    def nudge(self, step: int) -> None:
-        start = self.value if self.value is not None else (0 if step > 0 else MAX_ACTIVATION + 1)
-        self.set_value(start + step)
-
-    def watch_value(self, value: int | None) -> None:
-        cells = "".join(
-            f"[reverse] {n} [/reverse]" if n == value else f" {n} " for n in range(11)
-        )
-        chosen = "—" if value is None else f"[b]{value}[/b]"
-        self.update(f"Now: {chosen}\n{cells}")
