@@ -7,9 +7,8 @@ the disk.
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,8 +61,10 @@ class CompanionApp(App[None]):
         content: Content | None = None,
         settings: tuple[Settings, list[str]] | None = None,
         opening: Opening | None = None,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self._on_first_frame = on_first_frame
         self.data_dir = Path(data_dir)
         self._store: HistoryStore | None = None
         self._store_lock = threading.Lock()
@@ -133,12 +134,8 @@ class CompanionApp(App[None]):
         self._leave_on_signals()
 
     def _after_first_frame(self) -> None:
-        if not gc.isenabled():
-            # Paused by the command line for the start. Nearly all that was made on the way here
-            # lives as long as the app, so it is set aside rather than scanned again: a first
-            # collection over it took 40-80 ms, to free ~2,000 objects (they stay, ~0.3 MB).
-            gc.freeze()
-            gc.enable()
+        if self._on_first_frame is not None:
+            self._on_first_frame()  # startup.first_frame_drawn: the collector runs again
         self._first_frame.set()
         self._read_the_rest()
         self._read_every_screens_styles()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from companion import __version__
-from companion.cli import EXIT_USAGE
+from companion.exits import EXIT_USAGE
 
 MAX_MINUTES = 120.0
 MAX_DEMO_DAYS = 36_500

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from companion.cli import UsageError
+from companion.exits import UsageError
 from companion.listing import printable
 
 SHELLS = ("bash", "zsh", "fish")

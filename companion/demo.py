@@ -22,12 +22,10 @@ from typing import Any
 
 from companion.content import BreathingPattern, Content, load_content
 from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from companion.history import HistoryStore
 from companion.storage import DIR_MODE, StoreError
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 SEED = "companion-demo-1"
 
 # When the moments happen: (first minute, last minute of the day, weight).
@@ -117,11 +115,9 @@ def run_demo(days: int, out: Path | None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="companion-demo-"))
     try:
         write_demo_history(folder, days)
-        from companion.app import CompanionApp  # only here: --out never imports Textual
+        from companion import startup  # only here: --out never imports Textual
 
-        app = CompanionApp(data_dir=folder, start="home")
-        app.run()
-        code = app.return_code or EXIT_OK
+        code = startup.run_app(folder).return_code or EXIT_OK
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print("The demo history was in a temporary folder and is gone now; "

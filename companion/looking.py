@@ -18,12 +18,11 @@ from rich.console import Console
 
 from companion.content import Content, load_content
 from companion.entries import Entry
+from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
 from companion.history import HistoryStore
 from companion.listing import printable
 from companion.settings import load_settings
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
 # What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
 # everyday use, short enough to say how things are now.
 DEFAULT_MONTHS = 3
@@ -176,7 +175,6 @@ def labels_of(content: Content) -> dict[str, str]:
 
 
 def _shifted_month(today: date, months: int) -> date:
-    from companion.cli import UsageError
     from companion.spans import shift_months
 
     try:

@@ -19,6 +19,7 @@ from typing import NamedTuple, TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
+from companion.exits import EXIT_OK, UsageError, exit_for_signal
 from companion.listing import printable
 from companion.storage import check_data_folder
 
@@ -51,8 +52,6 @@ def breathe_request(
     history is a StoreError said now, not after the person has breathed. `opening`, when
     given, is used instead of reading data/ again.
     """
-    from companion.cli import UsageError
-
     opening = opening or load_opening(user_dir=data_dir)
     name = pattern_name or default_pattern
     pattern = opening.pattern(name) or (None if pattern_name else opening.patterns[0])
@@ -126,7 +125,7 @@ def run_plain(
     # A closed terminal: the breathing is saved, and nobody is there to read this.
     with suppress(OSError):
         print(summary, file=out, flush=True)
-    return 0 if ended_by is None else 128 + ended_by
+    return EXIT_OK if ended_by is None else exit_for_signal(ended_by)
 
 
 class _Ended(Exception):

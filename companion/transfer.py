@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from companion.content import Content, load_content
 from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
+from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from companion.history import HistoryStore, PartlyAdded, Record
 from companion.storage import (
     DIR_MODE,
@@ -38,10 +39,6 @@ from companion.storage import (
     sync_folder,
 )
 from companion.summary import status_words
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 
 # An export of a very long history (ten entries a day for fifty years) is well under this; a
 # bigger file is not a companion export and would only fill the memory.

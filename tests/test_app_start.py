@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from companion.app import CompanionApp
@@ -128,9 +129,11 @@ async def test_a_data_file_broken_after_all_ends_the_app_with_one_line(data_dir:
 async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(data_dir):
     import gc
 
-    gc.disable()  # as `companion` does before it imports the app
+    from companion import startup
+
+    startup.pause_collector()  # as startup.run_app does before it imports the app
     try:
-        app = CompanionApp(data_dir=data_dir)
+        app = CompanionApp(data_dir=data_dir, on_first_frame=startup.first_frame_drawn)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert gc.isenabled()
@@ -150,18 +153,29 @@ async def test_a_collector_that_was_running_is_left_as_it_was(data_dir):
         assert gc.get_freeze_count() == 0
 
 
-def test_companion_pauses_the_collector_until_the_app_has_drawn(data_dir, monkeypatch):
+@pytest.mark.parametrize("argv", [[], ["breathe"], ["review"], ["demo", "--days", "1"]])
+def test_every_way_in_pauses_the_collector_until_the_app_has_drawn(data_dir, monkeypatch, argv):
     import gc
 
-    from companion import cli
+    from companion import cli, startup
 
     seen = []
-    monkeypatch.setattr(CompanionApp, "run", lambda app: seen.append(gc.isenabled()))
+
+    def run(app: CompanionApp) -> None:
+        seen.append(gc.isenabled())
+        app._on_first_frame()  # as the app does once it has drawn
+        seen.append(gc.isenabled())
+
+    monkeypatch.setattr(CompanionApp, "run", run)
+    monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)  # breathe opens the app
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(data_dir))
     try:
-        assert cli.main(["--data-dir", str(data_dir)]) == 0
+        assert cli.main(argv) == 0
     finally:
+        gc.unfreeze()
         gc.enable()
-    assert seen == [False]
+        startup._paused = False
+    assert seen == [False, True]
 
 
 async def test_every_screens_styles_are_read_once_just_after_the_first_frame(
