@@ -22,9 +22,9 @@ from textual.theme import Theme
 
 from companion.content import Content, ContentError, Opening, load_content, load_opening
 from companion.guidance import FirstBreaths
-from companion.listing import printable
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
+from companion.text import printable
 
 if TYPE_CHECKING:
     from companion.checkin import CheckInDraft

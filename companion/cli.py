@@ -48,7 +48,7 @@ def _main(argv: Sequence[str] | None, stdout: WatchedStdout) -> int:
         if isinstance(stdout.failure, BrokenPipeError):
             code = EXIT_OK
     except UsageError as error:
-        from companion.listing import printable
+        from companion.text import printable
 
         _say(printable(str(error)))  # it may name a pattern from your own patterns.toml
         code = EXIT_USAGE
@@ -60,8 +60,8 @@ def _main(argv: Sequence[str] | None, stdout: WatchedStdout) -> int:
         code = EXIT_PROBLEM
         if stdout.failure is None:  # if it is, the line below says what went wrong
             from companion.content import ContentError
-            from companion.listing import printable
             from companion.storage import StoreError
+            from companion.text import printable
 
             # Messages carry paths and file contents: control characters never reach the
             # terminal.
@@ -100,8 +100,8 @@ def _dispatch(args: SimpleNamespace) -> int:
     if command == "breathe":
         from companion import plain
         from companion.content import load_opening
-        from companion.listing import printable
         from companion.settings import load_settings
+        from companion.text import printable
 
         # Read once, for the check and the app; the rest of data/ after the first frame.
         opening = load_opening(user_dir=data_dir)

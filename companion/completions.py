@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from companion.exits import UsageError
-from companion.listing import printable
+from companion.text import printable
 
 SHELLS = ("bash", "zsh", "fish")
 

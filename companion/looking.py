@@ -20,8 +20,8 @@ from companion.content import Content, load_content
 from companion.entries import Entry
 from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
 from companion.history import HistoryStore
-from companion.listing import printable
 from companion.settings import load_settings
+from companion.text import printable
 
 # What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
 # everyday use, short enough to say how things are now.

@@ -20,8 +20,8 @@ from typing import NamedTuple, TextIO
 from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
 from companion.exits import EXIT_OK, UsageError, exit_for_signal
-from companion.listing import printable
 from companion.storage import check_data_folder
+from companion.text import printable
 
 DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0

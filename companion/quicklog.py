@@ -25,7 +25,7 @@ from companion.checkin import CheckInDraft
 from companion.content import MAX_WORD, Choice, Content, FeelingWord, load_content
 from companion.entries import MAX_LIST, MAX_NOTE, Feeling, InvalidEntry, Repair, check_entry_dict
 from companion.exits import UsageError
-from companion.listing import printable
+from companion.text import printable
 from companion.vocabulary import QUADRANTS
 
 # A word this close to one of companion's (difflib's ratio) is taken for a typo of it:

@@ -29,7 +29,6 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from companion.listing import printable
 from companion.screens.themes import HIGH_CONTRAST, HIGH_CONTRAST_LIGHT
 from companion.screens.widgets.breathing import MINUTE_STEPS
 from companion.settings import (
@@ -41,6 +40,7 @@ from companion.settings import (
     Settings,
     contact_problem,
 )
+from companion.text import printable
 
 WEEK_STARTS = (("Monday", "monday"), ("Sunday", "sunday"))
 
