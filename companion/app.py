@@ -41,9 +41,11 @@ class CompanionApp(App[None]):
     """notice → ground → name → repair, and the history to look back on."""
 
     TITLE = "companion"
-    # The first screen's styles are read with the app's: a screen's own CSS_PATH, read when
-    # the screen is first pushed, makes Textual parse every stylesheet again.
-    CSS_PATH = [str(SCREENS_DIR / name) for name in ("app.tcss", "home.tcss", "breathe.tcss")]
+    # Every stylesheet, read once before the first frame. A screen's own CSS_PATH, read when
+    # the screen is first pushed, makes Textual parse every stylesheet again and restyle the
+    # whole app (15-20 ms at each first step of a check-in).
+    CSS_PATH = [str(SCREENS_DIR / "app.tcss"), *sorted(
+        str(path) for path in SCREENS_DIR.glob("*.tcss") if path.name != "app.tcss")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("exclamation_mark", "safety", "Find help now", key_display="!", show=False),
@@ -138,7 +140,6 @@ class CompanionApp(App[None]):
             self._on_first_frame()  # startup.first_frame_drawn: the collector runs again
         self._first_frame.set()
         self._read_the_rest()
-        self._read_every_screens_styles()
 
     def _read_the_rest(self) -> None:
         """The rest of data/, on the main thread just after the first frame (~4 ms), so any key
@@ -156,21 +157,6 @@ class CompanionApp(App[None]):
         """Problems with a person's own files: shown, never as markup, and the app carries on."""
         for warning in warnings:
             self.notify(printable(warning), severity="warning", timeout=10, markup=False)
-
-    def _read_every_screens_styles(self) -> None:
-        """Every screen's stylesheet, read now rather than as each screen first opens: a new one
-        then made Textual parse every style again and restyle the whole app (15-20 ms at each
-        first step of a check-in). Here only the new files are parsed, once (~5 ms)."""
-        stylesheet = self.stylesheet
-        unread = [
-            path for path in sorted(SCREENS_DIR.glob("*.tcss"))
-            if not stylesheet.has_source(str(path), "")
-        ]
-        if not unread:
-            return
-        stylesheet.read_all(unread)
-        stylesheet.parse()  # the files read before come from the stylesheet's own cache
-        stylesheet.update(self)
 
     @work(thread=True, group="store")
     def check_history(self) -> None:

@@ -16,7 +16,6 @@ Two pairs look alike and differ on purpose, each kept as its documents have alwa
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
@@ -126,7 +125,7 @@ def terminal_safe_json(text: str) -> str:
 
     def escape(match: re.Match[str]) -> str:
         ch = match.group()
-        return json.dumps(ch)[1:-1] if unicodedata.category(ch)[0] == "C" else ch
+        return _u_escaped(ch) if unicodedata.category(ch)[0] == "C" else ch
 
     return _NOT_PLAIN_ASCII.sub(escape, text)
 
@@ -148,6 +147,11 @@ def _json_escape(match: re.Match[str]) -> str:
     ch = match.group()
     if ch in _JOINERS or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
         return ch
+    return _u_escaped(ch)
+
+
+def _u_escaped(ch: str) -> str:
+    """`ch` as json writes it with ensure_ascii: \\uXXXX, or a surrogate pair beyond U+FFFF."""
     code = ord(ch)
     if code <= 0xFFFF:
         return f"\\u{code:04x}"

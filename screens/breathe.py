@@ -41,7 +41,6 @@ DIGITS = "0123456789"
 
 
 class BreatheScreen(Screen[None]):
-    CSS_PATH = "breathe.tcss"
     AUTO_FOCUS = ""  # focus follows the part of the break being shown
     BINDINGS = [
         # choosing

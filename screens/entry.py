@@ -62,7 +62,6 @@ class ConfirmDelete(ModalScreen[bool]):
 
 
 class EntryScreen(Screen[bool]):
-    CSS_PATH = "entry.tcss"
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("e", "edit", "Edit"),

@@ -36,7 +36,6 @@ DIGITS = "0123456789"
 
 
 class GroundScreen(Screen[str]):
-    CSS_PATH = "ground.tcss"
     AUTO_FOCUS = ""  # focus follows the part of the step being shown
     BINDINGS = [
         # a kind step first (the grid binds space)

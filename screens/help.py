@@ -47,7 +47,6 @@ def offer_help(
 
 
 class HelpScreen(Screen[None]):
-    CSS_PATH = "help.tcss"
     AUTO_FOCUS = "#topics"
     # Narrow terminals hide the topic list; left and right still move between topics.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]

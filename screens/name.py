@@ -34,7 +34,6 @@ TOO_MANY = f"That's {MAX_LIST} words already, plenty to hold."
 
 
 class NameScreen(StepScreen):
-    CSS_PATH = "name.tcss"
     # A short terminal (down to 12 lines) drops the hints (the footer has the keys) so the
     # quadrants keep their names and the words their list.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]

@@ -24,7 +24,6 @@ NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
 
 
 class NoticeScreen(StepScreen):
-    CSS_PATH = "notice.tcss"
     AUTO_FOCUS = "#state"
     HELP_TOPIC = "notice"
     BINDINGS = [

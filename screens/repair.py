@@ -46,7 +46,6 @@ FIELDS = {input_id: field for input_id, field, *_ in ANSWERS}
 
 
 class RepairScreen(StepScreen):
-    CSS_PATH = "repair.tcss"
     AUTO_FOCUS = "#with-whom"
     HELP_TOPIC = "repair"
     BINDINGS = [

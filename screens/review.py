@@ -104,7 +104,6 @@ class GroundingChart(Widget):
 
 
 class ReviewScreen(Screen[None]):
-    CSS_PATH = "review.tcss"
     COMMANDS = {WeekCommands}
     BINDINGS = [
         Binding("left_square_bracket", "previous_week", "Prev week", key_display="["),

@@ -19,7 +19,6 @@ from companion.summary import status_words
 
 
 class SavedScreen(Screen[None]):
-    CSS_PATH = "saved.tcss"
     BINDINGS = [
         Binding("enter,escape", "home", "Home"),
         Binding("question_mark", "help", "Help", key_display="?"),

@@ -55,7 +55,6 @@ class Tickbox(Checkbox):
 
 
 class SettingsScreen(Screen[None]):
-    CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#default_pattern"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [

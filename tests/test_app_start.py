@@ -178,20 +178,38 @@ def test_every_way_in_pauses_the_collector_until_the_app_has_drawn(data_dir, mon
     assert seen == [False, True]
 
 
-async def test_every_screens_styles_are_read_once_just_after_the_first_frame(
+async def test_every_stylesheet_is_read_with_the_app_and_opening_a_screen_parses_none_again(
     data_dir: Path, monkeypatch
 ):
+    from companion.app import SCREENS_DIR
     from companion.screens.notice import NoticeScreen
 
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        for path in SCREENS_DIR.glob("*.tcss"):
+            assert app.stylesheet.has_source(str(path), ""), path.name
         reparses = []
         monkeypatch.setattr(app.stylesheet, "reparse", lambda: reparses.append(1))
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, NoticeScreen)
-        assert reparses == []  # opening a screen no longer parses every style again
+        assert reparses == []  # opening a screen does not parse every style again
         # Each screen's rules are its own: the entry editor's 6-line #note used to reach the
         # check-in's one-line note once both stylesheets were read.
         assert app.screen.query_one("#note").outer_size.height == 3
+
+
+def test_the_app_lists_every_stylesheet_and_no_screen_loads_its_own():
+    import importlib
+    import inspect
+
+    from textual.screen import Screen
+
+    from companion.app import SCREENS_DIR
+
+    for path in SCREENS_DIR.glob("*.py"):
+        module = importlib.import_module(f"companion.screens.{path.stem}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Screen) and cls.__module__ == module.__name__:
+                assert not cls.CSS_PATH, f"{cls.__name__} loads {cls.CSS_PATH} itself"
