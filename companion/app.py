@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,7 @@ class CompanionApp(App[None]):
         # The first frame (home, or the breathing) needs only the opening of data/; the rest is
         # read once it is drawn. A check-in or the review opens on all of it, so it is read now.
         if opening is None:
-            opening = content.opening() if content else load_opening(user_dir=self.data_dir)
+            opening = content.opening if content else load_opening(user_dir=self.data_dir)
         self.opening = opening
         if content is None and start not in ("home", "breathe"):
             content = load_content(user_dir=self.data_dir, opening=self.opening)
@@ -187,14 +188,14 @@ class CompanionApp(App[None]):
                 f"There is no theme called {wanted!r}; using {self.theme!r}. "
                 "Ctrl+P, then 'theme', lists them."
             )
-            self.settings = self.settings._replace(theme=self.theme)
+            self.settings = replace(self.settings, theme=self.theme)
         # A theme chosen anywhere (the command palette's switcher too) is remembered.
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.settings_saved_signal.subscribe(self, self._settings_saved)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
-            self.change_settings(self.settings._replace(theme=theme.name))
+            self.change_settings(replace(self.settings, theme=theme.name))
 
     # -- settings ------------------------------------------------------------------------------
 

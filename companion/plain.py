@@ -13,9 +13,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
@@ -27,7 +28,8 @@ DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
 
 
-class BreatheRequest(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BreatheRequest:
     """A breathing break as asked for on the command line, already checked."""
 
     pattern: BreathingPattern

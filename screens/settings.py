@@ -8,6 +8,7 @@ list or adds a contact, Space ticks a box, Delete removes the highlighted contac
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -158,7 +159,7 @@ class SettingsScreen(Screen[None]):
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
         if all(getattr(settings, key) == value for key, value in changes.items()):
             return  # a widget reporting the value it started with
-        self.app.change_settings(settings._replace(**changes))  # type: ignore[attr-defined]
+        self.app.change_settings(replace(settings, **changes))  # type: ignore[attr-defined]
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id and event.value is not Select.BLANK:

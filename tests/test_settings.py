@@ -7,6 +7,7 @@ import json
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -414,7 +415,7 @@ async def test_reduced_motion_set_in_settings_is_used_by_the_next_breath(data_di
         await pilot.press("space", "escape", "b", "enter")
         await pilot.pause()
         assert app.screen.query_one(BreathingVisual).has_class("reduced")
-        app.settings = app.settings._replace(reduced_motion=False)  # keep the app from saving
+        app.settings = replace(app.settings, reduced_motion=False)  # keep the app from saving
     assert on_disk(data_dir).reduced_motion is True
 
 
