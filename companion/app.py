@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rich.text import Text
 from textual import work
@@ -28,6 +28,8 @@ from companion.storage import StoreError
 from companion.text import printable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from companion.checkin import CheckInDraft
     from companion.entries import Entry
     from companion.history import HistoryStore
@@ -113,7 +115,7 @@ class CompanionApp(App[None]):
 
     # -- starting -----------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """Home, or the breathing for `companion breathe`: the first screen is the only one
         composed before the first frame (an empty screen under it cost tens of milliseconds).
         `companion breathe` exits once the break is saved, so home would never be seen."""
@@ -412,7 +414,7 @@ class CompanionApp(App[None]):
 
     # -- command palette -----------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Check in", "Notice, ground, name, repair", self.action_checkin)
         yield SystemCommand("Breathe", "A quick breathing break", self.action_quick_breathe)
@@ -432,14 +434,14 @@ class CompanionApp(App[None]):
                             self.action_settings)
 
 
-def _this_month():
+def _this_month() -> tuple[datetime, datetime]:
     from datetime import datetime, timedelta
 
     now = datetime.now().astimezone()
     return now - timedelta(days=31), now + timedelta(days=1)
 
 
-def _is_draft(value: object) -> bool:
+def _is_draft(value: object) -> TypeGuard[CheckInDraft]:
     """A check-in in progress? (checkin.py is imported only once there may be one.)"""
     if value is None:
         return False

@@ -270,15 +270,6 @@ class Content:
             return ""
         return next((c.label for c in choices if c.key == key), key.replace("_", " "))
 
-    def suggested_pattern(
-        self, state: str | None, activation: int | None = None, default: str | None = None
-    ) -> BreathingPattern:
-        """The pattern offered first (see guidance.suggested_pattern for the rules)."""
-        from companion.guidance import suggested_pattern
-
-        return suggested_pattern(self.patterns, state=state, activation=activation,
-                                 default=default)
-
 
 def builtin_data_dir() -> Path:
     """data/ beside the package in a checkout, inside it when installed."""

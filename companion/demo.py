@@ -23,6 +23,7 @@ from typing import Any
 from companion.content import BreathingPattern, Content, load_content
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from companion.guidance import suggested_pattern
 from companion.history import HistoryStore
 from companion.storage import DIR_MODE, StoreError
 
@@ -227,7 +228,7 @@ def _checkin(rng: random.Random, started: datetime, content: Content) -> Entry:
         return Entry(**fields, complete=False, saved_at=saved)
     fields["activation_after"] = after
     if rng.random() < 0.75:
-        pattern = (content.suggested_pattern(state) if rng.random() < 0.5
+        pattern = (suggested_pattern(content.patterns, state=state) if rng.random() < 0.5
                    else rng.choice(content.patterns))
         fields["breathing"] = _breathing(rng, pattern, rng.randint(3, 8))
     if rng.random() < 0.3:

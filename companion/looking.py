@@ -126,8 +126,9 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
         first = min((e.started_at.astimezone().date() for e in reading.entries), default=today)
     else:
         first = _shifted_month(today, 1 - months)
-        tomorrow = spans.days_from(today, None)[1:2] or [None]
-        reading = read_history(data_dir, spans.span_times(first, tomorrow[0]))
+        after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
+        end = after_today[0] if after_today else None
+        reading = read_history(data_dir, spans.span_times(first, end))
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = insights.gather_insights(reading.entries, first, max(first, today), now=now,

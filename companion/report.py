@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from companion.content import Content, load_content
+from companion.content import Choice, Content, load_content
 from companion.entries import SCHEMA, Entry
 from companion.history import HistoryStore
 from companion.settings import load_settings
@@ -126,7 +126,7 @@ def _repair_parts(repair_with: str | None, step: str | None, content: Content) -
     ]
 
 
-def _labels(keys: Iterable[str], choices, content: Content) -> str:
+def _labels(keys: Iterable[str], choices: tuple[Choice, ...], content: Content) -> str:
     return ", ".join(content.label_of(choices, key) for key in keys)
 
 
@@ -313,10 +313,10 @@ def week_table(
         for repair in summary.repairs[:TABLE_MOMENTS]:
             parts = [printable(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
             status = "planned, still open" if repair.is_open else status_words(repair.status)
-            line = " · ".join([moment_name(repair.started_at), *parts, status])
+            said = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
-                line += f" — {printable(repair.what_happened)}"
-            console.print(Text(f"  {line}"))
+                said += f" — {printable(repair.what_happened)}"
+            console.print(Text(f"  {said}"))
         _more(console, len(summary.repairs))
     console.print()
     # One line a moment, cut at the terminal's edge: a Rich table of a busy week is slow to lay

@@ -15,10 +15,11 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
-from json.encoder import encode_basestring as _encode_text  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _encode_text
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from companion.content import Content, load_content
 from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
@@ -74,9 +75,9 @@ def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -
     when complete; copies a killed export left beside it are removed first.
     """
     if out is not None:
-        problem = _unusable_out(data_dir, out)
-        if problem:
-            print(f"companion: {problem}", file=sys.stderr)
+        unusable = _unusable_out(data_dir, out)
+        if unusable:
+            print(f"companion: {unusable}", file=sys.stderr)
             return EXIT_USAGE
     store = HistoryStore(data_dir)
     content = _content_for(data_dir) if fmt != "json" else None
@@ -127,7 +128,10 @@ class _Counted:
             yield entry
 
 
-class Span(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Span:
+    """How many entries, from which day to which."""
+
     count: int
     first: date | None
     last: date | None

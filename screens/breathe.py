@@ -21,7 +21,6 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from companion.breathing import BreathingSchedule, BreathingSession, Clock
 from companion.content import BreathingPattern
 from companion.guidance import offers_help
-from companion.listing import printable
 from companion.plain import BreatheRequest
 from companion.screens.widgets.breathing import (
     ActivationRating,
@@ -32,6 +31,7 @@ from companion.screens.widgets.breathing import (
     shown,
 )
 from companion.storage import StoreError
+from companion.text import printable
 
 if TYPE_CHECKING:
     from companion.entries import Entry

@@ -17,7 +17,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from companion.breathing import BreathingSchedule, BreathingSession, Clock, combined
 from companion.checkin import CheckInDraft
 from companion.content import BreathingPattern, Choice
-from companion.guidance import kind_steps_for, offers_help
+from companion.guidance import kind_steps_for, offers_help, suggested_pattern
 from companion.screens.help import offer_help
 from companion.screens.widgets.breathing import (
     ActivationRating,
@@ -83,9 +83,9 @@ class GroundScreen(Screen[str]):
         app = self.app
         content = app.content  # type: ignore[attr-defined]
         settings = app.settings  # type: ignore[attr-defined]
-        suggested = content.suggested_pattern(
-            self.draft.state, self.draft.activation_before, settings.default_pattern
-        )
+        suggested = suggested_pattern(content.patterns, state=self.draft.state,
+                                      activation=self.draft.activation_before,
+                                      default=settings.default_pattern)
         self.kind_steps = kind_steps_for(self.draft.needs, content.kind_steps)
         if self.kind_steps and self.mode == CHOOSE:
             self.mode = KIND

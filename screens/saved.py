@@ -13,9 +13,9 @@ from textual.widgets import Footer, Header, Static
 
 from companion.content import Content
 from companion.entries import Entry
-from companion.listing import printable
 from companion.screens.widgets.breathing import breathed_text, shown
 from companion.summary import status_words
+from companion.text import printable
 
 
 class SavedScreen(Screen[None]):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -182,11 +180,6 @@ how = "next door"
     assert len(warnings) == 2
     assert "contacts 2" in warnings[0] and "skipped" in warnings[0]
     assert "contacts 3" in warnings[1] and "'phone'" in warnings[1]
-
-
-def test_settings_load_without_textual():
-    code = "import sys, companion.settings; assert 'textual' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 # -- saving --------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from companion.breathing import BreathingSchedule, BreathingSession, Position, length_for
 from companion.content import BreathingPattern
 from companion.guidance import offers_help
-from companion.listing import printable
+from companion.text import printable
 
 if TYPE_CHECKING:
     from companion.entries import Breathing
