@@ -44,9 +44,9 @@ class CompanionApp(App[None]):
     """notice → ground → name → repair, and the history to look back on."""
 
     TITLE = "companion"
-    # Every stylesheet, read once before the first frame. A screen's own CSS_PATH, read when
-    # the screen is first pushed, makes Textual parse every stylesheet again and restyle the
-    # whole app (15-20 ms at each first step of a check-in).
+    # Every stylesheet, listed once and read before the first frame (the README's start-up
+    # policy): a screen's own CSS_PATH, read as the screen is first pushed, makes Textual parse
+    # every stylesheet again and restyle the whole app.
     CSS_PATH = [str(SCREENS_DIR / "app.tcss"), *sorted(
         str(path) for path in SCREENS_DIR.glob("*.tcss") if path.name != "app.tcss")]
     BINDINGS = [

@@ -1,7 +1,8 @@
 """The `companion` command line's grammar: every command and option, checked by argparse.
 
-Built only when the command line needs it: `companion` and `companion breathe` as most people
-type them are answered without it (see cli.parse_args).
+The second of two passes (first_pass.py): built only when the command line needs it.
+`companion`, `companion breathe` and `companion --version` as people type them are answered
+without it.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""The `companion` command line.
+"""The `companion` command line: runs the module each command names.
 
 Commands that need no TUI (week, month, year, insights, repairs, search, export, import, forget,
 patterns, demo --out, breathe --plain, log, completions, tmux, --help, --version) never import
-Textual: a quick look at the week should be quick. Every problem ends as one line on stderr and
-a non-zero exit (2 for a bad command line, 1 for anything else), never a traceback; output that
-could not all be written
-(a full disk, a closed stdout) is such a problem too (companion/output.py).
+Textual: a quick look at the week should be quick (the import contracts in pyproject.toml and
+a test per command hold this). The app opens through startup.run_app. Every problem ends as one
+line on stderr and a non-zero exit (exits.py), never a traceback; output that could not all be
+written (a full disk, a closed stdout) is such a problem too (output.py).
 """
 
 from __future__ import annotations
