@@ -178,6 +178,20 @@ def test_every_way_in_pauses_the_collector_until_the_app_has_drawn(data_dir, mon
     assert seen == [False, True]
 
 
+def test_an_app_that_ends_before_it_draws_leaves_the_collector_running(data_dir, monkeypatch):
+    import gc
+
+    from companion import startup
+
+    monkeypatch.setattr(CompanionApp, "run", lambda app: None)  # ended before its first frame
+    try:
+        app = startup.run_app(data_dir)
+        assert gc.isenabled() and app.data_dir == data_dir
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
 async def test_every_stylesheet_is_read_with_the_app_and_opening_a_screen_parses_none_again(
     data_dir: Path, monkeypatch
 ):
