@@ -1,7 +1,8 @@
 """The `companion` command line's grammar: every command and option, checked by argparse.
 
-Built only when the command line needs it: `companion` and `companion breathe` as most people
-type them are answered without it (see cli.parse_args).
+The second of two passes (first_pass.py): built only when the command line needs it.
+`companion`, `companion breathe` and `companion --version` as people type them are answered
+without it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from companion import __version__
-from companion.cli import EXIT_USAGE
+from companion.exits import EXIT_USAGE
 
 MAX_MINUTES = 120.0
+FORMATS = ("table", "markdown", "json")  # of week and the looking-back commands
 MAX_DEMO_DAYS = 36_500
 
 
@@ -38,7 +40,7 @@ def _positive_minutes(text: str) -> float:
     return value
 
 
-def _whole_number(low: int, high: int):
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -118,19 +120,18 @@ def _words(text: str) -> str:
     return text
 
 
-def _looking_back(command) -> None:
+def _looking_back(command: Callable[..., argparse.ArgumentParser]) -> None:
     """month, year, insights, repairs and search (companion/looking.py)."""
-    formats = {"choices": ("table", "markdown", "json"), "default": "table"}
     month_command = command("month", help="print a month: every day, feelings, needs, repairs")
     which = month_command.add_mutually_exclusive_group()
     which.add_argument("--month", metavar="YYYY-MM", type=month, help="a month")
     which.add_argument("--offset", metavar="N", type=_whole_number(-1200, 1200), default=0,
                        help="months from this one (-1 is last month)")
-    month_command.add_argument("--format", **formats)
+    month_command.add_argument("--format", choices=FORMATS, default="table")
 
     year = command("year", help="print a year at a glance, one cell a day")
     year.add_argument("--year", metavar="YYYY", type=_whole_number(1, 9999), help="a year")
-    year.add_argument("--format", **formats)
+    year.add_argument("--format", choices=FORMATS, default="table")
 
     insights = command("insights", help="what helps you, and what comes with hard moments")
     span = insights.add_mutually_exclusive_group()
@@ -138,11 +139,11 @@ def _looking_back(command) -> None:
     span.add_argument("--months", metavar="N", type=_whole_number(1, 1200),
                       help="the last N months, this one included (default 3)")
     span.add_argument("--all", action="store_true", help="your whole history")
-    insights.add_argument("--format", **formats)
+    insights.add_argument("--format", choices=FORMATS, default="table")
 
     repairs = command("repairs", help="list your repairs, oldest first")
     repairs.add_argument("--open", action="store_true", help="only those still open")
-    repairs.add_argument("--format", **formats)
+    repairs.add_argument("--format", choices=FORMATS, default="table")
 
     search = command("search", help="find past entries by what they hold")
     search.add_argument("text", metavar="TEXT", help='words to find (all of them; "" for any)')
@@ -151,7 +152,7 @@ def _looking_back(command) -> None:
     search.add_argument("--with", dest="with_whom", metavar="WHO", type=_words,
                         help="who a repair was with (key or label)")
     search.add_argument("--since", metavar="YYYY-MM-DD", type=day, help="from this day on")
-    search.add_argument("--format", **formats)
+    search.add_argument("--format", choices=FORMATS, default="table")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -201,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="weeks from this one (-1 is last week)",
     )
-    week.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    week.add_argument("--format", choices=FORMATS, default="table")
 
     export = command("export", help="write out your whole history")
     export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")

@@ -10,7 +10,8 @@ import bisect
 import math
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from companion.content import BreathingPattern, Phase
 from companion.vocabulary import MAX_CYCLES
@@ -25,7 +26,8 @@ Clock = Callable[[], float]
 TOP_UP_FROM = 0.75
 
 
-class Position(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Position:
     """A moment in a session."""
 
     phase: Phase
@@ -48,7 +50,8 @@ class Position(NamedTuple):
         return max(0.0, self.total - self.elapsed)
 
 
-class PhaseChange(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class PhaseChange:
     """A scheduled moment at which a new phase begins."""
 
     at: float
@@ -137,7 +140,8 @@ class BreathingSchedule:
         return cycle, index, starts[index]
 
 
-class Length(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Length:
     """How many breaths a break will have, and whether more were asked for than the pattern
     allows at one time (then its cap_note is said)."""
 

@@ -1,65 +1,30 @@
-"""The `companion` command line.
+"""The `companion` command line: runs the module each command names.
 
 Commands that need no TUI (week, month, year, insights, repairs, search, export, import, forget,
 patterns, demo --out, breathe --plain, log, completions, tmux, --help, --version) never import
-Textual: a quick look at the week should be quick. Every problem ends as one line on stderr and
-a non-zero exit (2 for a bad command line, 1 for anything else), never a traceback; output that
-could not all be written
-(a full disk, a closed stdout) is such a problem too (companion/output.py).
+Textual: a quick look at the week should be quick (the import contracts in pyproject.toml and
+a test per command hold this). The app opens through startup.run_app. Every problem ends as one
+line on stderr and a non-zero exit (exits.py), never a traceback; output that could not all be
+written (a full disk, a closed stdout) is such a problem too (output.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from companion.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, UsageError
+from companion.first_pass import parse_args
+from companion.locations import resolve_data_dir
 from companion.output import WatchedStdout, to_devnull, unwritten
 
 if TYPE_CHECKING:
-    import argparse
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A command line that asks for something impossible; exits 2."""
-
-
-def resolve_data_dir(option: Path | None) -> Path:
-    """--data-dir, then $COMPANION_DATA_DIR, then the platform's user data folder."""
-    if option is not None:
-        return option.expanduser()
-    from_env = os.environ.get("COMPANION_DATA_DIR", "").strip()
-    if from_env:
-        return Path(from_env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("companion", appauthor=False))
-
-
-# `companion` and `companion breathe`, as most people open it, need no parser (importing argparse
-# and building it took ~5 ms before the first frame): these are the answers argparse gives for
-# them (tests hold the two to each other).
-AS_TYPED: dict[tuple[str, ...], dict[str, object]] = {
-    (): {"data_dir": None, "command": None},
-    ("breathe",): {"data_dir": None, "command": "breathe", "pattern": None, "minutes": None,
-                   "cycles": None, "plain": False},
-}
-
-
-def parse_args(argv: Sequence[str]) -> argparse.Namespace | SimpleNamespace:
-    as_typed = AS_TYPED.get(tuple(argv))
-    if as_typed is not None:
-        return SimpleNamespace(**as_typed)
-    from companion.arguments import build_parser
-
-    return build_parser().parse_args(argv)
+    from companion.content import Opening
+    from companion.plain import BreatheRequest
+    from companion.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,20 +48,20 @@ def _main(argv: Sequence[str] | None, stdout: WatchedStdout) -> int:
         if isinstance(stdout.failure, BrokenPipeError):
             code = EXIT_OK
     except UsageError as error:
-        from companion.listing import printable
+        from companion.text import printable
 
         _say(printable(str(error)))  # it may name a pattern from your own patterns.toml
         code = EXIT_USAGE
     except KeyboardInterrupt:
-        code = 130
+        code = EXIT_INTERRUPTED
     except BrokenPipeError:
         code = EXIT_OK  # the reader went away (e.g. `companion export | head`)
     except Exception as error:
         code = EXIT_PROBLEM
         if stdout.failure is None:  # if it is, the line below says what went wrong
             from companion.content import ContentError
-            from companion.listing import printable
             from companion.storage import StoreError
+            from companion.text import printable
 
             # Messages carry paths and file contents: control characters never reach the
             # terminal.
@@ -125,7 +90,7 @@ def _say(line: str) -> None:
         to_devnull(sys.stderr)
 
 
-def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
+def _dispatch(args: SimpleNamespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     command = args.command
     if command == "patterns":
@@ -135,8 +100,8 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
     if command == "breathe":
         from companion import plain
         from companion.content import load_opening
-        from companion.listing import printable
         from companion.settings import load_settings
+        from companion.text import printable
 
         # Read once, for the check and the app; the rest of data/ after the first frame.
         opening = load_opening(user_dir=data_dir)
@@ -211,7 +176,7 @@ def _dispatch(args: argparse.Namespace | SimpleNamespace) -> int:
 LOOKING_BACK = ("month", "year", "insights", "repairs", "search")
 
 
-def _look_back(data_dir: Path, args: argparse.Namespace | SimpleNamespace) -> int:
+def _look_back(data_dir: Path, args: SimpleNamespace) -> int:
     from companion import looking
 
     if args.command == "month":
@@ -227,19 +192,20 @@ def _look_back(data_dir: Path, args: argparse.Namespace | SimpleNamespace) -> in
                                 with_whom=args.with_whom, since=args.since, fmt=args.format)
 
 
-def _run_app(data_dir: Path, start: str, **options: object) -> int:
-    import gc
-
-    # Python's cycle collector waits until the first frame (the app starts it again then): on
-    # the way there it would run ~100 times over objects that all live on (~12-15 ms).
-    gc.disable()
+def _run_app(
+    data_dir: Path,
+    start: str,
+    *,
+    breathe: BreatheRequest | None = None,
+    opening: Opening | None = None,
+    settings: tuple[Settings, list[str]] | None = None,
+) -> int:
     from datetime import datetime
 
-    from companion.app import CompanionApp
+    from companion import startup
 
-    app = CompanionApp(data_dir=data_dir, start=start, **options)
     began = datetime.now().astimezone()  # whatever this visit saves starts after this
-    app.run()
+    app = startup.run_app(data_dir, start, breathe=breathe, opening=opening, settings=settings)
     # Once the screen is restored: one line on what this visit kept, as --plain ends.
     from companion.closing import say_what_was_kept
 
@@ -255,8 +221,4 @@ def _is_terminal(stream: object) -> bool:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # `python -m companion.cli` runs this file as __main__, a second copy of the module: the
-    # one the rest of companion imports is the one whose UsageError they raise.
-    from companion import cli
-
-    sys.exit(cli.main())
+    sys.exit(main())

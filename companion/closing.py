@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from companion.listing import printable
+from companion.text import printable
 
 if TYPE_CHECKING:
     from companion.content import BreathingPattern

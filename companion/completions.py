@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from companion.cli import UsageError
-from companion.listing import printable
+from companion.exits import UsageError
+from companion.text import printable
 
 SHELLS = ("bash", "zsh", "fish")
 

@@ -14,9 +14,10 @@ cannot be read at all is one warning, and the built-in content is used.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from companion.vocabulary import MAX_CYCLES, QUADRANTS, STATES
 
@@ -35,7 +36,10 @@ class ContentError(Exception):
     """A content file that cannot be used; the message names the file and the problem."""
 
 
-class Phase(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One part of a breath: breathing in, a top-up, a hold or breathing out, and how long."""
+
     kind: str
     seconds: float
 
@@ -44,7 +48,10 @@ class Phase(NamedTuple):
         return PHASE_CUES[self.kind]
 
 
-class BreathingPattern(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BreathingPattern:
+    """A breathing pattern from patterns.toml (built in, or a person's own)."""
+
     name: str
     label: str
     phases: tuple[Phase, ...]
@@ -74,14 +81,20 @@ class BreathingPattern(NamedTuple):
         return self.timing or "-".join(f"{p.seconds:g}" for p in self.phases)
 
 
-class FeelingWord(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class FeelingWord:
+    """A word for a feeling, its meaning and its quadrant (feelings.toml)."""
+
     word: str
     meaning: str
     quadrant: str
     custom: bool = False
 
 
-class Quadrant(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Quadrant:
+    """One quarter of the feelings map: energy high or low, pleasant or unpleasant."""
+
     key: str
     label: str
     symbol: str
@@ -90,7 +103,8 @@ class Quadrant(NamedTuple):
     words: tuple[FeelingWord, ...]
 
 
-class Choice(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Choice:
     """One item of a fixed list: a body signal, a need, a state, a person, a repair step."""
 
     key: str
@@ -98,30 +112,45 @@ class Choice(NamedTuple):
     hint: str = ""
 
 
-class SensesStep(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SensesStep:
+    """One step of 5-4-3-2-1: how many things, with which sense."""
+
     count: int
     sense: str
     prompt: str
 
 
-class HelpTopic(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class HelpTopic:
+    """One page of help (help.toml)."""
+
     key: str
     title: str
     body: str
 
 
-class HelpLine(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class HelpLine:
+    """A helpline: who answers, and the number."""
+
     label: str
     number: str
 
 
-class Country(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country's emergency and crisis lines (safety.toml)."""
+
     name: str
     lines: tuple[HelpLine, ...]
     abuse_lines: tuple[HelpLine, ...] = ()  # domestic abuse helplines
 
 
-class Safety(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Safety:
+    """The words of "Find help now" (safety.toml)."""
+
     title: str
     statement: str
     high_activation: str
@@ -137,31 +166,39 @@ class Safety(NamedTuple):
     afraid_elsewhere: str = ""
 
 
-def _pattern_named(self: Opening | Content, name: str) -> BreathingPattern | None:
-    wanted = name.strip().lower()
-    return next((p for p in self.patterns if p.name == wanted), None)
-
-
-def _line_of_day(self: Opening | Content, day: date) -> str:
-    return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
-
-
-class Opening(NamedTuple):
-    """What the first frame needs: home's welcome and line of the day, and for a breathing break
-    the patterns (a person's own too) and the note said before long holds."""
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What the first frame needs, and everything read with it: the patterns (a person's own
+    too) from patterns.toml, and all of prompts.toml and safety.toml (home's welcome and line of
+    the day, the note before long holds). Read before the app draws; the rest of data/ after."""
 
     patterns: tuple[BreathingPattern, ...]
     welcome: str
     lines_of_day: tuple[str, ...]
-    dizzy_note: str
+    saved_lines: tuple[str, ...]
+    empty_week: tuple[str, ...]
+    after_breath: str
+    senses: tuple[SensesStep, ...]
+    safety: Safety
     warnings: tuple[str, ...] = ()  # about a person's own patterns
 
-    pattern = _pattern_named
-    line_of_day = _line_of_day
+    @property
+    def dizzy_note(self) -> str:
+        return self.safety.dizzy_note
+
+    def pattern(self, name: str) -> BreathingPattern | None:
+        wanted = name.strip().lower()
+        return next((p for p in self.patterns if p.name == wanted), None)
+
+    def line_of_day(self, day: date) -> str:
+        return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
 
 
-class Content(NamedTuple):
-    patterns: tuple[BreathingPattern, ...]
+@dataclass(frozen=True, slots=True)
+class Content:
+    """All of data/: the opening, and the words of the check-in, the repair and help."""
+
+    opening: Opening
     quadrants: tuple[Quadrant, ...]
     body_signals: tuple[Choice, ...]
     needs: tuple[Choice, ...]
@@ -173,28 +210,53 @@ class Content(NamedTuple):
     people: tuple[Choice, ...]
     repair_steps: tuple[Choice, ...]
     reframes: tuple[str, ...]
-    welcome: str
-    lines_of_day: tuple[str, ...]
-    saved_lines: tuple[str, ...]
-    empty_week: tuple[str, ...]
-    after_breath: str
-    senses: tuple[SensesStep, ...]
-    safety: Safety
     help_topics: tuple[HelpTopic, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # the opening's, and about a person's own words
     kind_steps: tuple[Choice, ...] = ()  # keyed by the need each one answers
     repair_statuses: tuple[Choice, ...] = ()
     repair_later: str = ""
     repair_myself: str = ""
     repair_afraid: str = ""
 
-    pattern = _pattern_named
-    line_of_day = _line_of_day
+    # What the opening holds, asked of the content as a whole.
 
-    def opening(self) -> Opening:
-        return Opening(
-            self.patterns, self.welcome, self.lines_of_day, self.safety.dizzy_note, self.warnings
-        )
+    @property
+    def patterns(self) -> tuple[BreathingPattern, ...]:
+        return self.opening.patterns
+
+    @property
+    def welcome(self) -> str:
+        return self.opening.welcome
+
+    @property
+    def lines_of_day(self) -> tuple[str, ...]:
+        return self.opening.lines_of_day
+
+    @property
+    def saved_lines(self) -> tuple[str, ...]:
+        return self.opening.saved_lines
+
+    @property
+    def empty_week(self) -> tuple[str, ...]:
+        return self.opening.empty_week
+
+    @property
+    def after_breath(self) -> str:
+        return self.opening.after_breath
+
+    @property
+    def senses(self) -> tuple[SensesStep, ...]:
+        return self.opening.senses
+
+    @property
+    def safety(self) -> Safety:
+        return self.opening.safety
+
+    def pattern(self, name: str) -> BreathingPattern | None:
+        return self.opening.pattern(name)
+
+    def line_of_day(self, day: date) -> str:
+        return self.opening.line_of_day(day)
 
     def quadrant(self, key: str) -> Quadrant:
         return next(q for q in self.quadrants if q.key == key)
@@ -207,15 +269,6 @@ class Content(NamedTuple):
         if key is None:
             return ""
         return next((c.label for c in choices if c.key == key), key.replace("_", " "))
-
-    def suggested_pattern(
-        self, state: str | None, activation: int | None = None, default: str | None = None
-    ) -> BreathingPattern:
-        """The pattern offered first (see guidance.suggested_pattern for the rules)."""
-        from companion.guidance import suggested_pattern
-
-        return suggested_pattern(self.patterns, state=state, activation=activation,
-                                 default=default)
 
 
 def builtin_data_dir() -> Path:
@@ -243,48 +296,6 @@ def load_opening(data_dir: Path | None = None, user_dir: Path | None = None) -> 
         patterns=tuple(patterns),
         welcome=_text(prompts, "welcome", "prompts.toml"),
         lines_of_day=_strings(prompts, "lines_of_day", "prompts.toml"),
-        dizzy_note=_text(safety, "dizzy_note", "safety.toml"),
-        warnings=tuple(warnings),
-    )
-
-
-def load_content(
-    data_dir: Path | None = None, user_dir: Path | None = None, opening: Opening | None = None
-) -> Content:
-    """Read the built-in content, plus a person's own patterns and words from `user_dir`.
-
-    `opening`, when the first frame has read it already (from the same folders), gives the
-    patterns and their warnings, which are not read again.
-    """
-    source = _Files(data_dir or builtin_data_dir())
-    opening = opening or load_opening(data_dir, user_dir)
-    feelings_file = source.read("feelings.toml")
-    checkin = source.read("checkin.toml")
-    repair = source.read("repair.toml")
-    prompts = source.read("prompts.toml")
-    safety = source.read("safety.toml")
-    help_file = source.read("help.toml")
-
-    quadrants = _quadrants(feelings_file, source)
-    warnings = list(opening.warnings)
-    if user_dir is not None:
-        quadrants = _with_user_words(user_dir / "feelings.toml", quadrants, warnings)
-
-    return Content(
-        patterns=opening.patterns,
-        quadrants=tuple(quadrants),
-        body_signals=_choices(checkin, "body_signal", source.where("checkin.toml")),
-        needs=_choices(checkin, "need", source.where("checkin.toml")),
-        states=_choices(checkin, "state", source.where("checkin.toml")),
-        activation_low=_text(_table(checkin, "activation", "checkin.toml"), "low", "checkin.toml"),
-        activation_high=_text(checkin["activation"], "high", "checkin.toml [activation]"),
-        activation_prompt=_text(checkin["activation"], "prompt", "checkin.toml [activation]"),
-        repair_intro=_text(repair, "intro", "repair.toml"),
-        people=_choices(repair, "person", source.where("repair.toml")),
-        repair_steps=_choices(repair, "step", source.where("repair.toml")),
-        reframes=_strings(repair, "reframes", "repair.toml"),
-        welcome=_text(prompts, "welcome", "prompts.toml"),
-        lines_of_day=_strings(prompts, "lines_of_day", "prompts.toml"),
         saved_lines=_strings(prompts, "saved", "prompts.toml"),
         empty_week=_strings(prompts, "empty_week", "prompts.toml"),
         after_breath=_text(prompts, "after_breath", "prompts.toml"),
@@ -297,6 +308,44 @@ def load_content(
             for i, s in enumerate(_list(prompts, "senses", "prompts.toml"))
         ),
         safety=_safety(safety),
+        warnings=tuple(warnings),
+    )
+
+
+def load_content(
+    data_dir: Path | None = None, user_dir: Path | None = None, opening: Opening | None = None
+) -> Content:
+    """Read the built-in content, plus a person's own patterns and words from `user_dir`.
+
+    `opening`, when the first frame has read it already (from the same folders), is the part
+    of the content read from patterns.toml, prompts.toml and safety.toml: those are not read
+    again.
+    """
+    source = _Files(data_dir or builtin_data_dir())
+    opening = opening or load_opening(data_dir, user_dir)
+    feelings_file = source.read("feelings.toml")
+    checkin = source.read("checkin.toml")
+    repair = source.read("repair.toml")
+    help_file = source.read("help.toml")
+
+    quadrants = _quadrants(feelings_file, source)
+    warnings = list(opening.warnings)
+    if user_dir is not None:
+        quadrants = _with_user_words(user_dir / "feelings.toml", quadrants, warnings)
+
+    return Content(
+        opening=opening,
+        quadrants=tuple(quadrants),
+        body_signals=_choices(checkin, "body_signal", source.where("checkin.toml")),
+        needs=_choices(checkin, "need", source.where("checkin.toml")),
+        states=_choices(checkin, "state", source.where("checkin.toml")),
+        activation_low=_text(_table(checkin, "activation", "checkin.toml"), "low", "checkin.toml"),
+        activation_high=_text(checkin["activation"], "high", "checkin.toml [activation]"),
+        activation_prompt=_text(checkin["activation"], "prompt", "checkin.toml [activation]"),
+        repair_intro=_text(repair, "intro", "repair.toml"),
+        people=_choices(repair, "person", source.where("repair.toml")),
+        repair_steps=_choices(repair, "step", source.where("repair.toml")),
+        reframes=_strings(repair, "reframes", "repair.toml"),
         help_topics=tuple(
             HelpTopic(
                 key=_text(t, "key", f"help.toml topic {i + 1}"),
@@ -504,10 +553,7 @@ def _with_user_words(
         meaning = meaning.strip() or "Your own word."
         extra[quadrant].append(FeelingWord(word, meaning, quadrant, custom=True))
     warnings += _at_most(found, path)
-    return [
-        Quadrant(q.key, q.label, q.symbol, q.colour, q.hint, q.words + tuple(extra[q.key]))
-        for q in quadrants
-    ]
+    return [replace(q, words=q.words + tuple(extra[q.key])) for q in quadrants]
 
 
 def _read_user_file(path: Path, warnings: list[str]) -> dict[str, Any] | None:

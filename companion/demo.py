@@ -24,12 +24,11 @@ from typing import Any
 from companion.content import BreathingPattern, Content, load_content
 from companion.device import STATE_ENV, Device, DeviceError, give_identity
 from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from companion.guidance import suggested_pattern
 from companion.history import HistoryStore
 from companion.storage import DIR_MODE, StoreError
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 SEED = "companion-demo-1"
 # The machine a demo history is written by, the same for every demo (so the same days give the
 # same files); it is a machine of its own in `companion devices`.
@@ -126,11 +125,9 @@ def run_demo(days: int, out: Path | None) -> int:
         # The app saves as the demo's machine too: this machine's own identity and locks are
         # never touched, and everything goes with the temporary folder.
         os.environ[STATE_ENV] = str(state)
-        from companion.app import CompanionApp  # only here: --out never imports Textual
+        from companion import startup  # only here: --out never imports Textual
 
-        app = CompanionApp(data_dir=folder, start="home")
-        app.run()
-        code = app.return_code or EXIT_OK
+        code = startup.run_app(folder).return_code or EXIT_OK
     finally:
         shutil.rmtree(base, ignore_errors=True)
     print("The demo history was in a temporary folder and is gone now; "
@@ -256,7 +253,7 @@ def _checkin(rng: random.Random, started: datetime, content: Content) -> Entry:
         return Entry(**fields, complete=False, saved_at=saved)
     fields["activation_after"] = after
     if rng.random() < 0.75:
-        pattern = (content.suggested_pattern(state) if rng.random() < 0.5
+        pattern = (suggested_pattern(content.patterns, state=state) if rng.random() < 0.5
                    else rng.choice(content.patterns))
         fields["breathing"] = _breathing(rng, pattern, rng.randint(3, 8))
     if rng.random() < 0.3:

@@ -156,7 +156,7 @@ class Entry:
             id=data["id"],
             schema=data.get("schema", SCHEMA),
             kind=data["kind"],
-            started_at=_parse_time(data["started_at"], "started_at"),
+            started_at=_required_time(data["started_at"], "started_at"),
             saved_at=_parse_time(data.get("saved_at"), "saved_at"),
             complete=data.get("complete", True),
             activation_before=data.get("activation_before"),
@@ -187,6 +187,13 @@ class Entry:
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def _required_time(value: Any, name: str) -> datetime:
+    moment = _parse_time(value, name)
+    if moment is None:
+        raise InvalidEntry(f"{name} is not an ISO 8601 time: {value!r:.60}")
+    return moment
 
 
 def _parse_time(value: Any, name: str) -> datetime | None:
@@ -241,7 +248,7 @@ def check_entry_dict(data: Any) -> None:
     if not _is_int(schema) or not 1 <= schema <= SCHEMA:
         raise InvalidEntry(f"schema {schema!r} is not one this version of companion knows")
     _check_choice(data["kind"], KINDS, "kind")
-    _parse_time(data["started_at"], "started_at")
+    _required_time(data["started_at"], "started_at")
     _parse_time(data.get("saved_at"), "saved_at")
     _check_bool(data.get("complete", True), "complete")
     for name in ("activation_before", "activation_after"):

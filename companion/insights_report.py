@@ -28,11 +28,11 @@ from companion.insights import (
     RepairItem,
     Share,
 )
-from companion.listing import printable
-from companion.report import _repair_parts, day_name, entry_facts, md
+from companion.report import _repair_parts, day_name, entry_facts
 from companion.search import SearchQuery
 from companion.spans_report import PAIRS_NOTE, _json, breathing_text, change_text, status_words
 from companion.summary import KIND_NAMES, activation_change, to_local
+from companion.text import md, printable
 
 TOO_FEW = "too few to say yet"
 NEVER_A_CAUSE = ("What was there at the same time, beside how often it is there at all; "

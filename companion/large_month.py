@@ -140,13 +140,15 @@ def _unnamed_file(folder: Path) -> Any:
         return tempfile.TemporaryFile()
 
 
-def _by_fields(obj: Any) -> tuple[type, tuple[Any, ...]]:
+def _by_fields(obj: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
     # The entry classes are slotted dataclasses, whose own pickling asks dataclasses.fields()
     # for every object (a third of the time of setting a large month aside).
     return type(obj), tuple(getattr(obj, name) for name in type(obj).__slots__)
 
 
-_ENTRY_PICKLING = {cls: _by_fields for cls in (Entry, Breathing, Feeling, Repair)}
+_ENTRY_PICKLING: dict[type, Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]]] = {
+    cls: _by_fields for cls in (Entry, Breathing, Feeling, Repair)
+}
 
 
 def _descending(stamp: Stamp) -> tuple[Any, ...]:

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import sys
-import unicodedata
 from pathlib import Path
 
 from companion.content import load_opening
-
-
-def printable(text: str) -> str:
-    """Text from a file the person (or someone else) wrote, safe to put on a terminal.
-
-    Your own patterns can carry escape sequences in their labels; on a terminal those are
-    commands, so control and format characters become a visible replacement instead.
-    """
-    return "".join(
-        " " if ch in "\t\n\r" else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch
-        for ch in text
-    )
+from companion.text import printable
 
 
 def print_patterns(data_dir: Path) -> int:

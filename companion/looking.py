@@ -18,12 +18,11 @@ from rich.console import Console
 
 from companion.content import Content, load_content
 from companion.entries import Entry
+from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
 from companion.history import HistoryStore
-from companion.listing import printable
 from companion.settings import load_settings
+from companion.text import printable
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
 # What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
 # everyday use, short enough to say how things are now.
 DEFAULT_MONTHS = 3
@@ -127,8 +126,9 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
         first = min((e.started_at.astimezone().date() for e in reading.entries), default=today)
     else:
         first = _shifted_month(today, 1 - months)
-        tomorrow = spans.days_from(today, None)[1:2] or [None]
-        reading = read_history(data_dir, spans.span_times(first, tomorrow[0]))
+        after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
+        end = after_today[0] if after_today else None
+        reading = read_history(data_dir, spans.span_times(first, end))
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
@@ -176,7 +176,6 @@ def labels_of(content: Content) -> dict[str, str]:
 
 
 def _shifted_month(today: date, months: int) -> date:
-    from companion.cli import UsageError
     from companion.spans import shift_months
 
     try:

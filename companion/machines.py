@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from companion.history import HistoryStore
-from companion.listing import printable
 from companion.sync import DeviceInfo
 from companion.sync_names import classify
+from companion.text import printable
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1

@@ -103,10 +103,11 @@ class _Watched:
 
     def write(self, data: Any) -> int:
         try:
-            return self._stream.write(data)
+            written: int = self._stream.write(data)
         except OSError as error:
             self._watch.noted(error)
             raise
+        return written
 
     def writelines(self, lines: Any) -> None:
         for line in lines:

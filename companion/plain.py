@@ -13,20 +13,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
-from companion.listing import printable
+from companion.exits import EXIT_OK, UsageError, exit_for_signal
 from companion.storage import check_data_folder
+from companion.text import printable
 
 DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
 
 
-class BreatheRequest(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BreatheRequest:
     """A breathing break as asked for on the command line, already checked."""
 
     pattern: BreathingPattern
@@ -51,8 +54,6 @@ def breathe_request(
     history is a StoreError said now, not after the person has breathed. `opening`, when
     given, is used instead of reading data/ again.
     """
-    from companion.cli import UsageError
-
     opening = opening or load_opening(user_dir=data_dir)
     name = pattern_name or default_pattern
     pattern = opening.pattern(name) or (None if pattern_name else opening.patterns[0])
@@ -126,7 +127,7 @@ def run_plain(
     # A closed terminal: the breathing is saved, and nobody is there to read this.
     with suppress(OSError):
         print(summary, file=out, flush=True)
-    return 0 if ended_by is None else 128 + ended_by
+    return EXIT_OK if ended_by is None else exit_for_signal(ended_by)
 
 
 class _Ended(Exception):

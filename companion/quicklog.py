@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from companion.checkin import CheckInDraft
-from companion.cli import UsageError
 from companion.content import MAX_WORD, Choice, Content, FeelingWord, load_content
 from companion.entries import MAX_LIST, MAX_NOTE, Feeling, InvalidEntry, Repair, check_entry_dict
-from companion.listing import printable
+from companion.exits import UsageError
+from companion.text import printable
 from companion.vocabulary import QUADRANTS
 
 # A word this close to one of companion's (difflib's ratio) is taken for a typo of it:

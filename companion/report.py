@@ -15,9 +15,7 @@ could be read, only the problems are printed.
 from __future__ import annotations
 
 import json
-import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,10 +26,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from companion.content import Content, load_content
+from companion.content import Choice, Content, load_content
 from companion.entries import SCHEMA, Entry
 from companion.history import HistoryStore
-from companion.listing import printable
 from companion.settings import load_settings
 from companion.summary import (
     KIND_NAMES,
@@ -45,6 +42,7 @@ from companion.summary import (
     week_bounds,
     week_times,
 )
+from companion.text import md, printable, terminal_safe_json
 
 FORMATS = ("table", "markdown", "json")
 # The table lists a week's moments, groundings and repairs one line each, up to this many of
@@ -128,7 +126,7 @@ def _repair_parts(repair_with: str | None, step: str | None, content: Content) -
     ]
 
 
-def _labels(keys: Iterable[str], choices, content: Content) -> str:
+def _labels(keys: Iterable[str], choices: tuple[Choice, ...], content: Content) -> str:
     return ", ".join(content.label_of(choices, key) for key in keys)
 
 
@@ -144,33 +142,7 @@ def week_json(summary: WeekSummary, entries: list[Entry], week_start: str) -> st
         "summary": summary.to_dict(),
         "entries": [entry.to_dict() for entry in entries],
     }
-    return _terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False))
-
-
-_NOT_PLAIN_ASCII = re.compile(r"[^\n\x20-\x7e]")
-
-
-def _terminal_safe_json(text: str) -> str:
-    # json.dumps escapes only C0 controls; DEL, C1 controls and bidi/format characters in
-    # what someone typed are written as \u escapes too (same value, nothing for a terminal to
-    # act on). They can only occur inside strings, so the json means exactly the same.
-    def escape(match: re.Match[str]) -> str:
-        ch = match.group()
-        return json.dumps(ch)[1:-1] if unicodedata.category(ch)[0] == "C" else ch
-
-    return _NOT_PLAIN_ASCII.sub(escape, text)
-
-
-# -- markdown -------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = {ch: "\\" + ch for ch in "\\`*_[]|~#"} | {
-    "<": "&lt;", ">": "&gt;", "&": "&amp;",
-}
-
-
-def md(text: str) -> str:
-    """A person's text inside a markdown line: one line, shown as typed, never as markup."""
-    return "".join(_MARKDOWN_SPECIAL.get(ch, ch) for ch in printable(text)).strip()
+    return terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) -> str:
@@ -341,10 +313,10 @@ def week_table(
         for repair in summary.repairs[:TABLE_MOMENTS]:
             parts = [printable(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
             status = "planned, still open" if repair.is_open else status_words(repair.status)
-            line = " · ".join([moment_name(repair.started_at), *parts, status])
+            said = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
-                line += f" — {printable(repair.what_happened)}"
-            console.print(Text(f"  {line}"))
+                said += f" — {printable(repair.what_happened)}"
+            console.print(Text(f"  {said}"))
         _more(console, len(summary.repairs))
     console.print()
     # One line a moment, cut at the terminal's edge: a Rich table of a busy week is slow to lay

@@ -12,8 +12,8 @@ from typing import Protocol
 from companion.content import Safety
 from companion.entries import Feeling
 from companion.guidance import heavy_word, offers_help
-from companion.listing import printable
 from companion.settings import Contact
+from companion.text import printable
 
 
 class Moment(Protocol):

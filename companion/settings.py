@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Collection
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from companion.storage import DIR_MODE, SpecialFile, StoreError, open_regular, write_atomically
 
@@ -34,14 +35,18 @@ class SettingsError(StoreError):
     """Settings that could not be saved; the file on disk is as it was."""
 
 
-class Contact(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Contact:
     """Someone to reach when things are hard: a name and how (a number, an address, a note)."""
 
     name: str
     how: str
 
 
-class Settings(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a person has chosen in settings.toml (or the defaults)."""
+
     default_pattern: str = "coherent"
     default_minutes: float = 1.0
     reduced_motion: bool = False
@@ -52,7 +57,7 @@ class Settings(NamedTuple):
 
 
 DEFAULTS = Settings()
-KNOWN_KEYS = Settings._fields
+KNOWN_KEYS = tuple(field.name for field in fields(Settings))
 
 
 def load_settings(

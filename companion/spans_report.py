@@ -19,9 +19,9 @@ from rich.text import Text
 
 from companion.content import Content
 from companion.entries import SCHEMA
-from companion.listing import printable
-from companion.report import _repair_parts, _terminal_safe_json, day_name, md, moment_name
+from companion.report import _repair_parts, day_name, moment_name
 from companion.spans import MonthSummary, Tally, YearSummary
+from companion.text import md, printable, terminal_safe_json
 
 # The day's highest activation, as a character (and a colour where there is colour).
 SHADES = ((3, "░", "cyan dim"), (6, "▒", "cyan"), (8, "▓", "bold cyan"),
@@ -74,7 +74,7 @@ def _counted(n: int, one: str, many: str) -> str:
 
 
 def _json(document: dict[str, Any]) -> str:
-    return _terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    return terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _print_rows(rows: list[list[tuple[str, str]]], console: Console) -> None:

@@ -17,6 +17,7 @@ import errno
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -655,7 +656,7 @@ def history_lock(lock_path: Path, wait: float | None = None) -> Iterator[None]:
         os.close(fd)
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _acquire(fd: int, lock_path: Path, wait: float) -> None:

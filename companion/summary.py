@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from companion.entries import QUADRANTS, Entry
+from companion.entries import Entry
+from companion.vocabulary import QUADRANTS
 
 WEEK_STARTS = ("monday", "sunday")
 DAYS_IN_WEEK = 7

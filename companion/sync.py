@@ -415,13 +415,13 @@ class Folder:
             _consider(best, seen, tomb, self.canonical)
         entries: dict[str, Version] = {}
         deleted: dict[str, Tombstone] = {}
-        for key, item in best.items():
-            if marker is not None and item.stamp < marker:
+        for key, kept in best.items():
+            if marker is not None and kept.stamp < marker:
                 continue
-            if isinstance(item, Version):
-                entries[key] = item
-            elif wanted is None or item.month in wanted or key in stored:
-                deleted[key] = item
+            if isinstance(kept, Version):
+                entries[key] = kept
+            elif wanted is None or kept.month in wanted or key in stored:
+                deleted[key] = kept
         return Merged(entries, deleted, marker, seen)
 
     def _versions(self, wanted: set[str] | None) -> Iterable[Version]:

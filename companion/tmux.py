@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from companion.cli import UsageError
+from companion.exits import UsageError
 
 # Room for the breath, its countdown and the footer inside the popup's border.
 WIDTH, HEIGHT = 60, 20
@@ -51,7 +51,7 @@ def companion_command() -> list[str]:
 def _data_dir_option(data_dir: Path | None) -> list[str]:
     if data_dir is None and not os.environ.get("COMPANION_DATA_DIR", "").strip():
         return []
-    from companion.cli import resolve_data_dir
+    from companion.locations import resolve_data_dir
 
     return ["--data-dir", str(resolve_data_dir(data_dir).resolve())]
 

@@ -13,17 +13,17 @@ import csv
 import io
 import json
 import os
-import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
-from json.encoder import encode_basestring as _encode_text  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _encode_text
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from companion.content import Content, load_content
 from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
+from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
 from companion.history import HistoryStore, PartlyAdded, Record
 from companion.storage import (
     DIR_MODE,
@@ -37,11 +37,8 @@ from companion.storage import (
     remove_leftover_copies,
     sync_folder,
 )
-from companion.summary import status_words
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
+from companion.summary import KIND_NAMES, status_words
+from companion.text import escape_invisible, md_block, md_inline, visible
 
 # An export of a very long history (ten entries a day for fifty years) is well under this; a
 # bigger file is not a companion export and would only fill the memory.
@@ -50,11 +47,6 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection";
 # the full-width forms are read as formulas by some spreadsheets too).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-# Direction overrides and isolates can make text display as something it is not.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_JOINERS = frozenset("\u200c\u200d")  # needed inside emoji and some scripts; harmless
-_REPLACEMENT = "\ufffd"
 
 CSV_COLUMNS = (
     "id", "schema", "kind", "complete", "started_at", "saved_at",
@@ -83,9 +75,9 @@ def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -
     when complete; copies a killed export left beside it are removed first.
     """
     if out is not None:
-        problem = _unusable_out(data_dir, out)
-        if problem:
-            print(f"companion: {problem}", file=sys.stderr)
+        unusable = _unusable_out(data_dir, out)
+        if unusable:
+            print(f"companion: {unusable}", file=sys.stderr)
             return EXIT_USAGE
     store = HistoryStore(data_dir)
     content = _content_for(data_dir) if fmt != "json" else None
@@ -136,7 +128,10 @@ class _Counted:
             yield entry
 
 
-class Span(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Span:
+    """How many entries, from which day to which."""
+
     count: int
     first: date | None
     last: date | None
@@ -177,7 +172,7 @@ def json_chunks(entries: Iterable[Entry]) -> Iterator[str]:
     yield f'{{\n  "schema": {SCHEMA},\n  "exported_at": {json.dumps(exported_at)},\n  "entries": ['
     separator = "\n"
     for entry in entries:
-        yield separator + _escape_invisible("    " + _indented(entry.to_dict(), "    "))
+        yield separator + escape_invisible("    " + _indented(entry.to_dict(), "    "))
         separator = ",\n"
     yield "]\n}\n" if separator == "\n" else "\n  ]\n}\n"
 
@@ -335,11 +330,8 @@ def markdown_chunks(entries: Iterable[Entry], content: Content | None, span: Spa
     yield "\n"
 
 
-_KIND_NAMES = {"checkin": "check-in", "breathing": "breathing break", "repair": "repair"}
-
-
 def _markdown_entry(entry: Entry, content: Content) -> list[str]:
-    title = f"**{entry.started_at:%H:%M} · {_KIND_NAMES.get(entry.kind, entry.kind)}**"
+    title = f"**{entry.started_at:%H:%M} · {KIND_NAMES.get(entry.kind, entry.kind)}**"
     if not entry.complete:
         title += " (left part-way)" if entry.kind != "breathing" else " (stopped early)"
     lines = [title, ""]
@@ -428,73 +420,6 @@ def _or_dash(value: int | None) -> str:
 
 def _long_date(day: Any) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-# -- making user text safe ------------------------------------------------------------------
-
-
-def visible(text: str) -> str:
-    """Text safe to show: line breaks become \\n, other control characters and direction
-    overrides become U+FFFD (they could move a terminal's cursor or disguise the text)."""
-    if text.isprintable():  # the usual case, and quick: nothing to replace
-        return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        _REPLACEMENT
-        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in _BIDI_CONTROLS
-        else ch
-        for ch in text
-    )
-
-
-# Every character markdown could read as structure, escaped wherever it appears.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
-# At the start of a line these begin a list, a heading underline or a thematic break.
-_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
-
-
-def md_inline(text: str) -> str:
-    """User text for one line of markdown: line breaks become spaces, structure is escaped."""
-    one_line = " ".join(visible(text).replace("\t", " ").split("\n"))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
-
-
-def md_block(text: str) -> list[str]:
-    """User text as markdown lines (for a quote): each line escaped, the lines kept."""
-    lines = []
-    for raw in visible(text).replace("\t", " ").split("\n"):
-        line = _MARKDOWN_SPECIAL.sub(r"\\\1", raw.strip())
-        lines.append(_LINE_START.sub(_escape_line_start, line))
-    return lines
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    start = match.group(1)
-    # "1." is escaped as "1\." (a backslash before a digit would show); "-" as "\-".
-    return f"{start}\\" if start[0].isdigit() else f"\\{start}"
-
-
-def _escape_invisible(text: str) -> str:
-    """Escape control, format and separator characters in json text as \\uXXXX.
-
-    json.dumps escapes only U+0000–U+001F; DEL, the C1 controls (some terminals obey them) and
-    direction overrides would otherwise reach a terminal. Parsed, the text is the same.
-    """
-    return _NON_ASCII.sub(_json_escape, text)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7e]")
-
-
-def _json_escape(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch in _JOINERS or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
-        return ch
-    code = ord(ch)
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -753,7 +678,7 @@ def describe(entry: Entry) -> str:
         words = " ".join(visible(text).split())
         parts.append(f"\u201c{words[:40]}{'…' if len(words) > 40 else ''}\u201d")
     details = f" ({'; '.join(parts)})" if parts else ""
-    kind = _KIND_NAMES.get(entry.kind, entry.kind)
+    kind = KIND_NAMES.get(entry.kind, entry.kind)
     return f"the {kind} of {when}{details}"
 
 

@@ -18,18 +18,17 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header
 
 from companion.breathing import Clock
-from companion.listing import printable
 from companion.plain import BreatheRequest
 from companion.screens.breathing_keys import BREATH_KEYS, LENGTH_KEYS, RATING_KEYS, BreathingKeys
 from companion.screens.widgets.breathing_part import AFTER, BreathingPart
 from companion.storage import StoreError
+from companion.text import printable
 
 if TYPE_CHECKING:
     from companion.entries import Entry
 
 
 class BreatheScreen(BreathingKeys[None]):
-    CSS_PATH = "breathe.tcss"
     AUTO_FOCUS = ""  # focus follows the part of the break being shown
     BINDINGS = [
         Binding("enter", "start", "Start"),

@@ -28,10 +28,10 @@ from textual.widgets import (
 
 from companion.content import Content
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry
-from companion.listing import printable
 from companion.report import entry_facts, moment_name
 from companion.storage import StoreError
 from companion.summary import KIND_NAMES
+from companion.text import printable
 
 READ, EDIT = "read", "edit"
 
@@ -62,7 +62,6 @@ class ConfirmDelete(ModalScreen[bool]):
 
 
 class EntryScreen(Screen[bool]):
-    CSS_PATH = "entry.tcss"
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("e", "edit", "Edit"),

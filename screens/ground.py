@@ -17,19 +17,18 @@ from textual.widgets import Footer, Header, Static
 from companion.breathing import Clock
 from companion.checkin import CheckInDraft
 from companion.content import Choice
-from companion.guidance import kind_steps_for
+from companion.guidance import kind_steps_for, suggested_pattern
 from companion.screens.breathing_keys import BREATH_KEYS, LENGTH_KEYS, RATING_KEYS, BreathingKeys
 from companion.screens.help import offer_help
 from companion.screens.step import StepScreen
-from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.breathing_part import AFTER, CHOOSE, BreathingPart
 from companion.screens.widgets.choices import ChoiceGrid
+from companion.text import shown
 
 KIND = "kind"
 
 
 class GroundScreen(BreathingKeys[str], StepScreen):
-    CSS_PATH = "ground.tcss"
     AUTO_FOCUS = ""  # focus follows the part of the step being shown
     HELP_TOPIC = "ground"
     BINDINGS = [
@@ -58,9 +57,9 @@ class GroundScreen(BreathingKeys[str], StepScreen):
         content = app.content  # type: ignore[attr-defined]
         settings = app.settings  # type: ignore[attr-defined]
         draft = self.draft
-        suggested = content.suggested_pattern(
-            draft.state, draft.activation_before, settings.default_pattern
-        )
+        suggested = suggested_pattern(content.patterns, state=draft.state,
+                                      activation=draft.activation_before,
+                                      default=settings.default_pattern)
         self.kind_steps = kind_steps_for(draft.needs, content.kind_steps)
         yield Header()
         with BreathingPart(

@@ -19,8 +19,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.content import Content, HelpLine, Safety
-from companion.screens.widgets.breathing import shown
 from companion.settings import Contact
+from companion.text import shown
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -47,7 +47,6 @@ def offer_help(
 
 
 class HelpScreen(Screen[None]):
-    CSS_PATH = "help.tcss"
     AUTO_FOCUS = "#topics"
     # Narrow terminals hide the topic list; left and right still move between topics.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]

@@ -21,11 +21,10 @@ from companion.checkin import CheckInDraft
 from companion.content import Content, FeelingWord, Quadrant
 from companion.entries import MAX_LIST, MAX_WORD, Feeling
 from companion.guidance import heavy_word
-from companion.listing import printable
 from companion.screens.help import offer_help
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.quadrants import QuadrantGrid, quadrant_style
+from companion.text import printable, shown
 
 QUADRANTS, WORDS = "quadrants", "words"
 OWN_WORD = "\x00own"  # the option id for "your own word" (no real word holds a NUL)
@@ -34,7 +33,6 @@ TOO_MANY = f"That's {MAX_LIST} words already, plenty to hold."
 
 
 class NameScreen(StepScreen):
-    CSS_PATH = "name.tcss"
     # A short terminal (down to 12 lines) drops the hints (the footer has the keys) so the
     # quadrants keep their names and the words their list.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]

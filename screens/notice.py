@@ -22,15 +22,14 @@ from companion.screens.widgets.activation_rating import (
     high_activation_line,
     nudged,
 )
-from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.choices import ChoiceGrid
+from companion.text import shown
 
 DIGITS = "0123456789"
 NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
 
 
 class NoticeScreen(StepScreen):
-    CSS_PATH = "notice.tcss"
     AUTO_FOCUS = "#state"
     HELP_TOPIC = "notice"
     BINDINGS = [

@@ -25,8 +25,8 @@ from textual.widgets import Footer, Header, Input, Static
 from companion.checkin import NO_REPAIR, CheckInDraft, entered_repair
 from companion.entries import MAX_NOTE
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.choices import ChoiceGrid
+from companion.text import shown
 
 TEXT_CUT = f"Each answer keeps up to {MAX_NOTE} characters; the rest was left out."
 MYSELF = "myself"
@@ -46,7 +46,6 @@ FIELDS = {input_id: field for input_id, field, *_ in ANSWERS}
 
 
 class RepairScreen(StepScreen):
-    CSS_PATH = "repair.tcss"
     AUTO_FOCUS = "#with-whom"
     HELP_TOPIC = "repair"
     BINDINGS = [

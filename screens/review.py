@@ -21,7 +21,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from companion.content import Content
 from companion.entries import Entry
-from companion.listing import printable
 from companion.report import day_name, empty_week_words, moment_name, week_span
 from companion.storage import StoreError
 from companion.summary import (
@@ -36,6 +35,7 @@ from companion.summary import (
     week_bounds,
     week_times,
 )
+from companion.text import printable
 
 SAID_IN_TABLE = 28  # characters of a moment's feelings and note in the table; Enter shows all
 
@@ -104,7 +104,6 @@ class GroundingChart(Widget):
 
 
 class ReviewScreen(Screen[None]):
-    CSS_PATH = "review.tcss"
     COMMANDS = {WeekCommands}
     BINDINGS = [
         Binding("left_square_bracket", "previous_week", "Prev week", key_display="["),

@@ -13,13 +13,12 @@ from textual.widgets import Footer, Header, Static
 
 from companion.content import Content
 from companion.entries import Entry
-from companion.listing import printable
-from companion.screens.widgets.breathing import breathed_text, shown
+from companion.screens.widgets.breathing import breathed_text
 from companion.summary import status_words
+from companion.text import printable, shown
 
 
 class SavedScreen(Screen[None]):
-    CSS_PATH = "saved.tcss"
     BINDINGS = [
         Binding("enter,escape", "home", "Home"),
         Binding("question_mark", "help", "Help", key_display="?"),

@@ -4,6 +4,7 @@ from home, choose first and rate activation after."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
@@ -236,7 +237,7 @@ async def test_a_break_that_cannot_be_saved_says_so_and_exits_1(data_dir: Path, 
 
 async def test_each_phase_change_rings_the_bell_when_asked(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
-    app.settings = app.settings._replace(bell=True)
+    app.settings = replace(app.settings, bell=True)
     rings = []
     app.bell = lambda: rings.append(1)
     clock = FakeClock()

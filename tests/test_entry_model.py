@@ -204,6 +204,7 @@ def one_of(choices: tuple[str, ...]) -> str:
         ({"repair": {"status": "someday"}},
          f"repair.status must be one of {one_of(REPAIR_STATUSES)}, not 'someday'"),
         ({"repair": {"done_at": "later"}}, "repair.done_at is not an ISO 8601 time: 'later'"),
+        ({"started_at": None}, "started_at is not an ISO 8601 time: None"),  # mypy found it
         ({"kind_steps": "thirsty"}, "kind_steps must be a list of at most 40"),
         ({"kind_steps": [""]}, "kind_steps must not be empty"),
         ({"repair": {"their_side": 3}}, "repair.their_side must be text, not int"),

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -453,7 +454,7 @@ def test_names_are_shown_escaped_even_past_the_check(data_dir: Path, capsys, mon
 
     opening = load_opening(user_dir=data_dir)
     box = opening.patterns[0]
-    sneaky = opening._replace(patterns=(box._replace(name=f"box{TITLE}"),))
+    sneaky = replace(opening, patterns=(replace(box, name=f"box{TITLE}"),))
     monkeypatch.setattr(listing, "load_opening", lambda **_: sneaky)
     monkeypatch.setattr(content_module, "load_opening", lambda **_: sneaky)
     assert main(["--data-dir", str(data_dir), "patterns"]) == 0

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from companion.app import CompanionApp
 from companion.entries import Feeling, Repair
+from companion.guidance import suggested_pattern
 from companion.history import HistoryStore
 from companion.screens.ground import GroundScreen
 from companion.screens.home import HomeScreen
@@ -89,7 +90,7 @@ async def test_a_whole_check_in_is_saved_as_it_was_done(data_dir: Path, clock, c
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
     [entry] = saved(data_dir)
-    suggested = content.suggested_pattern("revved_up", 8)
+    suggested = suggested_pattern(content.patterns, state="revved_up", activation=8)
     assert (entry.kind, entry.complete) == ("checkin", True)
     assert (entry.activation_before, entry.activation_after) == (8, 4)
     assert entry.state == "revved_up"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
@@ -28,7 +29,7 @@ class FakeClock:
 def box_app(data_dir: Path) -> CompanionApp:
     """An app whose person chose box breathing as their default (so it is suggested)."""
     app = CompanionApp(data_dir=data_dir)
-    app.settings = app.settings._replace(default_pattern="box")
+    app.settings = replace(app.settings, default_pattern="box")
     return app
 
 
@@ -277,7 +278,7 @@ async def test_coming_back_to_the_step_shows_what_was_done(data_dir: Path):
 
 async def test_reduced_motion_shows_text_and_countdown_only(data_dir: Path):
     app = box_app(data_dir)
-    app.settings = app.settings._replace(reduced_motion=True)
+    app.settings = replace(app.settings, reduced_motion=True)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
         await pilot.press("enter")

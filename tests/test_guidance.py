@@ -56,7 +56,8 @@ def test_a_state_no_pattern_suits_falls_back_to_all_of_them():
 
 def test_the_built_in_suggestions(content: Content):
     def suggested(state, activation=None, default="coherent"):
-        return content.suggested_pattern(state, activation, default).name
+        return suggested_pattern(content.patterns, state=state, activation=activation,
+                                 default=default).name
 
     assert suggested("revved_up") == "cyclic-sigh"  # the most evidence, and no holds
     assert suggested("shut_down") == "coherent"  # something gentle, not box

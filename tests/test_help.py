@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ def shown(app: CompanionApp, selector: str) -> str:
 def steady_content() -> Content:
     """The built-in content with one line of the day, so the home screen looks the same daily."""
     content = load_content()
-    return content._replace(lines_of_day=content.lines_of_day[:1])
+    return replace(content, opening=replace(content.opening,
+                                            lines_of_day=content.lines_of_day[:1]))
 
 
 # -- the words ------------------------------------------------------------------------------------
@@ -222,9 +224,10 @@ async def test_without_contacts_the_safety_topic_says_where_to_add_them(
 
 
 async def test_help_text_from_data_is_never_markup(data_dir: Path, content: Content):
-    odd = content._replace(
+    odd = replace(
+        content,
         help_topics=(
-            content.help_topics[0]._replace(body="Use [b]this[/b] \x1b[2J now"),
+            replace(content.help_topics[0], body="Use [b]this[/b] \x1b[2J now"),
             *content.help_topics[1:],
         ),
     )

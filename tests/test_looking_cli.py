@@ -14,8 +14,9 @@ import pytest
 from rich.cells import cell_len
 
 from companion import looking
-from companion.cli import UsageError, main
+from companion.cli import main
 from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.exits import UsageError
 from companion.history import HistoryStore
 from companion.spans import shift_months
 

@@ -1,11 +1,11 @@
-"""Text from a file someone wrote, made safe for a terminal (listing.printable): what is kept,
+"""Text from a file someone wrote, made safe for a terminal (text.printable): what is kept,
 what becomes a space, what becomes a visible replacement."""
 
 from __future__ import annotations
 
 import pytest
 
-from companion.listing import printable
+from companion.text import printable
 
 
 @pytest.mark.parametrize(

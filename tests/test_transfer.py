@@ -22,6 +22,7 @@ from companion.cli import main
 from companion.demo import write_demo_history
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.history import HistoryStore
+from companion.text import escape_invisible
 
 NEW_YORK = timezone(timedelta(hours=-4))
 BERLIN = timezone(timedelta(hours=1))
@@ -180,7 +181,7 @@ def test_json_export_is_laid_out_as_json_dumps_with_an_indent_would(capsys, data
     dumped at once would be."""
     _, out, _ = run(capsys, "--data-dir", str(data_dir), "export")
     document = json.loads(out)
-    assert out == transfer._escape_invisible(
+    assert out == escape_invisible(
         json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 

@@ -50,7 +50,7 @@ MODULES: dict[str, Module] = {
     "companion/checkin.py": Module(("tests/test_checkin_draft.py",)),
     "companion/report.py": Module(("tests/test_week_renderings.py",),
                                   left_out=("print_week", "_say")),
-    "companion/listing.py": Module(("tests/test_printable.py",), left_out=("print_patterns",)),
+    "companion/text.py": Module(("tests/test_text.py", "tests/test_printable.py")),
     "companion/guidance.py": Module(("tests/test_guidance.py",)),
     # Not tests/test_spans_properties.py: its Hypothesis properties add half a minute and kill
     # nothing the hand-made cases leave.

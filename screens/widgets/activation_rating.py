@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from companion.guidance import offers_help
-from companion.screens.widgets.breathing import shown
+from companion.text import shown
 
 MAX_ACTIVATION = 10
 

@@ -17,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from companion.breathing import BreathingSession, Position
-from companion.listing import printable
 from companion.screens.widgets.breath_shape import BreathShape
 from companion.screens.widgets.overall_progress import OverallProgress
 
@@ -282,15 +281,6 @@ class BreathingVisual(Widget):
         line = self.query_one(selector, Static)
         if line.content != text:
             line.update(text, layout=False)
-
-
-def shown(text: str) -> str:
-    """Text from data files, as text on screen: markup escaped, control characters replaced.
-
-    Every "[" is escaped, not only those that look like tags (rich's escape): Textual's markup
-    parser also trips over "[31m" before a real tag, as in an escape sequence someone typed.
-    """
-    return printable(text).replace("[", "\\[")
 
 
 def breathed_text(record: Breathing) -> str:

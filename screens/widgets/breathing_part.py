@@ -30,8 +30,9 @@ from companion.breathing import BreathingSchedule, BreathingSession, Clock, comb
 from companion.content import BreathingPattern
 from companion.guidance import offers_help
 from companion.screens.widgets.activation_rating import ActivationRating, high_activation_line
-from companion.screens.widgets.breathing import BreathingVisual, breathed_text, shown
+from companion.screens.widgets.breathing import BreathingVisual, breathed_text
 from companion.screens.widgets.pattern_choice import PatternChoice
+from companion.text import shown
 
 if TYPE_CHECKING:
     from companion.entries import Breathing

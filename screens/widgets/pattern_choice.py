@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from companion.breathing import BreathingSchedule, length_for
 from companion.content import BreathingPattern
-from companion.screens.widgets.breathing import shown
+from companion.text import shown
 
 MINUTE_STEPS = (0.5, 1, 2, 3, 5, 10, 15, 20, 30)
 
