@@ -83,8 +83,12 @@ def test_the_built_in_suggestions(content: Content):
 def test_the_built_in_suggestion_at_activation_6_and_7_in_each_state(
     content: Content, state, default, at_6, at_7
 ):
-    assert content.suggested_pattern(state, 6, default).name == at_6
-    assert content.suggested_pattern(state, 7, default).name == at_7
+    def at(activation):
+        return suggested_pattern(content.patterns, state=state, activation=activation,
+                                 default=default).name
+
+    assert at(6) == at_6
+    assert at(7) == at_7
 
 
 def test_with_no_state_and_no_default_the_first_pattern_is_offered_not_a_revved_up_one():
