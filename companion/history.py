@@ -52,6 +52,7 @@ from companion.entries import (
     check_entry_dict,
     id_key,
 )
+from companion.month_cache import MonthCache, file_key, folder_for
 from companion.month_file import (
     META,
     MIGRATIONS,
@@ -173,7 +174,7 @@ class HistoryStore:
     """
 
     def __init__(self, data_dir: Path, *, fsync: bool = True, state_dir: Path | None = None,
-                 clock: Callable[[], float] | None = None) -> None:
+                 clock: Callable[[], float] | None = None, cache: bool = True) -> None:
         self.data_dir = Path(data_dir)
         self.history_dir = self.data_dir / HISTORY_DIR
         # Taken too while files from before each machine had its own are here: a companion
@@ -188,6 +189,9 @@ class HistoryStore:
         self._said: set[Path] = set()  # files a notice has been given about
         self._ready = False
         self._cleaned = False
+        # Whole months read are kept, derived, in the user's cache folder (month_cache.py).
+        self.cache = MonthCache(folder_for(self.data_dir)) if cache else None
+        self._deletions: tuple[Folder, str] | None = None
 
     @property
     def lock_path(self) -> Path:
@@ -330,6 +334,8 @@ class HistoryStore:
                     left.append(f"{path} {reason}")
             if self.fsync:
                 sync_folder(self.history_dir)
+        if self.cache is not None:
+            self.cache.remove()  # it holds the same words
         self.problems.clear()
         return Forgotten(removed, left, bool(changes.others or others))
 
@@ -350,7 +356,8 @@ class HistoryStore:
         folder = self._open_folder(writing=False, between=(first, last))
         found: list[Entry] = []
         for month in sorted(m for m in folder.months() if first <= m <= last):
-            found.extend(self._month_entries(folder, month, keep))
+            whole = start <= _month_start(month) and _month_start(month, 1) <= end
+            found.extend(self._month_entries(folder, month, None if whole else keep))
         return sorted((e for e in found if start <= e.started_at < end), key=_order)
 
     def entries(self) -> Iterator[Entry]:
@@ -488,12 +495,40 @@ class HistoryStore:
 
     def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None
                        ) -> list[Entry]:
-        """A month's entries (those `keep` accepts) as every machine's files show them."""
+        """A month's entries (those `keep` accepts) as every machine's files show them.
+
+        A whole month comes from the cache while its files are the ones it was made from."""
+        key = self._cache_key(folder, month) if keep is None else None
+        if key is not None and self.cache is not None:
+            cached = self.cache.load(month, key)
+            if cached is not None:
+                self._collect_problems(folder)
+                return cached
         self._read_months(folder, {month}, keep=keep)
         merged = folder.merge({month})
         self._collect_problems(folder)
+        names = folder.month_files([month])
+        clean = not any(n in folder.problems or n in folder.damaged for n in names)
         folder.release({month})
-        return [_entry_of(version) for version in merged.entries.values()]
+        found = [_entry_of(version) for version in merged.entries.values()]
+        if key is not None and clean and self.cache is not None:
+            self.cache.store(month, key, found)
+        return found
+
+    def _cache_key(self, folder: Folder, month: str) -> list[Any] | None:
+        """What a month's cached copy must have been made under (month_cache.py), or None
+        when the month is not cached: a file in it cannot be read as a whole regular file."""
+        if self.cache is None:
+            return None
+        names = folder.month_files([month])
+        if any(folder.read(name) for name in names):
+            return None  # left (not downloaded yet), unreadable, or already read in part
+        files = file_key(self.history_dir / name for name in names)
+        if files is None or any(size > LARGE_MONTH_BYTES for _, size, *_ in files):
+            return None
+        if self._deletions is None or self._deletions[0] is not folder:
+            self._deletions = (folder, _deletions_of(folder))
+        return [files, self._deletions[1]]
 
     def _highest_stamp(self, path: Path) -> Stamp:
         """The highest version stamp in one month file, holding none of its entries."""
@@ -800,6 +835,27 @@ def _with_ids(ids: set[str]) -> Keep:
         return isinstance(doc.get("id"), str) and id_key(doc["id"]) in ids
 
     return keep
+
+
+def _deletions_of(folder: Folder) -> str:
+    """Every machine's deletions and forgets (and which device files could not be read), as
+    one digest: what merging a month's files takes from outside them."""
+    import hashlib
+
+    state = [[info.name, str(record.forgotten),
+              sorted((k, str(t.stamp), t.month) for k, t in record.deleted.items())]
+             for info, record in folder.device_records()]
+    state.append(sorted(n for n in folder.device_files() if n in folder.unreadable))
+    return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
+
+
+def _month_start(month: str, later: int = 0) -> datetime:
+    """The first moment (UTC) of month `2026-11`, or of the month `later` months after it."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + later
+    year = index // 12
+    if year > 9999:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime(year, index % 12 + 1, 1, tzinfo=UTC)
 
 
 def _entry_of(version: Version) -> Entry:

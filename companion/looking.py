@@ -9,9 +9,10 @@ read, only the problems are printed.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -123,7 +124,7 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
     today = now.date()
     if months is None:
         reading = read_history(data_dir)
-        first = min((e.started_at.astimezone().date() for e in reading.entries), default=today)
+        first = _first_day(reading.entries, today)
     else:
         first = _shifted_month(today, 1 - months)
         after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
@@ -164,6 +165,16 @@ def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
     found = search.find_entries(reading.entries, query, labels_of(reading.content))
     insights_report.write_search(found, query, fmt, reading.content, console())
     return finish(reading)
+
+
+def _first_day(entries: list[Entry], today: date) -> date:
+    """The local day of the earliest entry (oldest first): only the entries of its first two
+    days in UTC can fall on it, whatever the zone (offsets are under a day)."""
+    if not entries:
+        return today
+    near = entries[0].started_at + timedelta(days=2)
+    return min(e.started_at.astimezone().date()
+               for e in itertools.takewhile(lambda e: e.started_at < near, entries))
 
 
 def labels_of(content: Content) -> dict[str, str]:
