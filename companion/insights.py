@@ -234,6 +234,37 @@ class RepairItem:
         return {**repair_dict(self.entry), "days_open": self.days_open}
 
 
+# A repair's id as `companion repairs` shows it (and `--done` takes): its first characters,
+# more where two repairs' ids begin alike.
+SHORT_ID = 8
+
+
+def short_ids(ids: Iterable[str]) -> dict[str, str]:
+    """Each id's shortest beginning (SHORT_ID characters at least) that no other id shares."""
+    keys = sorted({entry_id.lower() for entry_id in ids})
+    short = {}
+    for index, key in enumerate(keys):
+        shared = max((_common(key, keys[other]) for other in (index - 1, index + 1)
+                      if 0 <= other < len(keys)), default=0)
+        short[key] = key[:max(SHORT_ID, shared + 1)]
+    return short
+
+
+def _common(a: str, b: str) -> int:
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return length
+
+
+def find_repair(entries: Iterable[Entry], given: str) -> list[Entry]:
+    """The repairs whose id begins with `given` (in any case): one, or none, or several."""
+    wanted = given.strip().lower()
+    return [e for e in entries if e.repair is not None and e.id.lower().startswith(wanted)]
+
+
 def is_open(entry: Entry) -> bool:
     return entry.repair is not None and entry.repair.status == OPEN_STATUS
 

@@ -147,7 +147,41 @@ def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
     if nothing_readable(reading):
         return EXIT_PROBLEM
     items = insights.repair_items(reading.entries, now, open_only=open_only)
-    insights_report.write_repairs(items, open_only, fmt, reading.content, console())
+    # Unique among every repair, so an id shown with --open is the one shown without.
+    short = insights.short_ids(e.id for e in reading.entries if e.repair is not None)
+    insights_report.write_repairs(items, open_only, fmt, reading.content, console(), short)
+    return finish(reading)
+
+
+def mark_repair(data_dir: Path, given: str, status: str, now: datetime | None = None) -> int:
+    """`repairs --done ID` or `--let-go ID`: the repair whose id begins with `given` gets
+    `status` (done: done now; let go: closed, not called done, without a time)."""
+    from dataclasses import replace
+
+    from companion import insights
+    from companion.insights_report import when
+    from companion.report import _repair_parts
+
+    reading = read_history(data_dir)
+    found = insights.find_repair(reading.entries, given)
+    if not found:
+        raise UsageError(f"no repair has an id beginning {given.strip()!r}; "
+                         "`companion repairs` lists them with their ids.")
+    if len(found) > 1:
+        raise UsageError(f"{len(found)} repairs have ids beginning {given.strip()!r}; "
+                         "give more of the id, as `companion repairs` shows it.")
+    entry = found[0]
+    assert entry.repair is not None
+    parts = _repair_parts(entry.repair.with_whom, None, reading.content)
+    which = " · ".join([when(entry.started_at), *parts])
+    words = "done" if status == "done" else "let go"
+    if entry.repair.status == status:
+        print(printable(f"That repair ({which}) is already marked {words}; nothing changed."))
+        return finish(reading)
+    done_at = (now or datetime.now().astimezone()) if status == "done" else None
+    repair = replace(entry.repair, status=status, done_at=done_at)
+    HistoryStore(data_dir).save(entry.with_changes(repair=repair))
+    print(printable(f"Marked {words}: your repair of {which}."))
     return finish(reading)
 
 
