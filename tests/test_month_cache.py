@@ -220,6 +220,17 @@ def test_forget_from_the_command_line_removes_it(data_dir, saved, capsys):
     assert not cache_folder(data_dir).exists()
 
 
+def test_forget_removes_a_cache_left_from_files_deleted_by_hand(data_dir, saved, capsys):
+    from companion.cli import main
+
+    HistoryStore(data_dir).all()
+    for path in (data_dir / "history").iterdir():
+        path.unlink()
+    assert cache_folder(data_dir).exists()
+    assert main(["--data-dir", str(data_dir), "forget", "--yes"]) == 0
+    assert not cache_folder(data_dir).exists()
+
+
 def test_a_cache_folder_that_cannot_be_made_is_no_cache_and_no_error(data_dir, saved,
                                                                      tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
