@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from companion.device import (
     Device,
@@ -52,7 +52,7 @@ from companion.entries import (
     check_entry_dict,
     id_key,
 )
-from companion.month_cache import MonthCache, file_key, folder_for
+from companion.month_cache import Moment, MonthCache, file_key, folder_for
 from companion.month_file import (
     META,
     MIGRATIONS,
@@ -347,21 +347,34 @@ class HistoryStore:
         Only the months in the range are read, and only the entries in the range are kept.
         """
         self._prepare(create=False)
+        return cast(list[Entry], self._between(start, end, _starting_between(start, end),
+                                                light=False))
 
-        def keep(doc: dict[str, Any]) -> bool:
-            moment = _start_of(doc)
-            return moment is None or start <= moment < end  # None: let the check name it
-
+    def _between(self, start: datetime, end: datetime, keep: Keep, *, light: bool
+                 ) -> list[Entry | Moment]:
         first, last = month_key(start), month_key(end)
         folder = self._open_folder(writing=False, between=(first, last))
-        found: list[Entry] = []
+        found: list[Entry | Moment] = []
         for month in sorted(m for m in folder.months() if first <= m <= last):
             whole = start <= _month_start(month) and _month_start(month, 1) <= end
-            found.extend(self._month_entries(folder, month, None if whole else keep))
+            found.extend(self._month_entries(folder, month, None if whole else keep, light))
         return sorted((e for e in found if start <= e.started_at < end), key=_order)
+
+    def moments(self, start: datetime | None = None, end: datetime | None = None
+                ) -> list[Entry | Moment]:
+        """What `insights` reads, lighter to load: the entries of all() (or of between(start,
+        end)), but each one a whole month's cached copy holds as a month_cache.Moment (what
+        the tallies read of it), except repairs, always their Entry."""
+        if start is None or end is None:
+            return list(self._walk(light=True))
+        self._prepare(create=False)
+        return self._between(start, end, _starting_between(start, end), light=True)
 
     def entries(self) -> Iterator[Entry]:
         """Every readable entry, oldest first, read a month at a time (for an export)."""
+        return cast(Iterator[Entry], self._walk(light=False))
+
+    def _walk(self, *, light: bool) -> Iterator[Entry | Moment]:
         self._prepare(create=False)
         folder = self._open_folder(writing=False)
         seen: set[str] = set()
@@ -370,11 +383,11 @@ class HistoryStore:
             if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
                 from companion.large_month import LargeMonth  # only a month this large
 
-                found: Iterable[Entry] = LargeMonth(
+                found: Iterable[Entry | Moment] = LargeMonth(
                     self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
                     self._note_large).entries(folder, month)
             else:
-                found = sorted(self._month_entries(folder, month), key=_order)
+                found = sorted(self._month_entries(folder, month, light=light), key=_order)
             for entry in found:
                 # companion files an entry by its start, which never changes, so an id is in
                 # two months only in files made elsewhere: the first copy is the one shown.
@@ -493,17 +506,19 @@ class HistoryStore:
             if state != "ok":
                 folder.keep_as_is(name)
 
-    def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None
-                       ) -> list[Entry]:
+    def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None,
+                       light: bool = False) -> list[Entry | Moment]:
         """A month's entries (those `keep` accepts) as every machine's files show them.
 
-        A whole month comes from the cache while its files are the ones it was made from."""
+        A whole month comes from the cache while its files are the ones it was made from (as
+        Moments, with `light`)."""
         key = self._cache_key(folder, month) if keep is None else None
         if key is not None and self.cache is not None:
-            cached = self.cache.load(month, key)
+            cached: list[Entry] | list[Entry | Moment] | None = (
+                self.cache.load_moments(month, key) if light else self.cache.load(month, key))
             if cached is not None:
                 self._collect_problems(folder)
-                return cached
+                return list(cached)
         self._read_months(folder, {month}, keep=keep)
         merged = folder.merge({month})
         self._collect_problems(folder)
@@ -513,7 +528,7 @@ class HistoryStore:
         found = [_entry_of(version) for version in merged.entries.values()]
         if key is not None and clean and self.cache is not None:
             self.cache.store(month, key, found)
-        return found
+        return list(found)
 
     def _cache_key(self, folder: Folder, month: str) -> list[Any] | None:
         """What a month's cached copy must have been made under (month_cache.py), or None
@@ -837,6 +852,14 @@ def _with_ids(ids: set[str]) -> Keep:
     return keep
 
 
+def _starting_between(start: datetime, end: datetime) -> Keep:
+    def keep(doc: dict[str, Any]) -> bool:
+        moment = _start_of(doc)
+        return moment is None or start <= moment < end  # None: let the check name it
+
+    return keep
+
+
 def _deletions_of(folder: Folder) -> str:
     """Every machine's deletions and forgets (and which device files could not be read), as
     one digest: what merging a month's files takes from outside them."""
@@ -865,7 +888,7 @@ def _entry_of(version: Version) -> Entry:
     return Entry.from_dict(dict(record))
 
 
-def _order(entry: Entry) -> tuple[datetime, str]:
+def _order(entry: Entry | Moment) -> tuple[datetime, str]:
     return entry.started_at, id_key(entry.id)
 
 

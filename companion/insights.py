@@ -18,6 +18,7 @@ from typing import Any
 from companion.entries import Entry
 from companion.spans import (
     MONTHS_IN_YEAR,
+    Moment,
     Tally,
     by_local_day,
     month_start,
@@ -95,7 +96,7 @@ class WhatHelps:
         return {"pattern": self.pattern, **self.ease.to_dict(), "sessions": sessions}
 
 
-def what_helps(entries: Iterable[Entry]) -> tuple[WhatHelps, ...]:
+def what_helps(entries: Iterable[Moment]) -> tuple[WhatHelps, ...]:
     """Each grounding used by an entry rated both before and after, best first.
 
     Ranked by the median easing (then by uses, then by name); those with too few uses come
@@ -176,20 +177,20 @@ class BeforeHigh:
         }
 
 
-def before_high(entries: Iterable[Entry], *, week_start: str = "monday",
+def before_high(entries: Iterable[Moment], *, week_start: str = "monday",
                 tz: tzinfo | None = None) -> BeforeHigh:
     return _before_high([(local, e) for _, local, e in by_local_day(entries, tz)],
                         week_start=week_start)
 
 
-def _before_high(moments: Iterable[tuple[datetime, Entry]], *, week_start: str) -> BeforeHigh:
+def _before_high(moments: Iterable[tuple[datetime, Moment]], *, week_start: str) -> BeforeHigh:
     """before_high over entries already paired with their local start."""
     rated = [(local, e) for local, e in moments if e.activation_before is not None]
     high = [(local, e) for local, e in rated if (e.activation_before or 0) >= HIGH]
     if len(high) < ENOUGH:
         return BeforeHigh(len(high), len(rated), (), (), (), ())
 
-    def shares(keys_of: Callable[[datetime, Entry], Iterable[str]],
+    def shares(keys_of: Callable[[datetime, Moment], Iterable[str]],
                order: Iterable[str] | None = None) -> tuple[Share, ...]:
         among_high = Counter(k for local, e in high for k in dict.fromkeys(keys_of(local, e)))
         among_all = Counter(k for local, e in rated for k in dict.fromkeys(keys_of(local, e)))
@@ -340,15 +341,15 @@ class MonthPoint:
                 "after_avg": self.tally.after_avg}
 
 
-def by_month(entries: Iterable[Entry], first: date, last: date, *, tz: tzinfo | None = None
+def by_month(entries: Iterable[Moment], first: date, last: date, *, tz: tzinfo | None = None
              ) -> tuple[MonthPoint, ...]:
     """Every local month from `first`'s to `last`'s, empty ones too."""
     return _by_month(by_local_day(entries, tz), first, last)
 
 
-def _by_month(days: Iterable[tuple[date, datetime, Entry]], first: date, last: date
+def _by_month(days: Iterable[tuple[date, datetime, Moment]], first: date, last: date
               ) -> tuple[MonthPoint, ...]:
-    held: dict[date, list[Entry]] = {}
+    held: dict[date, list[Moment]] = {}
     for day, _, entry in days:
         if first <= day <= last:
             held.setdefault(month_start(day), []).append(entry)
@@ -389,9 +390,10 @@ class Insights:
         }
 
 
-def gather_insights(entries: Iterable[Entry], first: date, last: date, *, now: datetime,
+def gather_insights(entries: Iterable[Moment], first: date, last: date, *, now: datetime,
                     week_start: str = "monday", tz: tzinfo | None = None) -> Insights:
-    """Everything `insights` shows, over the local days from `first` to `last`."""
+    """Everything `insights` shows, over the local days from `first` to `last`. Entries, or
+    the store's lighter moments with every repair as its Entry (HistoryStore.moments)."""
     # Each entry's local start worked out once: over five years that is most of the time.
     days = [item for item in by_local_day(entries, tz) if first <= item[0] <= last]
     span = [e for _, _, e in days]
@@ -400,7 +402,7 @@ def gather_insights(entries: Iterable[Entry], first: date, last: date, *, now: d
         last=last,
         what_helps=what_helps(span),
         before_high=_before_high([(local, e) for _, local, e in days], week_start=week_start),
-        repairs=repair_tally(span, now, tz=tz),
+        repairs=repair_tally([e for e in span if isinstance(e, Entry)], now, tz=tz),
         by_month=_by_month(days, first, last),
         entry_count=len(span),
     )

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from rich.console import Console
 
@@ -21,8 +23,11 @@ from companion.content import Content, load_content
 from companion.entries import Entry
 from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
 from companion.history import HistoryStore
+from companion.month_cache import Moment
 from companion.settings import load_settings
 from companion.text import printable
+
+Read = TypeVar("Read")
 
 # What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
 # everyday use, short enough to say how things are now.
@@ -30,22 +35,29 @@ DEFAULT_MONTHS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(Generic[Read]):
     """What a command read: the entries, the person's settings and words, and the problems."""
 
-    entries: list[Entry]
+    entries: list[Read]
     week_start: str
     content: Content
     problems: int
 
 
-def read_history(data_dir: Path, span: tuple[datetime, datetime] | None = None) -> Reading:
+def read_history(data_dir: Path, span: tuple[datetime, datetime] | None = None
+                 ) -> Reading[Entry]:
     """The entries in `span` (all of them when None); notices and problems said on stderr."""
+    return read_with(data_dir, lambda store: store.all() if span is None
+                     else store.between(*span))
+
+
+def read_with(data_dir: Path, read: Callable[[HistoryStore], list[Read]]) -> Reading[Read]:
+    """What `read` reads of the history; notices and problems said on stderr."""
     settings, warnings = load_settings(data_dir)
     for warning in warnings:
         say(warning)
     store = HistoryStore(data_dir)
-    entries = store.all() if span is None else store.between(*span)
+    entries = read(store)
     for notice in store.notices:
         say(notice)
     for problem in store.problems.values():
@@ -56,7 +68,7 @@ def read_history(data_dir: Path, span: tuple[datetime, datetime] | None = None) 
     return Reading(entries, settings.week_start, content, len(store.problems))
 
 
-def finish(reading: Reading) -> int:
+def finish(reading: Reading[Any]) -> int:
     """The exit status once the output is printed: 1 when part of the history was unreadable."""
     if reading.problems:
         say("this may be missing entries from the file(s) above.")
@@ -64,7 +76,7 @@ def finish(reading: Reading) -> int:
     return EXIT_OK
 
 
-def nothing_readable(reading: Reading) -> bool:
+def nothing_readable(reading: Reading[Any]) -> bool:
     if reading.problems and not reading.entries:
         say("nothing here could be read, so there is nothing to show.")
         return True
@@ -122,14 +134,15 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
 
     now = now or datetime.now().astimezone()
     today = now.date()
+    # Moments: what the insights read of each entry, quicker to load than whole entries.
     if months is None:
-        reading = read_history(data_dir)
+        reading = read_with(data_dir, lambda store: store.moments())
         first = _first_day(reading.entries, today)
     else:
         first = _shifted_month(today, 1 - months)
         after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
         end = after_today[0] if after_today else None
-        reading = read_history(data_dir, spans.span_times(first, end))
+        reading = read_with(data_dir, lambda store: store.moments(*spans.span_times(first, end)))
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
@@ -201,7 +214,7 @@ def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
     return finish(reading)
 
 
-def _first_day(entries: list[Entry], today: date) -> date:
+def _first_day(entries: Sequence[Entry | Moment], today: date) -> date:
     """The local day of the earliest entry (oldest first): only the entries of its first two
     days in UTC can fall on it, whatever the zone (offsets are under a day)."""
     if not entries:

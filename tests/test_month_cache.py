@@ -94,6 +94,33 @@ def test_rows_round_trip_every_field():
         assert entry_of(json.loads(json.dumps(row_of(entry)))) == entry
 
 
+def test_moments_read_from_the_cache_give_the_same_insights_as_entries(data_dir):
+    from companion.demo import write_demo_history
+    from companion.insights import gather_insights
+
+    write_demo_history(data_dir, 120)
+    whole = HistoryStore(data_dir, cache=False).all()
+    first, last = whole[0].started_at.date(), whole[-1].started_at.date()
+    now = whole[-1].started_at + timedelta(days=1)
+
+    def insights(found) -> dict:
+        return gather_insights(found, first, last, now=now).to_dict()
+
+    expected = insights(whole)
+    HistoryStore(data_dir).all()  # the cache made
+    moments = HistoryStore(data_dir).moments()
+    kinds = {type(m).__name__ for m in moments}
+    assert kinds == {"Moment", "Entry"}  # repairs whole, the rest light
+    assert all(m.repair is not None for m in moments if isinstance(m, Entry))
+    assert [m.id for m in moments] == [e.id for e in whole]
+    assert insights(moments) == expected
+    # A span: whole months from the cache, the months at its edges read from their files.
+    start, end = whole[0].started_at + timedelta(days=20), whole[-1].started_at
+    part = HistoryStore(data_dir).moments(start, end)
+    assert [m.id for m in part] == [e.id for e in HistoryStore(data_dir).between(start, end)]
+    assert insights(part) == insights(HistoryStore(data_dir, cache=False).between(start, end))
+
+
 def test_the_cache_is_private(data_dir, saved, tmp_path):
     HistoryStore(data_dir).all()
     folder = cache_folder(data_dir)
@@ -127,11 +154,12 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_made_again(data_dir, sav
         path.write_bytes(header + b"\n" + body.replace(b"note 01", b"note XX"))
     elif damage == "foreign":
         path.write_text(json.dumps({"entries": {}}) + "\n[]")
-    else:  # shaped right, digest right, but a row that is not one
+    else:  # shaped right, digests right, but rows that are not rows
         bad = json.dumps([["not", "a", "row"]]).encode()
         head = json.loads(header)
-        head["digest"] = month_cache._digest(bad)
-        path.write_bytes(json.dumps(head).encode() + b"\n" + bad)
+        head["digests"] = [month_cache._digest(bad)] * 2
+        path.write_bytes(json.dumps(head).encode() + b"\n" + bad + b"\n" + bad)
+        assert [e.id for e in HistoryStore(data_dir).moments()] == [d["id"] for d in first]
     assert dicts(HistoryStore(data_dir).all()) == first
     assert path.read_bytes().partition(b"\n")[0] == header  # written again, whole
 
