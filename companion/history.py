@@ -865,9 +865,9 @@ def _deletions_of(folder: Folder) -> str:
     one digest: what merging a month's files takes from outside them."""
     import hashlib
 
-    state = [[info.name, str(record.forgotten),
-              sorted((k, str(t.stamp), t.month) for k, t in record.deleted.items())]
-             for info, record in folder.device_records()]
+    state: list[Any] = [[info.name, str(record.forgotten),
+                         sorted((k, str(t.stamp), t.month) for k, t in record.deleted.items())]
+                        for info, record in folder.device_records()]
     state.append(sorted(n for n in folder.device_files() if n in folder.unreadable))
     return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
 

@@ -271,4 +271,4 @@ def _feeling(pair: list[str], shared: dict[Any, Any]) -> Feeling:
     found = shared.get((word, quadrant))
     if found is None:
         found = shared[(word, quadrant)] = Feeling(word, quadrant)
-    return found  # type: ignore[no-any-return]
+    return found
