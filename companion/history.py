@@ -387,7 +387,7 @@ class HistoryStore:
                     self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
                     self._note_large).entries(folder, month)
             else:
-                found = sorted(self._month_entries(folder, month, light=light), key=_order)
+                found = self._month_entries(folder, month, light=light)  # in order
             for entry in found:
                 # companion files an entry by its start, which never changes, so an id is in
                 # two months only in files made elsewhere: the first copy is the one shown.
@@ -508,7 +508,8 @@ class HistoryStore:
 
     def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None,
                        light: bool = False) -> list[Entry | Moment]:
-        """A month's entries (those `keep` accepts) as every machine's files show them.
+        """A month's entries (those `keep` accepts) as every machine's files show them, oldest
+        first.
 
         A whole month comes from the cache while its files are the ones it was made from (as
         Moments, with `light`)."""
@@ -525,7 +526,8 @@ class HistoryStore:
         names = folder.month_files([month])
         clean = not any(n in folder.problems or n in folder.damaged for n in names)
         folder.release({month})
-        found = [_entry_of(version) for version in merged.entries.values()]
+        # Kept in order: a cached month is read back in order, with no sorting.
+        found = sorted((_entry_of(version) for version in merged.entries.values()), key=_order)
         if key is not None and clean and self.cache is not None:
             self.cache.store(month, key, found)
         return list(found)

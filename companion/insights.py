@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from itertools import chain, compress
 from typing import Any
 
 from companion.entries import Entry
@@ -190,27 +191,32 @@ def _before_high(moments: Iterable[tuple[datetime, Moment]], *, week_start: str)
     if len(high) < ENOUGH:
         return BeforeHigh(len(high), len(rated), (), (), (), ())
 
-    def shares(keys_of: Callable[[datetime, Moment], Iterable[str]],
-               order: Iterable[str] | None = None) -> tuple[Share, ...]:
-        among_high = Counter(k for local, e in high for k in dict.fromkeys(keys_of(local, e)))
-        among_all = Counter(k for local, e in rated for k in dict.fromkeys(keys_of(local, e)))
+    # Each moment's keys worked out once, the high moments picked by a mask: counted by
+    # Counter over flat lists, a third of the time of a generator per moment.
+    is_high = [(e.activation_before or 0) >= HIGH for _, e in rated]
+
+    def shares(keys: list[Iterable[str]], order: Iterable[str] | None = None
+               ) -> tuple[Share, ...]:
+        among_high = Counter(chain.from_iterable(compress(keys, is_high)))
+        among_all = Counter(chain.from_iterable(keys))
         if order is None:  # the most frequent with high activation, ties by the baseline
-            keys = sorted(among_high, key=lambda k: (-among_high[k], -among_all[k], k))
-            keys = keys[:MOST_USED]
+            shown = sorted(among_high, key=lambda k: (-among_high[k], -among_all[k], k))
+            shown = shown[:MOST_USED]
         else:
-            keys = list(order)
+            shown = list(order)
         return tuple(Share(k, among_high[k], among_high[k] / len(high), among_all[k],
-                           among_all[k] / len(rated)) for k in keys)
+                           among_all[k] / len(rated)) for k in shown)
 
     days = WEEKDAYS if week_start == "monday" else (WEEKDAYS[-1], *WEEKDAYS[:-1])
     return BeforeHigh(
         moments=len(high),
         rated=len(rated),
-        needs=shares(lambda _, e: e.needs),
-        body_signals=shares(lambda _, e: e.body_signals),
-        parts_of_day=shares(lambda local, _: (part_of_day(local.hour),),
+        # dict.fromkeys: a key named twice in one moment counts once.
+        needs=shares([dict.fromkeys(e.needs) for _, e in rated]),
+        body_signals=shares([dict.fromkeys(e.body_signals) for _, e in rated]),
+        parts_of_day=shares([(part_of_day(local.hour),) for local, _ in rated],
                             [part for part, _ in PARTS_OF_DAY]),
-        weekdays=shares(lambda local, _: (WEEKDAYS[local.weekday()],), days),
+        weekdays=shares([(WEEKDAYS[local.weekday()],) for local, _ in rated], days),
     )
 
 

@@ -42,7 +42,7 @@ from companion.entries import SCHEMA, Breathing, Entry, Feeling, Repair
 
 CACHE_ENV = "COMPANION_CACHE_DIR"
 FORMAT = "companion-month-cache"
-VERSION = 2
+VERSION = 3
 # The parts after the header line: each entry as a Moment's row (a repair's as its whole row),
 # then each as its whole row. JSON written compactly holds no raw line break.
 MOMENTS, ROWS = 0, 1
@@ -215,10 +215,12 @@ def light_row_of(entry: Entry) -> list[Any]:
 
 def moment_of(row: list[Any]) -> Moment:
     entry_id, kind, started, before, after, b, senses, needs, signals = row
-    if not isinstance(entry_id, str):
+    if not isinstance(entry_id, str) or (b is not None and len(b) != len(Breath._fields)):
         raise ValueError("not a row of this schema")
-    return Moment(entry_id, kind, _time(started), before, after,
-                  None if b is None else Breath(*b), senses, tuple(needs), tuple(signals))
+    # tuple.__new__ straight: the NamedTuple's own __new__ is one more Python call a moment.
+    return _new(Moment, (entry_id, kind, _time(started), before, after,
+                         None if b is None else _new(Breath, b), senses, tuple(needs),
+                         tuple(signals)))
 
 
 def row_of(entry: Entry) -> list[Any]:
@@ -240,6 +242,7 @@ def row_of(entry: Entry) -> list[Any]:
 
 
 _time = datetime.fromisoformat
+_new = tuple.__new__
 
 
 def entry_of(row: list[Any], shared: dict[Any, Any] | None = None) -> Entry:
