@@ -396,6 +396,45 @@ class HistoryStore:
                     seen.add(entry_key)
                     yield entry
 
+    def entries_where(self, might: Callable[[str, list[str]], bool]) -> list[Entry]:
+        """The entries of all() whose own searchable text and keys (search.own_text) `might`
+        accepts, oldest first: for a search, which makes only those of a cached month."""
+        from companion.search import own_text  # only for a search
+
+        def marked(entries: Iterable[Entry]) -> Iterator[tuple[str, Entry | None]]:
+            for entry in entries:
+                yield entry.id, entry if might(*own_text(entry)) else None
+
+        self._prepare(create=False)
+        folder = self._open_folder(writing=False)
+        seen: set[str] = set()
+        found: list[Entry] = []
+        for month in sorted(folder.months()):
+            names = [n for n in folder.month_files([month]) if not folder.read(n)]
+            key = self._cache_key(folder, month)
+            cached = None
+            if key is not None and self.cache is not None:
+                cached = self.cache.load_where(month, key, might)
+            if cached is not None:
+                self._collect_problems(folder)
+                ids: Iterable[tuple[str, Entry | None]] = cached
+            elif _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
+                from companion.large_month import LargeMonth  # only a month this large
+
+                ids = marked(LargeMonth(
+                    self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
+                    self._note_large).entries(folder, month))
+            else:
+                ids = marked(cast(list[Entry], self._month_entries(folder, month)))
+            for entry_id, entry in ids:
+                # As entries(): an id in two months is the first copy's (found or not).
+                entry_key = id_key(entry_id)
+                if entry_key not in seen:
+                    seen.add(entry_key)
+                    if entry is not None:
+                        found.append(entry)
+        return found
+
     def all(self) -> list[Entry]:
         """Every readable entry, oldest first."""
         return list(self.entries())

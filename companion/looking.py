@@ -47,22 +47,24 @@ class Reading(Generic[Read]):
 def read_history(data_dir: Path, span: tuple[datetime, datetime] | None = None
                  ) -> Reading[Entry]:
     """The entries in `span` (all of them when None); notices and problems said on stderr."""
-    return read_with(data_dir, lambda store: store.all() if span is None
+    return read_with(data_dir, lambda store, _: store.all() if span is None
                      else store.between(*span))
 
 
-def read_with(data_dir: Path, read: Callable[[HistoryStore], list[Read]]) -> Reading[Read]:
-    """What `read` reads of the history; notices and problems said on stderr."""
+def read_with(data_dir: Path, read: Callable[[HistoryStore, Content], list[Read]]
+              ) -> Reading[Read]:
+    """What `read` reads of the history (given the person's words too); notices and problems
+    said on stderr, in that order, then anything wrong with the person's words."""
     settings, warnings = load_settings(data_dir)
     for warning in warnings:
         say(warning)
+    content = load_content(user_dir=data_dir)
     store = HistoryStore(data_dir)
-    entries = read(store)
+    entries = read(store, content)
     for notice in store.notices:
         say(notice)
     for problem in store.problems.values():
         say(str(problem))
-    content = load_content(user_dir=data_dir)
     for warning in content.warnings:
         say(warning)
     return Reading(entries, settings.week_start, content, len(store.problems))
@@ -136,13 +138,14 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
     today = now.date()
     # Moments: what the insights read of each entry, quicker to load than whole entries.
     if months is None:
-        reading = read_with(data_dir, lambda store: store.moments())
+        reading = read_with(data_dir, lambda store, _: store.moments())
         first = _first_day(reading.entries, today)
     else:
         first = _shifted_month(today, 1 - months)
         after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
         end = after_today[0] if after_today else None
-        reading = read_with(data_dir, lambda store: store.moments(*spans.span_times(first, end)))
+        reading = read_with(data_dir,
+                            lambda store, _: store.moments(*spans.span_times(first, end)))
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
@@ -204,9 +207,19 @@ def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
     from companion import insights_report, search
 
     query = search.SearchQuery(text, feeling, need, with_whom, since)
+    words = search.folded(text).split()
+
+    def read(store: HistoryStore, content: Content) -> list[Entry]:
+        if not words:
+            return store.all()
+        labels = {key: search.folded(label) for key, label in labels_of(content).items()}
+        return store.entries_where(
+            lambda own, keys: search.might_match(own, keys, words, labels))
+
     # Everything, and --since filtered with the rest: an entry saved under a clock set ahead
-    # is found with --since as it is without.
-    reading = read_history(data_dir)
+    # is found with --since as it is without. Words asked: only the entries that might hold
+    # them are made (from the month cache), then each checked as always.
+    reading = read_with(data_dir, read)
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = search.find_entries(reading.entries, query, labels_of(reading.content))

@@ -19,9 +19,10 @@ It is a cache and nothing more: the history files stay the only record.
   folder or a full disk means no cache, never an error.
 
 Layout: `<user cache dir>/months/<hash of the data folder's path>/<YYYY-MM>.json`, each file a
-header line (format, month, key, a digest of each part) and two parts, a line each: the month's
-entries as the store merged them as Moments (what `insights` reads, repairs whole), then whole,
-one row (a JSON list) an entry.
+header line (format, month, key, a digest of each part) and three parts: the month's entries as
+the store merged them as Moments (what `insights` reads, repairs whole) on one line, their own
+searchable text (what `search` reads first) on one line, then whole, one row (a JSON list) a
+line.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -42,11 +43,11 @@ from companion.entries import SCHEMA, Breathing, Entry, Feeling, Repair
 
 CACHE_ENV = "COMPANION_CACHE_DIR"
 FORMAT = "companion-month-cache"
-VERSION = 3
-# The parts after the header line: each entry as a Moment's row (a repair's as its whole row),
-# then each as its whole row. JSON written compactly holds no raw line break.
-MOMENTS, ROWS = 0, 1
-PARTS = 2
+VERSION = 4
+# The lines after the header: each entry as a Moment's row (a repair's as its whole row); each
+# entry's own searchable text and keys (search.own_text); then each entry's whole row, a line
+# each (a search makes only those it finds). JSON written compactly holds no raw line break.
+MOMENTS, SEARCH, ROWS = 0, 1, 2
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -92,47 +93,75 @@ class MonthCache:
 
     def load(self, month: str, key: Any) -> list[Entry] | None:
         """The month's entries if its copy was made under exactly `key`; None otherwise."""
-        body = self._body(month, key, ROWS)
-        if body is None:
+        found = self._parts(month, key, [ROWS])
+        if found is None:
             return None
         try:
             shared: dict[Any, Any] = {}
-            return [entry_of(row, shared) for row in json.loads(body)]
+            rows = json.loads(b"[" + b",".join(found[ROWS:]) + b"]")
+            return [entry_of(row, shared) for row in rows]
         except Exception:  # a row not shaped as written here (a foreign file): not cached
             return None
 
     def load_moments(self, month: str, key: Any) -> list[Entry | Moment] | None:
         """The month's entries as Moments (repairs as their Entry), if its copy was made
         under exactly `key`; None otherwise. About a third of the time of `load`."""
-        body = self._body(month, key, MOMENTS)
-        if body is None:
+        found = self._parts(month, key, [MOMENTS])
+        if found is None:
             return None
         try:
             shared: dict[Any, Any] = {}
             return [moment_of(row) if len(row) == len(Moment._fields)
-                    else entry_of(row, shared) for row in json.loads(body)]
+                    else entry_of(row, shared) for row in json.loads(found[MOMENTS])]
         except Exception:  # a row not shaped as written here (a foreign file): not cached
             return None
 
-    def _body(self, month: str, key: Any, part: int) -> bytes | None:
-        """One part of a month's copy (MOMENTS or ROWS), if it is whole and made under `key`."""
+    def load_where(self, month: str, key: Any, might: Callable[[str, list[str]], bool]
+                   ) -> list[tuple[str, Entry | None]] | None:
+        """Each of the month's entries' id, with the entry if `might` accepts its own
+        searchable text and keys (search.own_text): only those are made. None if its copy was
+        not made under exactly `key`."""
+        found = self._parts(month, key, [SEARCH, ROWS])
+        if found is None:
+            return None
+        try:
+            shared: dict[Any, Any] = {}
+            texts = json.loads(found[SEARCH])
+            if len(texts) != len(found) - ROWS:
+                return None
+            return [(entry_id, entry_of(json.loads(found[ROWS + n]), shared)
+                     if might(text, keys) else None)
+                    for n, (entry_id, text, keys) in enumerate(texts)]
+        except Exception:  # a row not shaped as written here (a foreign file): not cached
+            return None
+
+    def _parts(self, month: str, key: Any, wanted: list[int]) -> list[bytes] | None:
+        """A month's copy as its lines after the header (MOMENTS, SEARCH, then a row an
+        entry), if it was made under `key` and the parts `wanted` are whole."""
         try:
             with open(self.folder / f"{month}.json", "rb") as handle:
                 header = json.loads(handle.readline())
-                parts = handle.read().split(b"\n")
+                lines = handle.read().split(b"\n")
             if (not isinstance(header, dict) or header.get("format") != FORMAT
                     or header.get("version") != VERSION or header.get("month") != month
-                    or header.get("key") != _plain(key) or len(parts) != PARTS
-                    or header.get("digests", [None] * PARTS)[part] != _digest(parts[part])):
+                    or header.get("key") != _plain(key) or len(lines) <= ROWS):
                 return None
-            return parts[part]
+            digests = header.get("digests")
+            for part in wanted:
+                body = lines[part] if part < ROWS else b"\n".join(lines[ROWS:])
+                if not isinstance(digests, list) or digests[part] != _digest(body):
+                    return None
+            return lines if lines[ROWS:] != [b""] else lines[:ROWS]
         except Exception:  # anything wrong with a cache file (damaged, foreign): not cached
             return None
 
     def store(self, month: str, key: Any, entries: list[Entry]) -> None:
         """Keep the month's entries under `key` (atomically; quietly not at all if it fails)."""
+        from companion.search import own_text  # only when a month is kept
+
         moments = [row_of(e) if e.repair is not None else light_row_of(e) for e in entries]
-        parts = [_json(moments), _json([row_of(e) for e in entries])]
+        rows = b"\n".join(_json(row_of(e)) for e in entries)
+        parts = [_json(moments), _json([[e.id, *own_text(e)] for e in entries]), rows]
         header = json.dumps({"format": FORMAT, "version": VERSION, "month": month,
                              "key": _plain(key), "digests": [_digest(p) for p in parts]})
         temp = None

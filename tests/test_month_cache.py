@@ -121,6 +121,34 @@ def test_moments_read_from_the_cache_give_the_same_insights_as_entries(data_dir)
     assert insights(part) == insights(HistoryStore(data_dir, cache=False).between(start, end))
 
 
+@pytest.mark.parametrize("words", ["calm", "partner", "my", "box tired", "zzz"])
+def test_a_search_from_the_cache_finds_what_a_search_of_every_entry_finds(data_dir, content,
+                                                                          words):
+    from companion.demo import write_demo_history
+    from companion.looking import labels_of
+    from companion.search import SearchQuery, find_entries, folded, might_match
+
+    write_demo_history(data_dir, 90)
+    labels = labels_of(content)
+    folded_labels = {k: folded(v) for k, v in labels.items()}
+    query = SearchQuery(words)
+    expected = find_entries(HistoryStore(data_dir, cache=False).all(), query, labels)
+
+    def might(text: str, keys: list[str]) -> bool:
+        return might_match(text, keys, folded(words).split(), folded_labels)
+
+    for _ in ("from the files, the cache made", "from the cache"):
+        candidates = HistoryStore(data_dir).entries_where(might)
+        assert find_entries(candidates, query, labels) == expected
+    assert len(candidates) < 3 * max(len(expected), 10)  # a first look that looks
+    # A damaged search part: read from the files again, found the same.
+    for path in cache_folder(data_dir).iterdir():
+        lines = path.read_bytes().split(b"\n")
+        lines[2] = lines[2].replace(b'"', b"'", 1)
+        path.write_bytes(b"\n".join(lines))
+    assert find_entries(HistoryStore(data_dir).entries_where(might), query, labels) == expected
+
+
 def test_the_cache_is_private(data_dir, saved, tmp_path):
     HistoryStore(data_dir).all()
     folder = cache_folder(data_dir)
