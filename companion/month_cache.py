@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from companion.entries import SCHEMA, Breathing, Entry, Feeling, Repair
+from companion.storage import open_regular
 
 CACHE_ENV = "COMPANION_CACHE_DIR"
 FORMAT = "companion-month-cache"
@@ -50,6 +51,9 @@ VERSION = 4
 MOMENTS, SEARCH, ROWS = 0, 1, 2
 DIR_MODE = 0o700
 FILE_MODE = 0o600
+# More than a cached month can be: the store caches no month over 32 MB (LARGE_MONTH_BYTES),
+# and its copy here is about as large as its files.
+MAX_BYTES = 96 * 1024 * 1024
 
 
 def cache_root() -> Path:
@@ -139,7 +143,11 @@ class MonthCache:
         """A month's copy as its lines after the header (MOMENTS, SEARCH, then a row an
         entry), if it was made under `key` and the parts `wanted` are whole."""
         try:
-            with open(self.folder / f"{month}.json", "rb") as handle:
+            # Only a regular file, and one of a size this could have written: a FIFO put here
+            # would make open() wait forever, a huge file fill the memory.
+            with open_regular(self.folder / f"{month}.json") as handle:
+                if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+                    return None
                 header = json.loads(handle.readline())
                 lines = handle.read().split(b"\n")
             if (not isinstance(header, dict) or header.get("format") != FORMAT

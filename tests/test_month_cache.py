@@ -192,6 +192,22 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_made_again(data_dir, sav
     assert path.read_bytes().partition(b"\n")[0] == header  # written again, whole
 
 
+def test_a_fifo_in_place_of_a_cached_month_never_hangs_a_read(data_dir, saved):
+    import threading
+
+    first = dicts(HistoryStore(data_dir).all())
+    path = cache_folder(data_dir) / "2025-11.json"
+    path.unlink()
+    os.mkfifo(path)
+    found: list[list[dict]] = []
+    reader = threading.Thread(target=lambda: found.append(dicts(HistoryStore(data_dir).all())),
+                              daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    assert not reader.is_alive(), "the read waited on the FIFO"
+    assert found == [first]
+
+
 def test_a_cache_older_than_its_month_file_is_not_used(data_dir, saved):
     HistoryStore(data_dir).all()
     late = Entry(kind="checkin", started_at=NOV + timedelta(days=10), note="added later")
