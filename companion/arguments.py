@@ -144,6 +144,11 @@ def _looking_back(command: Callable[..., argparse.ArgumentParser]) -> None:
     repairs = command("repairs", help="list your repairs, oldest first")
     repairs.add_argument("--open", action="store_true", help="only those still open")
     repairs.add_argument("--format", choices=FORMATS, default="table")
+    mark = repairs.add_mutually_exclusive_group()
+    mark.add_argument("--done", metavar="ID", type=_words,
+                      help="mark a repair done (its id as listed, or more of it)")
+    mark.add_argument("--let-go", metavar="ID", type=_words,
+                      help="mark a repair let go: closed, not called done")
 
     search = command("search", help="find past entries by what they hold")
     search.add_argument("text", metavar="TEXT", help='words to find (all of them; "" for any)')

@@ -187,6 +187,9 @@ def _look_back(data_dir: Path, args: SimpleNamespace) -> int:
         months = None if args.all else args.months or looking.DEFAULT_MONTHS
         return looking.print_insights(data_dir, months, args.format)
     if args.command == "repairs":
+        if args.done or args.let_go:
+            return looking.mark_repair(data_dir, args.done or args.let_go,
+                                       "done" if args.done else "let_go")
         return looking.print_repairs(data_dir, args.open, args.format)
     return looking.print_search(data_dir, args.text, feeling=args.feeling, need=args.need,
                                 with_whom=args.with_whom, since=args.since, fmt=args.format)

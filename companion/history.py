@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from companion.device import (
     Device,
@@ -52,6 +52,7 @@ from companion.entries import (
     check_entry_dict,
     id_key,
 )
+from companion.month_cache import Moment, MonthCache, file_key, folder_for
 from companion.month_file import (
     META,
     MIGRATIONS,
@@ -173,7 +174,7 @@ class HistoryStore:
     """
 
     def __init__(self, data_dir: Path, *, fsync: bool = True, state_dir: Path | None = None,
-                 clock: Callable[[], float] | None = None) -> None:
+                 clock: Callable[[], float] | None = None, cache: bool = True) -> None:
         self.data_dir = Path(data_dir)
         self.history_dir = self.data_dir / HISTORY_DIR
         # Taken too while files from before each machine had its own are here: a companion
@@ -188,6 +189,9 @@ class HistoryStore:
         self._said: set[Path] = set()  # files a notice has been given about
         self._ready = False
         self._cleaned = False
+        # Whole months read are kept, derived, in the user's cache folder (month_cache.py).
+        self.cache = MonthCache(folder_for(self.data_dir)) if cache else None
+        self._deletions: tuple[Folder, str] | None = None
 
     @property
     def lock_path(self) -> Path:
@@ -330,6 +334,8 @@ class HistoryStore:
                     left.append(f"{path} {reason}")
             if self.fsync:
                 sync_folder(self.history_dir)
+        if self.cache is not None:
+            self.cache.remove()  # it holds the same words
         self.problems.clear()
         return Forgotten(removed, left, bool(changes.others or others))
 
@@ -341,20 +347,34 @@ class HistoryStore:
         Only the months in the range are read, and only the entries in the range are kept.
         """
         self._prepare(create=False)
+        return cast(list[Entry], self._between(start, end, _starting_between(start, end),
+                                                light=False))
 
-        def keep(doc: dict[str, Any]) -> bool:
-            moment = _start_of(doc)
-            return moment is None or start <= moment < end  # None: let the check name it
-
+    def _between(self, start: datetime, end: datetime, keep: Keep, *, light: bool
+                 ) -> list[Entry | Moment]:
         first, last = month_key(start), month_key(end)
         folder = self._open_folder(writing=False, between=(first, last))
-        found: list[Entry] = []
+        found: list[Entry | Moment] = []
         for month in sorted(m for m in folder.months() if first <= m <= last):
-            found.extend(self._month_entries(folder, month, keep))
+            whole = start <= _month_start(month) and _month_start(month, 1) <= end
+            found.extend(self._month_entries(folder, month, None if whole else keep, light))
         return sorted((e for e in found if start <= e.started_at < end), key=_order)
+
+    def moments(self, start: datetime | None = None, end: datetime | None = None
+                ) -> list[Entry | Moment]:
+        """What `insights` reads, lighter to load: the entries of all() (or of between(start,
+        end)), but each one a whole month's cached copy holds as a month_cache.Moment (what
+        the tallies read of it), except repairs, always their Entry."""
+        if start is None or end is None:
+            return list(self._walk(light=True))
+        self._prepare(create=False)
+        return self._between(start, end, _starting_between(start, end), light=True)
 
     def entries(self) -> Iterator[Entry]:
         """Every readable entry, oldest first, read a month at a time (for an export)."""
+        return cast(Iterator[Entry], self._walk(light=False))
+
+    def _walk(self, *, light: bool) -> Iterator[Entry | Moment]:
         self._prepare(create=False)
         folder = self._open_folder(writing=False)
         seen: set[str] = set()
@@ -363,11 +383,11 @@ class HistoryStore:
             if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
                 from companion.large_month import LargeMonth  # only a month this large
 
-                found: Iterable[Entry] = LargeMonth(
+                found: Iterable[Entry | Moment] = LargeMonth(
                     self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
                     self._note_large).entries(folder, month)
             else:
-                found = sorted(self._month_entries(folder, month), key=_order)
+                found = self._month_entries(folder, month, light=light)  # in order
             for entry in found:
                 # companion files an entry by its start, which never changes, so an id is in
                 # two months only in files made elsewhere: the first copy is the one shown.
@@ -375,6 +395,45 @@ class HistoryStore:
                 if entry_key not in seen:
                     seen.add(entry_key)
                     yield entry
+
+    def entries_where(self, might: Callable[[str, list[str]], bool]) -> list[Entry]:
+        """The entries of all() whose own searchable text and keys (search.own_text) `might`
+        accepts, oldest first: for a search, which makes only those of a cached month."""
+        from companion.search import own_text  # only for a search
+
+        def marked(entries: Iterable[Entry]) -> Iterator[tuple[str, Entry | None]]:
+            for entry in entries:
+                yield entry.id, entry if might(*own_text(entry)) else None
+
+        self._prepare(create=False)
+        folder = self._open_folder(writing=False)
+        seen: set[str] = set()
+        found: list[Entry] = []
+        for month in sorted(folder.months()):
+            names = [n for n in folder.month_files([month]) if not folder.read(n)]
+            key = self._cache_key(folder, month)
+            cached = None
+            if key is not None and self.cache is not None:
+                cached = self.cache.load_where(month, key, might)
+            if cached is not None:
+                self._collect_problems(folder)
+                ids: Iterable[tuple[str, Entry | None]] = cached
+            elif _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
+                from companion.large_month import LargeMonth  # only a month this large
+
+                ids = marked(LargeMonth(
+                    self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
+                    self._note_large).entries(folder, month))
+            else:
+                ids = marked(cast(list[Entry], self._month_entries(folder, month)))
+            for entry_id, entry in ids:
+                # As entries(): an id in two months is the first copy's (found or not).
+                entry_key = id_key(entry_id)
+                if entry_key not in seen:
+                    seen.add(entry_key)
+                    if entry is not None:
+                        found.append(entry)
+        return found
 
     def all(self) -> list[Entry]:
         """Every readable entry, oldest first."""
@@ -486,14 +545,46 @@ class HistoryStore:
             if state != "ok":
                 folder.keep_as_is(name)
 
-    def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None
-                       ) -> list[Entry]:
-        """A month's entries (those `keep` accepts) as every machine's files show them."""
+    def _month_entries(self, folder: Folder, month: str, keep: Keep | None = None,
+                       light: bool = False) -> list[Entry | Moment]:
+        """A month's entries (those `keep` accepts) as every machine's files show them, oldest
+        first.
+
+        A whole month comes from the cache while its files are the ones it was made from (as
+        Moments, with `light`)."""
+        key = self._cache_key(folder, month) if keep is None else None
+        if key is not None and self.cache is not None:
+            cached: list[Entry] | list[Entry | Moment] | None = (
+                self.cache.load_moments(month, key) if light else self.cache.load(month, key))
+            if cached is not None:
+                self._collect_problems(folder)
+                return list(cached)
         self._read_months(folder, {month}, keep=keep)
         merged = folder.merge({month})
         self._collect_problems(folder)
+        names = folder.month_files([month])
+        clean = not any(n in folder.problems or n in folder.damaged for n in names)
         folder.release({month})
-        return [_entry_of(version) for version in merged.entries.values()]
+        # Kept in order: a cached month is read back in order, with no sorting.
+        found = sorted((_entry_of(version) for version in merged.entries.values()), key=_order)
+        if key is not None and clean and self.cache is not None:
+            self.cache.store(month, key, found)
+        return list(found)
+
+    def _cache_key(self, folder: Folder, month: str) -> list[Any] | None:
+        """What a month's cached copy must have been made under (month_cache.py), or None
+        when the month is not cached: a file in it cannot be read as a whole regular file."""
+        if self.cache is None:
+            return None
+        names = folder.month_files([month])
+        if any(folder.read(name) for name in names):
+            return None  # left (not downloaded yet), unreadable, or already read in part
+        files = file_key(self.history_dir / name for name in names)
+        if files is None or any(size > LARGE_MONTH_BYTES for _, size, *_ in files):
+            return None
+        if self._deletions is None or self._deletions[0] is not folder:
+            self._deletions = (folder, _deletions_of(folder))
+        return [files, self._deletions[1]]
 
     def _highest_stamp(self, path: Path) -> Stamp:
         """The highest version stamp in one month file, holding none of its entries."""
@@ -802,6 +893,35 @@ def _with_ids(ids: set[str]) -> Keep:
     return keep
 
 
+def _starting_between(start: datetime, end: datetime) -> Keep:
+    def keep(doc: dict[str, Any]) -> bool:
+        moment = _start_of(doc)
+        return moment is None or start <= moment < end  # None: let the check name it
+
+    return keep
+
+
+def _deletions_of(folder: Folder) -> str:
+    """Every machine's deletions and forgets (and which device files could not be read), as
+    one digest: what merging a month's files takes from outside them."""
+    import hashlib
+
+    state: list[Any] = [[info.name, str(record.forgotten),
+                         sorted((k, str(t.stamp), t.month) for k, t in record.deleted.items())]
+                        for info, record in folder.device_records()]
+    state.append(sorted(n for n in folder.device_files() if n in folder.unreadable))
+    return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
+
+
+def _month_start(month: str, later: int = 0) -> datetime:
+    """The first moment (UTC) of month `2026-11`, or of the month `later` months after it."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + later
+    year = index // 12
+    if year > 9999:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime(year, index % 12 + 1, 1, tzinfo=UTC)
+
+
 def _entry_of(version: Version) -> Entry:
     record = version.record
     if isinstance(record, StoredEntry):
@@ -809,7 +929,7 @@ def _entry_of(version: Version) -> Entry:
     return Entry.from_dict(dict(record))
 
 
-def _order(entry: Entry) -> tuple[datetime, str]:
+def _order(entry: Entry | Moment) -> tuple[datetime, str]:
     return entry.started_at, id_key(entry.id)
 
 

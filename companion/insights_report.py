@@ -8,7 +8,7 @@ beside how often it came at all, and never as a cause.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from companion.insights import (
     Insights,
     RepairItem,
     Share,
+    short_ids,
 )
 from companion.report import _repair_parts, day_name, entry_facts
 from companion.search import SearchQuery
@@ -261,13 +262,19 @@ def insights_markdown(found: Insights, content: Content) -> str:
 
 
 def write_repairs(items: tuple[RepairItem, ...], open_only: bool, fmt: str, content: Content,
-                  console: Console) -> None:
+                  console: Console, short: Mapping[str, str] | None = None) -> None:
+    """`short`: each repair's id as shown (insights.short_ids of every repair's id)."""
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, "repairs": [i.to_dict() for i in items]}))
     elif fmt == "markdown":
-        sys.stdout.write(repairs_markdown(items, open_only, content))
+        sys.stdout.write(repairs_markdown(items, open_only, content, short))
     else:
-        repairs_table(items, open_only, content, console)
+        repairs_table(items, open_only, content, console, short)
+
+
+def _shown_ids(items: tuple[RepairItem, ...], short: Mapping[str, str] | None
+               ) -> Mapping[str, str]:
+    return short if short is not None else short_ids(i.entry.id for i in items)
 
 
 def repairs_heading(items: tuple[RepairItem, ...], open_only: bool) -> str:
@@ -284,12 +291,15 @@ def repair_status(item: RepairItem) -> str:
 
 
 def repairs_table(items: tuple[RepairItem, ...], open_only: bool, content: Content,
-                  console: Console) -> None:
+                  console: Console, short: Mapping[str, str] | None = None) -> None:
     console.print(Text(repairs_heading(items, open_only), style="bold"))
     if not items:
         console.print(Text("None to show.", style="italic"))
         return
-    # One line a repair, cut at the terminal's edge (the markdown has every word).
+    # One line a repair, cut at the terminal's edge (the markdown has every word); the id
+    # first, so `repairs --done ID` always has it.
+    ids = _shown_ids(items, short)
+    width = max(len(ids[item.entry.id]) for item in items)
     lines = Text()
     for item in items:
         repair = item.entry.repair
@@ -298,18 +308,22 @@ def repairs_table(items: tuple[RepairItem, ...], open_only: bool, content: Conte
         said = " · ".join(parts)
         if repair.what_happened:
             said += f" — {printable(repair.what_happened)}"
-        lines.append(f"  {when(item.entry.started_at):<22}  {repair_status(item):<16}  {said}\n")
+        lines.append(f"  {ids[item.entry.id]:<{width}}  {when(item.entry.started_at):<22}  "
+                     f"{repair_status(item):<16}  {said}\n")
     lines.rstrip()
     console.print(lines, no_wrap=True, overflow="ellipsis", crop=True)
 
 
-def repairs_markdown(items: tuple[RepairItem, ...], open_only: bool, content: Content) -> str:
+def repairs_markdown(items: tuple[RepairItem, ...], open_only: bool, content: Content,
+                     short: Mapping[str, str] | None = None) -> str:
     lines = [f"# {repairs_heading(items, open_only)}", ""]
+    ids = _shown_ids(items, short)
     for item in items:
         repair = item.entry.repair
         assert repair is not None
         parts = [md(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-        text = " · ".join([when(item.entry.started_at), *parts, repair_status(item)])
+        text = " · ".join([f"`{ids[item.entry.id]}`", when(item.entry.started_at), *parts,
+                           repair_status(item)])
         if repair.what_happened:
             text += f". What happened: {md(repair.what_happened)}"
         if repair.my_part:

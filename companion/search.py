@@ -33,6 +33,15 @@ def folded(text: str) -> str:
 
 def searchable_text(entry: Entry, labels: Mapping[str, str]) -> str:
     """Everything in an entry a person might search for, folded, the pieces apart by spaces."""
+    pieces, keys = searchable_pieces(entry)
+    pieces += [labels.get(key, "") for key in keys]
+    # Folded once, joined by a space: a searched word has none, so it never spans two pieces.
+    return folded(" ".join(piece for piece in pieces if piece))
+
+
+def searchable_pieces(entry: Entry) -> tuple[list[str], list[str]]:
+    """What searchable_text holds apart from the labels the person sees: the entry's own text
+    and its keys (each also with spaces for underscores), and the keys whose labels count."""
     keys = [*entry.needs, *entry.body_signals]
     if entry.state:
         keys.append(entry.state)
@@ -49,9 +58,27 @@ def searchable_text(entry: Entry, labels: Mapping[str, str]) -> str:
                 else:
                     pieces.append(value)
     for key in keys:
-        pieces += [key, key.replace("_", " "), labels.get(key, "")]
-    # Folded once, joined by a space: a searched word has none, so it never spans two pieces.
-    return folded(" ".join(piece for piece in pieces if piece))
+        pieces += [key, key.replace("_", " ")]
+    return pieces, keys
+
+
+def own_text(entry: Entry) -> tuple[str, list[str]]:
+    """An entry's searchable text without the labels, folded, and its keys: what the month
+    cache keeps so that a search need not make every entry (might_match reads it)."""
+    pieces, keys = searchable_pieces(entry)
+    return folded(" ".join(piece for piece in pieces if piece)), keys
+
+
+def might_match(text: str, keys: list[str], words: list[str],
+                folded_labels: Mapping[str, str]) -> bool:
+    """Whether an entry whose own_text is (`text`, `keys`) can hold every one of `words`
+    (folded): each in its own text or in the label (folded) of one of its keys. Never false
+    for an entry searchable_text would find: a word holds no space, so it lies within one
+    piece, and folding the pieces joined is folding each (a space composes with nothing)."""
+    for word in words:
+        if word not in text and not any(word in folded_labels.get(k, "") for k in keys):
+            return False
+    return True
 
 
 def matches(entry: Entry, query: SearchQuery, labels: Mapping[str, str],

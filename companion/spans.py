@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from companion.entries import Entry
 from companion.summary import (
@@ -87,12 +87,49 @@ class Tally:
         }
 
 
+class Breath(Protocol):
+    """What the tallies read of an entry's breathing (entries.Breathing is one)."""
+
+    @property
+    def pattern(self) -> str: ...
+    @property
+    def seconds(self) -> float: ...
+
+
+class Moment(Protocol):
+    """What the tallies and insights read of an entry. An Entry is one; so is the lighter
+    month_cache.Moment the store gives for a long look back (which never holds a repair: the
+    store gives each repair as its Entry)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def activation_before(self) -> int | None: ...
+    @property
+    def activation_after(self) -> int | None: ...
+    @property
+    def breathing(self) -> Breath | None: ...
+    @property
+    def senses_steps(self) -> int: ...
+    @property
+    def needs(self) -> tuple[str, ...]: ...
+    @property
+    def body_signals(self) -> tuple[str, ...]: ...
+
+
+AnyMoment = TypeVar("AnyMoment", bound=Moment)
+
+
 def tally_of(entry: Entry) -> Tally:
     """One entry as a tally."""
     return tally_entries((entry,))
 
 
-def tally_entries(entries: Iterable[Entry]) -> Tally:
+def tally_entries(entries: Iterable[Moment]) -> Tally:
     """What the entries held together.
 
     One pass with plain numbers: adding frozen Tallies an entry at a time made a new object
@@ -218,8 +255,8 @@ def _utc_midnight(day: date | None, tz: tzinfo | None, edge: datetime) -> dateti
 # -- by day ---------------------------------------------------------------------------------
 
 
-def by_local_day(entries: Iterable[Entry], tz: tzinfo | None = None
-                 ) -> Iterator[tuple[date, datetime, Entry]]:
+def by_local_day(entries: Iterable[AnyMoment], tz: tzinfo | None = None
+                 ) -> Iterator[tuple[date, datetime, AnyMoment]]:
     """Each entry with its local day and local start."""
     for entry in entries:
         local = to_local(entry.started_at, tz)

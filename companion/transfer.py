@@ -611,6 +611,8 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
     store = HistoryStore(data_dir)
     history_dir = data_dir / "history"
     if not store.files(legacy=True):
+        if yes and store.cache is not None:
+            store.cache.remove()  # a copy left from files deleted by hand goes too
         print(f"There is no history in {data_dir} to delete.")
         return EXIT_OK
     if not yes:

@@ -26,6 +26,7 @@ def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # real identity and locks (subprocesses inherit both).
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture

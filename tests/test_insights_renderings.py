@@ -76,14 +76,14 @@ def history() -> list[Entry]:
 
 def repairs() -> list[Entry]:
     return [
-        Entry(kind="repair", id="00000000-0000-4000-8000-000000000001",
+        Entry(kind="repair", id="1a2b3c4d-0000-4000-8000-000000000001",
               started_at=at(DAY - timedelta(days=9), 19),
               repair=Repair("partner", "cold shoulder", step="will_try_later")),
-        Entry(kind="repair", id="00000000-0000-4000-8000-000000000002",
+        Entry(kind="repair", id="2b3c4d5e-0000-4000-8000-000000000002",
               started_at=at(DAY - timedelta(days=30), 19),
               repair=Repair("child", "I *snapped*", "my tone", "apologised", "done",
                             done_at=at(DAY - timedelta(days=30), 21))),
-        Entry(kind="repair", id="00000000-0000-4000-8000-000000000003",
+        Entry(kind="repair", id="3c4d5e6f-0000-4000-8000-000000000003",
               started_at=at(DAY - timedelta(days=12), 19), repair=Repair("friend",
                                                                         status="let_go")),
     ]
@@ -266,17 +266,17 @@ after.
 REPAIRS_MARKDOWN = """\
 # Your repairs: 3, 1 still open
 
-- Sat 17 Oct 2026 19:00 · My child · Said sorry · done. What happened: I \\*snapped\\*. My part: my tone
-- Wed 4 Nov 2026 19:00 · A friend · let go
-- Sat 7 Nov 2026 19:00 · My partner · Later, once I'm calm · open, 9 days. What happened: cold shoulder
+- `2b3c4d5e` · Sat 17 Oct 2026 19:00 · My child · Said sorry · done. What happened: I \\*snapped\\*. My part: my tone
+- `3c4d5e6f` · Wed 4 Nov 2026 19:00 · A friend · let go
+- `1a2b3c4d` · Sat 7 Nov 2026 19:00 · My partner · Later, once I'm calm · open, 9 days. What happened: cold shoulder
 """  # noqa: E501 (lines as they are)
 
 
 REPAIRS_TABLE = """\
 Your repairs: 3, 1 still open
-  Sat 17 Oct 2026 19:00   done              My child · Said sorry — I *snapped*
-  Wed 4 Nov 2026 19:00    let go            A friend
-  Sat 7 Nov 2026 19:00    open, 9 days      My partner · Later, once I'm calm — cold shoulder
+  2b3c4d5e  Sat 17 Oct 2026 19:00   done              My child · Said sorry — I *snapped*
+  3c4d5e6f  Wed 4 Nov 2026 19:00    let go            A friend
+  1a2b3c4d  Sat 7 Nov 2026 19:00    open, 9 days      My partner · Later, once I'm calm — cold shou…
 """
 
 
@@ -441,11 +441,11 @@ def test_the_repairs_as_markdown_and_table_read_as_a_whole(content: Content):
 def test_the_repairs_still_open_and_none_at_all(content: Content):
     items = repair_items(repairs(), at(DAY, 22), open_only=True)
     assert repairs_markdown(items, True, content) == (
-        "# Repairs still open: 1\n\n- Sat 7 Nov 2026 19:00 · My partner · Later, once I'm calm"
-        " · open, 9 days. What happened: cold shoulder\n")
+        "# Repairs still open: 1\n\n- `1a2b3c4d` · Sat 7 Nov 2026 19:00 · My partner · "
+        "Later, once I'm calm · open, 9 days. What happened: cold shoulder\n")
     assert table_text(lambda c: repairs_table(items, True, content, c)) == (
-        "Repairs still open: 1\n  Sat 7 Nov 2026 19:00    open, 9 days      My partner · "
-        "Later, once I'm calm — cold shoulder\n")
+        "Repairs still open: 1\n  1a2b3c4d  Sat 7 Nov 2026 19:00    open, 9 days      My partner · "
+        "Later, once I'm calm — cold shou…\n")
     assert repairs_markdown((), True, content) == "# Repairs still open: 0\n\nNone to show.\n"
     assert table_text(lambda c: repairs_table((), False, content, c)) == (
         "Your repairs: 0, 0 still open\nNone to show.\n")
@@ -456,9 +456,9 @@ def test_the_repairs_still_open_and_none_at_all(content: Content):
 def test_a_repair_line_too_long_for_the_terminal_is_cut_with_an_ellipsis(content: Content):
     items = repair_items(repairs(), at(DAY, 22))
     lines = table_text(lambda c: repairs_table(items, False, content, c), width=60).splitlines()
-    assert lines[1:] == ["  Sat 17 Oct 2026 19:00   done              My child · Said…",
-                         "  Wed 4 Nov 2026 19:00    let go            A friend",
-                         "  Sat 7 Nov 2026 19:00    open, 9 days      My partner · La…"]
+    assert lines[1:] == ["  2b3c4d5e  Sat 17 Oct 2026 19:00   done              My ch…",
+                         "  3c4d5e6f  Wed 4 Nov 2026 19:00    let go            A fri…",
+                         "  1a2b3c4d  Sat 7 Nov 2026 19:00    open, 9 days      My pa…"]
 
 
 # -- search --------------------------------------------------------------------------------------

@@ -292,8 +292,10 @@ def test_repairs_oldest_first_with_how_long_the_open_ones_have_been_open(
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Your repairs: 2, 1 still open"
-    assert lines[1].startswith("  Mon 4 Nov 2024 08:00    done              My child · Said sorry")
-    assert lines[2].startswith(f"  Wed 20 Nov 2024 19:00   open, {days} days")
+    first, still_open = history["first"].id[:8], history["open"].id[:8]
+    assert lines[1].startswith(
+        f"  {first}  Mon 4 Nov 2024 08:00    done              My child · Said sorry")
+    assert lines[2].startswith(f"  {still_open}  Wed 20 Nov 2024 19:00   open, {days} days")
     no_escapes(out)
     assert widest(out) <= 80
     code, out, _ = run(capsys, data_dir, "repairs", "--open")
@@ -315,9 +317,86 @@ def test_repairs_as_json_are_the_whole_repair_with_its_entry(data_dir, history, 
 def test_repairs_as_markdown(data_dir, history, capsys):
     code, out, _ = run(capsys, data_dir, "repairs", "--open", "--format", "markdown")
     assert code == 0
-    assert out.startswith("# Repairs still open: 1\n\n- Wed 20 Nov 2024 19:00 · My partner · "
-                          "Later, once I'm calm · open, ")
+    assert out.startswith(f"# Repairs still open: 1\n\n- `{history['open'].id[:8]}` · "
+                          "Wed 20 Nov 2024 19:00 · My partner · Later, once I'm calm · open, ")
     assert "What happened: \\[bold\\]cold" in out
+
+
+def history_files(data_dir: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((data_dir / "history").iterdir())}
+
+
+@pytest.mark.parametrize(("flag", "status", "words"), [("--done", "done", "Marked done"),
+                                                       ("--let-go", "let_go", "Marked let go")])
+def test_a_repair_is_marked_by_the_id_repairs_shows(data_dir, history, capsys, flag, status,
+                                                    words):
+    code, out, _ = run(capsys, data_dir, "repairs", "--open")
+    shown = out.splitlines()[1].split()[0]
+    assert shown == history["open"].id[:8]
+    before = datetime.now().astimezone()
+    code, out, err = run(capsys, data_dir, "repairs", flag, shown.upper())  # any case
+    assert (code, err) == (0, "")
+    assert out == f"{words}: your repair of Wed 20 Nov 2024 19:00 · My partner.\n"
+    saved = HistoryStore(data_dir).get(history["open"].id)
+    assert saved is not None and saved.repair is not None
+    assert saved.repair.status == status
+    assert saved.repair.what_happened == MARKUP  # the rest as it was
+    if status == "done":
+        assert saved.repair.done_at is not None and saved.repair.done_at >= before
+    else:
+        assert saved.repair.done_at is None
+    code, out, _ = run(capsys, data_dir, "repairs", "--open")
+    assert out.splitlines() == ["Repairs still open: 0", "None to show."]
+    # Asked again: said, and nothing written.
+    files = history_files(data_dir)
+    code, out, _ = run(capsys, data_dir, "repairs", flag, history["open"].id)
+    assert code == 0 and "already marked" in out and history_files(data_dir) == files
+
+
+def test_a_done_repair_can_be_let_go_and_a_full_id_works(data_dir, history, capsys):
+    code, out, _ = run(capsys, data_dir, "repairs", "--let-go", history["first"].id)
+    assert code == 0 and out.startswith("Marked let go: your repair of Mon 4 Nov 2024")
+    saved = HistoryStore(data_dir).get(history["first"].id)
+    assert saved is not None and saved.repair is not None
+    assert (saved.repair.status, saved.repair.done_at) == ("let_go", None)
+
+
+def repair_with_id(entry_id: str, day: int) -> Entry:
+    return Entry(kind="repair", id=entry_id, started_at=local(date(2024, 11, day), 19),
+                 repair=Repair("friend", "late again"))
+
+
+@pytest.mark.parametrize(("given", "complaint"), [
+    ("abcdef", "2 repairs have ids beginning 'abcdef'; give more of the id"),
+    ("0123", "no repair has an id beginning '0123'"),
+    ("BOX", "no repair has an id beginning 'BOX'"),
+])
+def test_a_bad_or_shared_id_is_one_line_exit_2_and_nothing_changes(data_dir, history, capsys,
+                                                                  given, complaint):
+    HistoryStore(data_dir, fsync=False).add_missing([
+        repair_with_id("abcdef12-0000-4000-8000-000000000001", 21),
+        repair_with_id("abcdef12-0000-4000-8000-000000000002", 22)])
+    files = history_files(data_dir)
+    code, out, err = run(capsys, data_dir, "repairs", "--done", given)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and complaint in err
+    assert history_files(data_dir) == files
+    # The two that begin alike are shown with as much of their ids as tells them apart.
+    code, out, _ = run(capsys, data_dir, "repairs", "--open")
+    shown = sorted(line.split()[0] for line in out.splitlines()[1:])
+    assert shown == sorted([history["open"].id[:8], "abcdef12-0000-4000-8000-000000000001",
+                            "abcdef12-0000-4000-8000-000000000002"])
+    code, out, err = run(capsys, data_dir, "repairs", "--done",
+                         "abcdef12-0000-4000-8000-000000000002")
+    assert code == 0 and "Fri 22 Nov 2024" in out
+    store = HistoryStore(data_dir)
+    statuses = [store.get(f"abcdef12-0000-4000-8000-00000000000{n}") for n in (1, 2)]
+    assert [e.repair.status for e in statuses if e and e.repair] == ["planned", "done"]
+
+
+def test_an_entry_that_is_not_a_repair_is_not_found(data_dir, history, capsys):
+    code, out, err = run(capsys, data_dir, "repairs", "--done", history["break"].id)
+    assert (code, out) == (2, "") and "no repair has an id" in err
 
 
 # -- search -----------------------------------------------------------------------------------
@@ -376,6 +455,9 @@ def test_search_as_markdown_lists_each_entry_whole(data_dir, history, capsys):
         (["search", "x", "--need", " "], "--need"),
         (["search"], "TEXT"),
         (["repairs", "--format", "csv"], "--format"),
+        (["repairs", "--done", "a", "--let-go", "b"], "not allowed with"),
+        (["repairs", "--done", " "], "--done"),
+        (["repairs", "--let-go"], "--let-go"),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(data_dir, capsys, argv, complaint):

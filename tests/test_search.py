@@ -139,3 +139,40 @@ def test_one_entry_matches_as_find_entries_finds_it():
                          (SearchQuery("day", with_whom="child"), False)]:
         assert matches(tired, query, LABELS) is found
         assert find_entries([tired], query, LABELS) == ([tired] if found else [])
+
+
+# -- the month cache's first look (might_match) ------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from companion.search import might_match, own_text, searchable_text  # noqa: E402
+
+# Letters, accents to combine, spaces of several kinds, and the compatibility characters that
+# NFKC turns into more than one (ﬁ, ㎏, ½): what could make folding the pieces apart differ.
+PIECE = st.text(alphabet="aAéE\u0301\u0308 \u00a0\u2003\tﬁ㎏½İı_-ß", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(note=PIECE, word=PIECE, label=PIECE, other=PIECE)
+def test_a_first_look_never_misses_an_entry_the_search_would_find(note, word, label, other):
+    entry = grounded("box", 3, 2, note=note, needs=("need_a_break",),
+                     feelings=(Feeling(other or "calm", "low_pleasant"),),
+                     breathing=Breathing("box", 60.0, 4, True))
+    labels = {"need_a_break": label, "box": other}
+    words = folded(word).split()
+    text, keys = own_text(entry)
+    whole = searchable_text(entry, labels)
+    if all(w in whole for w in words):
+        assert might_match(text, keys, words, {k: folded(v) for k, v in labels.items()})
+
+
+def test_a_first_look_finds_words_in_labels_and_keys_and_passes_over_the_rest():
+    entry = Entry(kind="repair", started_at=at(DAY, 12),
+                  repair=Repair("partner", "rolled my eyes", step="will_try_later"))
+    text, keys = own_text(entry)
+    labels = {"partner": folded("My partner")}
+    assert might_match(text, keys, ["partner"], labels)  # the key
+    assert might_match(text, keys, ["my", "eyes"], labels)  # a label and the text
+    assert might_match(text, keys, ["try", "later"], labels)  # the key with spaces
+    assert not might_match(text, keys, ["calm"], labels)
