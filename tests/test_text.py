@@ -82,6 +82,11 @@ def test_md_block_keeps_the_lines_and_none_can_start_a_list_or_a_heading():
                               "\\===", "plain 1. text", "", "\\<end\\>"]
 
 
+def test_md_block_writes_a_tab_inside_a_line_as_a_space_as_md_inline_does():
+    # A tab pasted into a note: in the export's quote it reads as the space it stood for.
+    assert md_block("breathe\tin\nand\t\tout") == ["breathe in", "and  out"]
+
+
 TYPED = "del\x7f c1\x85 rtl\u202e zwj\u200d zwsp\u200b sep\u2028 private\ue000 tag\U000e0001 🌧"
 
 
@@ -95,6 +100,15 @@ def test_terminal_safe_json_escapes_every_invisible_character_and_means_the_same
     assert "\u2028" in safe and "🌧" in safe  # a line separator and emoji are left as they are
 
 
+def test_terminal_safe_json_writes_the_last_character_of_the_first_plane_as_one_escape():
+    # U+FFFF (a noncharacter, pasted from who knows where) is the last code json writes as one
+    # \uXXXX; as a surrogate pair it would read back as another text.
+    text = json.dumps({"note": "end\uffff"}, ensure_ascii=False)
+    safe = terminal_safe_json(text)
+    assert safe == '{"note": "end\\uffff"}'
+    assert json.loads(safe) == {"note": "end\uffff"}
+
+
 def test_the_exports_json_escapes_controls_and_format_characters_but_keeps_joiners():
     text = json.dumps({"note": TYPED}, ensure_ascii=False)
     safe = escape_invisible(text)
@@ -102,6 +116,15 @@ def test_the_exports_json_escapes_controls_and_format_characters_but_keeps_joine
     for escaped in ("\\u007f", "\\u0085", "\\u202e", "\\u200b", "\\u2028", "\\udb40\\udc01"):
         assert escaped in safe
     assert "\u200d" in safe and "\ue000" in safe and "🌧" in safe
+
+
+def test_the_exports_json_escapes_both_unicode_line_breaks():
+    # U+2028 and U+2029 break a line in many editors and terminals, and older JavaScript reads
+    # them as the end of a string: the export writes each as its escape.
+    text = json.dumps({"note": "one\u2028two\u2029three"}, ensure_ascii=False)
+    safe = escape_invisible(text)
+    assert safe == '{"note": "one\\u2028two\\u2029three"}'
+    assert json.loads(safe) == {"note": "one\u2028two\u2029three"}
 
 
 def test_printable_is_one_line_for_a_terminal():
