@@ -1,0 +1,160 @@
+"""What every looking-back view shares: the keys that switch between them, in the footer and
+the command palette, and reading the store in a thread worker.
+
+The views are screens of their own (review.py is the week; month.py, year.py, helps.py,
+repairs.py, search.py the rest). Switching replaces the view on top of the stack, so Escape from
+any of them goes back to where the review was opened.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from companion.content import Content
+from companion.entries import Entry
+from companion.history import HistoryStore
+from companion.spans import span_times
+
+# (key, view, the footer's word, what the palette says)
+VIEWS = (
+    ("1", "week", "Week", "Look back at a week"),
+    ("2", "month", "Month", "A month, a day at a time"),
+    ("3", "year", "Year", "The year at a glance"),
+    ("4", "helps", "What helps", "Which grounding eases you, and what comes before high moments"),
+    ("5", "repairs", "Repairs", "Every repair, and the ones still open"),
+    ("slash", "search", "Search", "Find past entries by what was written in them"),
+)
+
+
+def view_screen(view: str, day: date | None = None) -> Screen[None]:
+    """A new screen for `view`, showing the span around `day` (today when None)."""
+    if view == "week":
+        from companion.screens.review import ReviewScreen
+
+        return ReviewScreen(day)
+    if view == "month":
+        from companion.screens.month import MonthScreen
+
+        return MonthScreen(day)
+    if view == "year":
+        from companion.screens.year import YearScreen
+
+        return YearScreen(day)
+    if view == "helps":
+        from companion.screens.helps import HelpsScreen
+
+        return HelpsScreen()
+    if view == "repairs":
+        from companion.screens.repairs import RepairsScreen
+
+        return RepairsScreen()
+    from companion.screens.search import SearchScreen
+
+    return SearchScreen()
+
+
+class ViewCommands(Provider):
+    """The looking-back views in the command palette, while one is open."""
+
+    def _commands(self):
+        screen = self.screen
+        for _key, view, name, about in VIEWS:
+            if view != getattr(screen, "VIEW", None):
+                yield f"Show {name.lower()}", about, screen.action_show_view, view
+
+    async def discover(self) -> Hits:
+        for name, about, show, view in self._commands():
+            yield DiscoveryHit(name, lambda v=view, s=show: s(v), help=about)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, about, show, view in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), lambda v=view, s=show: s(v),
+                          help=about)
+
+
+class LookingBack(Screen[None]):
+    """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
+
+    VIEW = ""
+    COMMANDS = {ViewCommands}
+    BINDINGS = [
+        *(Binding(key, f"show_view('{view}')", name, key_display="/" if key == "slash" else key)
+          for key, view, name, _about in VIEWS),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, day: date | None = None) -> None:
+        super().__init__()
+        self.day = day or date.today()
+
+    @property
+    def content(self) -> Content:
+        return self.app.content  # type: ignore[attr-defined]
+
+    @property
+    def store(self) -> HistoryStore:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def week_start(self) -> str:
+        return str(self.app.settings.week_start)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_view":
+            return parameters != (self.VIEW,)
+        return True
+
+    def action_show_view(self, view: str) -> None:
+        if view != self.VIEW:
+            self.app.switch_screen(view_screen(view, self.day))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def read_days(self, first: date, end: date | None) -> list[Entry] | None:
+        """The entries from `first` up to `end` (None: to the calendar's end), in a worker thread;
+        None (with the problem said) when the store cannot be read."""
+        return self.read(lambda: self.store.between(*span_times(first, end)))
+
+    def read_all(self) -> list[Entry] | None:
+        return self.read(self.store.all)
+
+    def read(self, reading) -> list[Entry] | None:
+        from companion.storage import StoreError
+        from companion.text import printable
+
+        try:
+            entries: list[Entry] = reading()
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, printable(str(error)), severity="error",
+                                      timeout=15)
+            return None
+        for problem in self.store.problems.values():
+            self.app.call_from_thread(self.notify, printable(str(problem)), severity="warning",
+                                      timeout=15)
+        return entries
+
+    def open_day(self, day: date) -> None:
+        """A day's entries: the week it is in, its moments ready to open."""
+        from companion.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(day, focus_moments=True))
+
+    def open_entry(self, entry: Entry) -> None:
+        from companion.screens.entry import EntryScreen
+
+        self.app.push_screen(EntryScreen(entry), lambda _changed: self.reload())
+
+    def reload(self) -> None:
+        """Read again after an entry was opened (it may have been edited or deleted)."""
+
+
+def now() -> datetime:
+    return datetime.now().astimezone()
