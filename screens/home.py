@@ -70,7 +70,7 @@ class HomeScreen(Screen[None]):
         else:
             oldest = still_open[0].started_at
             count = "1 repair" if len(still_open) == 1 else f"{len(still_open)} repairs"
-            said = f"{count} still open, the oldest from {oldest:%a %-d %b %Y} · r shows them"
+            said = f"{count} still open, the oldest from {oldest:%-d %b %Y} (r)"
         self.app.call_from_thread(self._show_open_repairs, said)
 
     def _show_open_repairs(self, said: str) -> None:

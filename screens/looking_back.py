@@ -24,10 +24,12 @@ VIEWS = (
     ("1", "week", "Week", "Look back at a week"),
     ("2", "month", "Month", "A month, a day at a time"),
     ("3", "year", "Year", "The year at a glance"),
-    ("4", "helps", "What helps", "Which grounding eases you, and what comes before high moments"),
+    ("4", "helps", "Helps", "Which grounding eases you, and what comes before high moments"),
     ("5", "repairs", "Repairs", "Every repair, and the ones still open"),
     ("slash", "search", "Search", "Find past entries by what was written in them"),
 )
+
+PALETTE_NAMES = {"helps": "what helps", "search": "search (find past entries)"}
 
 
 def view_screen(view: str, day: date | None = None) -> Screen[None]:
@@ -64,7 +66,8 @@ class ViewCommands(Provider):
         screen = self.screen
         for _key, view, name, about in VIEWS:
             if view != getattr(screen, "VIEW", None):
-                yield f"Show {name.lower()}", about, screen.action_show_view, view
+                name = PALETTE_NAMES.get(view, name.lower())
+                yield f"Show {name}", about, screen.action_show_view, view
 
     async def discover(self) -> Hits:
         for name, about, show, view in self._commands():

@@ -59,8 +59,8 @@ def day_words(day: date, tally: Tally) -> str:
 class MonthScreen(LookingBack):
     VIEW = "month"
     BINDINGS = [
-        Binding("left_square_bracket", "shift(-1)", "Prev month", key_display="["),
-        Binding("right_square_bracket", "shift(1)", "Next month", key_display="]"),
+        Binding("left_square_bracket", "shift(-1)", "Prev month", key_display="[", show=False),
+        Binding("right_square_bracket", "shift(1)", "Next month", key_display="]", show=False),
     ]
 
     def __init__(self, day: date | None = None, *, today: date | None = None) -> None:
@@ -73,7 +73,7 @@ class MonthScreen(LookingBack):
         yield Static(f"Your month · {month_name(month_start(self.day))}", id="month-title",
                      classes="step-title")
         with VerticalScroll(id="month"):
-            yield MonthGrid(id="month-grid")
+            yield MonthGrid(self.day, id="month-grid")
             yield Static("Reading your month…", id="month-day")
             yield Static(LEGEND, id="month-legend", classes="hint")
             yield Static(id="month-totals")
@@ -81,7 +81,6 @@ class MonthScreen(LookingBack):
 
     def on_mount(self) -> None:
         grid = self.query_one(MonthGrid)
-        grid.set_reactive(DayGrid.cursor, self.day)
         grid.focus()
         self.load_month(month_start(self.day))
 
@@ -121,9 +120,10 @@ class MonthScreen(LookingBack):
         if summary.is_empty:
             totals.append("Nothing saved this month.", style="italic")
         else:
-            totals.append(f"{'':17}{'This month':>12}  {'The month before':>16}\n", style="bold")
             for what, this, before in comparison_rows(summary):
-                totals.append(f"{what:<17}{this:>12}  {before:>16}\n")
+                totals.append(f"{what}: ", style="bold")
+                totals.append(f"{this}")
+                totals.append(f" (the month before: {before})\n", style="dim")
             totals.rstrip()
         self.query_one("#month-totals", Static).update(totals)
 
@@ -134,6 +134,7 @@ class MonthScreen(LookingBack):
         said = day_words(self.day, tally)
         if tally.entries:
             said += " Enter opens it."
+        said += " [ and ] move a month."
         self.query_one("#month-day", Static).update(Text(said))
 
     def reload(self) -> None:

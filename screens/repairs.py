@@ -61,11 +61,9 @@ class RepairsScreen(LookingBack):
         self.items = {i.entry.id: i for i in shown}
         self.query_one("#repairs-title", Static).update(
             Text(repairs_heading(shown, self.open_only)))
-        still_open = sum(1 for i in items if is_open(i.entry))
         said = (
             "No repairs logged yet." if not items
-            else f"{still_open} still open. d: done · g: let go · Enter: read it all"
-            if still_open else "None still open."
+            else "d: done · g: let go · u: undo · o: open only · Enter: read it all"
         )
         self.query_one("#repairs-said", Static).update(said)
         table = self.query_one(DataTable)

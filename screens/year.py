@@ -40,8 +40,8 @@ def month_totals(tally: Tally) -> str:
 class YearScreen(LookingBack):
     VIEW = "year"
     BINDINGS = [
-        Binding("left_square_bracket", "shift(-1)", "Prev year", key_display="["),
-        Binding("right_square_bracket", "shift(1)", "Next year", key_display="]"),
+        Binding("left_square_bracket", "shift(-1)", "Prev year", key_display="[", show=False),
+        Binding("right_square_bracket", "shift(1)", "Next year", key_display="]", show=False),
     ]
 
     def __init__(self, day: date | None = None, *, today: date | None = None) -> None:
@@ -53,7 +53,7 @@ class YearScreen(LookingBack):
         yield Header()
         yield Static(f"Your year · {self.day.year}", id="year-title", classes="step-title")
         with VerticalScroll(id="year"):
-            yield YearGrid(id="year-grid")
+            yield YearGrid(self.day, id="year-grid")
             yield Static("Reading your year…", id="year-day")
             yield Static(LEGEND + "\nBeside each month: check-ins (in), breathing breaks (br), "
                          "breathing, before → after.", id="year-legend", classes="hint")
@@ -62,8 +62,6 @@ class YearScreen(LookingBack):
 
     def on_mount(self) -> None:
         grid = self.query_one(YearGrid)
-        grid.set_reactive(DayGrid.cursor, self.day)
-        grid.year = self.day.year
         grid.focus()
         self.load_year(self.day.year)
 
@@ -117,6 +115,7 @@ class YearScreen(LookingBack):
         said = day_words(self.day, tally)
         if tally.entries:
             said += " Enter opens it."
+        said += " [ and ] move a year."
         self.query_one("#year-day", Static).update(Text(said))
 
     def reload(self) -> None:

@@ -29,12 +29,12 @@ class DayGrid(Widget, can_focus=True):
         Binding("right", "move(1)", "Day after", show=False),
         Binding("up", "move_row(-1)", "Row up", show=False),
         Binding("down", "move_row(1)", "Row down", show=False),
-        Binding("enter", "open", "Open day"),
+        Binding("enter", "open", "Open day", show=False),
     ]
     DEFAULT_CSS = """
-    DayGrid { height: auto; width: auto; }
+    DayGrid { height: auto; width: auto; text-wrap: nowrap; text-overflow: clip; }
     """
-    cursor: reactive[date] = reactive(date(2000, 1, 1), layout=False)
+    cursor: reactive[date] = reactive(date(2000, 1, 1), init=False)
 
     class Moved(Message):
         def __init__(self, day: date) -> None:
@@ -46,8 +46,9 @@ class DayGrid(Widget, can_focus=True):
             super().__init__()
             self.day = day
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, day: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.set_reactive(DayGrid.cursor, day)
         self.days: dict[date, Tally] = {}
         self.today = date.today()
 
@@ -84,8 +85,8 @@ class DayGrid(Widget, can_focus=True):
 class MonthGrid(DayGrid):
     """A month as a calendar: a row a week, from the person's first day of the week."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, day: date, *, id: str | None = None) -> None:
+        super().__init__(day, id=id)
         self.weeks: list[list[date | None]] = []
         self.week_start = "monday"
 
@@ -98,7 +99,7 @@ class MonthGrid(DayGrid):
     def render(self) -> Text:
         names = WEEKDAY_NAMES if self.week_start == "monday" else (
             WEEKDAY_NAMES[-1], *WEEKDAY_NAMES[:-1])
-        grid = Text(" ".join(f"{n:>4}" for n in names), style="bold")
+        grid = Text(" ".join(f"{n:>4}" for n in names), style="bold", no_wrap=True)
         for week in self.weeks:
             grid.append("\n")
             for i, day in enumerate(week):
@@ -117,9 +118,9 @@ class MonthGrid(DayGrid):
 class YearGrid(DayGrid):
     """A year as twelve rows of up to 31 cells; up and down keep the day of the month."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.year = date.today().year
+    def __init__(self, day: date, *, id: str | None = None) -> None:
+        super().__init__(day, id=id)
+        self.year = day.year
         self.totals: list[str] = []
 
     def show_year(self, year: int, days: tuple[SpanDay, ...], totals: list[str], today: date
@@ -143,19 +144,22 @@ class YearGrid(DayGrid):
             self.cursor = date(year, month, day)
 
     def render(self) -> Text:
-        grid = Text(f"{'':4}{'1':<9}{'10':<10}{'20':<10}{'30':<2}", style="bold")
+        grid = Text(f"{'':4}{'1':<9}{'10':<10}{'20':<10}{'30':<2}", style="bold", no_wrap=True,
+                    overflow="crop")
         wide = self.size.width >= 36 + max((len(t) for t in self.totals), default=0)
         for month in range(1, 13):
             grid.append("\n")
             grid.append(f"{date(self.year, month, 1):%b} ", style="bold")
-            day = date(self.year, month, 1)
-            while day.month == month:
-                grid.append_text(self.cell(day, 1))
-                if day.day == 31 or (day + timedelta(days=1)).year != self.year:
+            last = 0
+            for number in range(1, 32):
+                try:
+                    day = date(self.year, month, number)
+                except ValueError:
                     break
-                day += timedelta(days=1)
+                grid.append_text(self.cell(day, 1))
+                last = number
             if wide and self.totals:
-                grid.append(" " * (31 - day.day) + " " + self.totals[month - 1])
+                grid.append(" " * (31 - last) + " " + self.totals[month - 1])
         return grid
 
     def get_content_height(self, container, viewport, width) -> int:  # type: ignore[no-untyped-def]
