@@ -8,7 +8,7 @@ three months and everything.
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from rich.console import Console
 from rich.text import Text
@@ -29,8 +29,9 @@ class HelpsScreen(LookingBack):
     VIEW = "helps"
     BINDINGS = [Binding("a", "toggle_span", "All / recent")]
 
-    def __init__(self, day: date | None = None) -> None:
+    def __init__(self, day: date | None = None, *, at: datetime | None = None) -> None:
         super().__init__(day)
+        self.at = at  # the moment to look back from; now when None
         self.everything = False
         self.found: Insights | None = None
 
@@ -50,7 +51,7 @@ class HelpsScreen(LookingBack):
 
     @work(thread=True, exclusive=True, group="helps-read")
     def load_insights(self, everything: bool) -> None:
-        moment = now()
+        moment = self.at or now()
         today = moment.date()
         if everything:
             entries = self.read_all()

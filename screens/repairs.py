@@ -7,6 +7,7 @@ as the entry screen saves, and u puts the last change back. Enter opens the whol
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -33,8 +34,9 @@ class RepairsScreen(LookingBack):
         Binding("o", "toggle_open", "Open only"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, at: datetime | None = None) -> None:
         super().__init__()
+        self.at = at  # the moment open repairs are counted to; now when None
         self.open_only = False
         self.items: dict[str, RepairItem] = {}
         self.before_change: Entry | None = None  # what the last mark changed, for u
@@ -54,7 +56,7 @@ class RepairsScreen(LookingBack):
     def load_repairs(self) -> None:
         entries = self.read_all()
         if entries is not None:
-            self.app.call_from_thread(self._show, repair_items(entries, now()))
+            self.app.call_from_thread(self._show, repair_items(entries, self.at or now()))
 
     def _show(self, items: tuple[RepairItem, ...]) -> None:
         shown = tuple(i for i in items if is_open(i.entry) or not self.open_only)

@@ -76,8 +76,8 @@ class SearchScreen(LookingBack):
         if text != self.query_one(Input).value:
             return
         count = "1 entry" if len(found) == 1 else f"{len(found)} entries"
-        said = (f"{count}, newest first" if found else "Nothing found for that.") if text.strip() \
-            else f"{count} in all. Type to narrow them."
+        said = (f"{count}, newest first" if found else "Nothing found for that") if text.strip() \
+            else f"{count} in all. Type to narrow them"
         if len(found) > SHOWN:
             said += f"; the newest {SHOWN} shown"
         self.query_one("#search-said", Static).update(Text(said + "."))
