@@ -21,13 +21,13 @@ from textual.widgets import Footer, Header, Static
 from companion.insights import Insights, gather_insights
 from companion.insights_report import insights_table
 from companion.looking import DEFAULT_MONTHS
-from companion.screens.looking_back import LookingBack, now
+from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, now
 from companion.spans import days_from, shift_months, span_times
 
 
 class HelpsScreen(LookingBack):
     VIEW = "helps"
-    BINDINGS = [Binding("a", "toggle_span", "All / recent")]
+    BINDINGS = [Binding("a", "toggle_span", "All / recent"), *VIEW_BINDINGS]
 
     def __init__(self, day: date | None = None, *, at: datetime | None = None) -> None:
         super().__init__(day)

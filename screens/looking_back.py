@@ -82,16 +82,19 @@ class ViewCommands(Provider):
                           help=about)
 
 
+VIEW_BINDINGS = [
+    *(Binding(key, f"show_view('{view}')", name, key_display="/" if key == "slash" else key)
+      for key, view, name, _about in VIEWS),
+    Binding("escape", "back", "Back"),
+]
+
+
 class LookingBack(Screen[None]):
     """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
 
     VIEW = ""
     COMMANDS = {ViewCommands}
-    BINDINGS = [
-        *(Binding(key, f"show_view('{view}')", name, key_display="/" if key == "slash" else key)
-          for key, view, name, _about in VIEWS),
-        Binding("escape", "back", "Back"),
-    ]
+    # Each view lists these after its own keys, so the footer shows the view's keys first.
 
     def __init__(self, day: date | None = None) -> None:
         super().__init__()

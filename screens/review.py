@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
-from companion.screens.looking_back import LookingBack, ViewCommands
+from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, ViewCommands
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -113,6 +113,7 @@ class ReviewScreen(LookingBack):
         Binding("r", "focus_table('repairs')", "Repairs", show=False),
         Binding("d", "mark_done", "Done"),
         Binding("g", "mark_let_go", "Let go", show=False),
+        *VIEW_BINDINGS,
     ]
 
     def __init__(self, week: date | None = None, *, focus_moments: bool = False) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from companion.entries import Entry
 from companion.looking import labels_of
 from companion.report import moment_name
-from companion.screens.looking_back import LookingBack
+from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
 from companion.search import SearchQuery, find_entries
 from companion.summary import KIND_NAMES, activation_change
 from companion.text import printable
@@ -27,7 +27,7 @@ SAID_IN_TABLE = 40
 
 class SearchScreen(LookingBack):
     VIEW = "search"
-    BINDINGS = [Binding("down", "to_results", "Results", show=False)]
+    BINDINGS = [Binding("down", "to_results", "Results", show=False), *VIEW_BINDINGS]
 
     def __init__(self) -> None:
         super().__init__()
