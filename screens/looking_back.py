@@ -2,8 +2,9 @@
 the command palette, and reading the store in a thread worker.
 
 The views are screens of their own (review.py is the week; month.py, year.py, helps.py,
-repairs.py, search.py the rest). Switching replaces the view on top of the stack, so Escape from
-any of them goes back to where the review was opened.
+repairs.py, search.py the rest; views.py makes one by name, for the app's `look_back`, so no view
+imports another). Switching replaces the view on top of the stack, so Escape from any of them
+goes back to where the review was opened.
 """
 
 from __future__ import annotations
@@ -32,38 +33,13 @@ VIEWS = (
 PALETTE_NAMES = {"helps": "what helps", "search": "search (find past entries)"}
 
 
-def view_screen(view: str, day: date | None = None) -> Screen[None]:
-    """A new screen for `view`, showing the span around `day` (today when None)."""
-    if view == "week":
-        from companion.screens.review import ReviewScreen
-
-        return ReviewScreen(day)
-    if view == "month":
-        from companion.screens.month import MonthScreen
-
-        return MonthScreen(day)
-    if view == "year":
-        from companion.screens.year import YearScreen
-
-        return YearScreen(day)
-    if view == "helps":
-        from companion.screens.helps import HelpsScreen
-
-        return HelpsScreen()
-    if view == "repairs":
-        from companion.screens.repairs import RepairsScreen
-
-        return RepairsScreen()
-    from companion.screens.search import SearchScreen
-
-    return SearchScreen()
-
-
 class ViewCommands(Provider):
     """The looking-back views in the command palette, while one is open."""
 
     def _commands(self):
         screen = self.screen
+        if not isinstance(screen, LookingBack):
+            return
         for _key, view, name, about in VIEWS:
             if view != getattr(screen, "VIEW", None):
                 name = PALETTE_NAMES.get(view, name.lower())
@@ -119,7 +95,7 @@ class LookingBack(Screen[None]):
 
     def action_show_view(self, view: str) -> None:
         if view != self.VIEW:
-            self.app.switch_screen(view_screen(view, self.day))
+            self.app.look_back(view, self.day)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.dismiss()
@@ -149,9 +125,7 @@ class LookingBack(Screen[None]):
 
     def open_day(self, day: date) -> None:
         """A day's entries: the week it is in, its moments ready to open."""
-        from companion.screens.review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen(day, focus_moments=True))
+        self.app.look_back("day", day, switch=False)  # type: ignore[attr-defined]
 
     def open_entry(self, entry: Entry) -> None:
         from companion.screens.entry import EntryScreen

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -108,10 +109,10 @@ class MonthGrid(DayGrid):
                 grid.append_text(Text("    ") if day is None else self.cell(day, 4))
         return grid
 
-    def get_content_width(self, container, viewport) -> int:  # type: ignore[no-untyped-def]
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return 34
 
-    def get_content_height(self, container, viewport, width) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1 + len(self.weeks)
 
 
@@ -162,5 +163,5 @@ class YearGrid(DayGrid):
                 grid.append(" " * (31 - last) + " " + self.totals[month - 1])
         return grid
 
-    def get_content_height(self, container, viewport, width) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 13
