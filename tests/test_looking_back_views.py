@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_review import MONDAY, local, settle, week_entries
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from companion.app import CompanionApp
 from companion.entries import Entry, Repair
@@ -318,7 +318,10 @@ def test_each_view_looks_right(data_dir, history, snap_compare, view, size):
     app = CompanionApp(data_dir=data_dir)
 
     async def run_before(pilot) -> None:
-        await push(app, pilot, VIEWS[view]())
+        screen = await push(app, pilot, VIEWS[view]())
+        for field in screen.query(Input):
+            field.cursor_blink = False  # a blink caught mid-way is not a change of look
+        await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
 
