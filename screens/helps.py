@@ -8,7 +8,7 @@ three months and everything.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from rich.console import Console
 from rich.text import Text
@@ -22,7 +22,7 @@ from companion.insights import Insights, gather_insights
 from companion.insights_report import insights_table
 from companion.looking import DEFAULT_MONTHS
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, now
-from companion.spans import days_from, shift_months, span_times
+from companion.spans import shift_months, span_times
 
 
 class HelpsScreen(LookingBack):
@@ -59,9 +59,7 @@ class HelpsScreen(LookingBack):
                         default=today)
         else:
             first = shift_months(today.replace(day=1), 1 - DEFAULT_MONTHS)
-            after_today = days_from(today, None)[1:2]
-            entries = self.read(lambda: self.store.between(
-                *span_times(first, after_today[0] if after_today else None)))
+            entries = self.read(lambda: self.store.between(*span_times(first, _day_after(today))))
         if entries is None:
             return
         found = gather_insights(entries, first, max(first, today), now=moment,
@@ -90,3 +88,12 @@ class HelpsScreen(LookingBack):
 
     def reload(self) -> None:
         self.load_insights(self.everything)
+
+
+def _day_after(day: date) -> date | None:
+    """The next day, or None on the calendar's last (the read then runs to its end). Not
+    spans.days_from(day, None)[1], which lists every day to the year 9999 first (about 1 s)."""
+    try:
+        return day + timedelta(days=1)
+    except OverflowError:
+        return None

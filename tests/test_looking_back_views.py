@@ -334,3 +334,18 @@ def test_the_month_looks_right_without_colour(data_dir, history, snap_compare, m
         await push(app, pilot, MonthScreen(MONDAY, today=TODAY))
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_the_grids_draw_in_every_theme_with_the_day_told_by_more_than_colour(data_dir,
+                                                                                   history):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await push(app, pilot, MonthScreen(MONDAY, today=TODAY))
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            cell = screen.query_one(MonthGrid).cell(MONDAY, 4)
+            assert cell.plain == " 16▓"
+            assert any(span.style.reverse for span in cell.spans
+                       if not isinstance(span.style, str))
+            assert screen.query_one(MonthGrid).region.height == 7
