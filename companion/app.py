@@ -28,7 +28,7 @@ from companion.storage import StoreError
 from companion.text import printable
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from companion.checkin import CheckInDraft
     from companion.entries import Entry
@@ -355,6 +355,16 @@ class CompanionApp(App[None]):
         from companion.screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen())
+
+    def look_back(self, view: str, day: date | None = None, *, switch: bool = True) -> None:
+        """Show a looking-back view (screens/views.py) in place of the one on top, or over it."""
+        from companion.screens.views import view_screen
+
+        screen = view_screen(view, day)
+        if switch:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def action_help(self, topic: str = "about") -> None:
         from companion.screens.help import HelpScreen

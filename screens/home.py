@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from rich.markup import escape
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -28,6 +29,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "app.checkin", "Check in"),
         Binding("b", "app.quick_breathe", "Breathe"),
         Binding("w", "app.review", "This week"),
+        Binding("r", "repairs", "Repairs"),
         Binding("comma", "app.settings", "Settings", key_display=","),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -46,7 +48,40 @@ class HomeScreen(Screen[None]):
                 ),
                 id="ways-in",
             )
+            yield Static("", id="open-repairs", classes="hint")
         yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.count_open_repairs()
+
+    @work(thread=True, exclusive=True, group="home-repairs")
+    def count_open_repairs(self) -> None:
+        """Repairs still open from any week: how many, and since when (the oldest)."""
+        from companion.insights import repair_items
+        from companion.storage import StoreError
+
+        try:
+            entries = self.app.store.all()  # type: ignore[attr-defined]
+        except StoreError:
+            return  # the app's own check of the history says what is wrong
+        still_open = repair_items(entries, datetime.now().astimezone(), open_only=True)
+        if not still_open:
+            said = ""
+        else:
+            oldest = still_open[0].started_at
+            count = "1 repair" if len(still_open) == 1 else f"{len(still_open)} repairs"
+            said = f"{count} still open, the oldest from {oldest:%-d %b %Y} (r)"
+        self.app.call_from_thread(self._show_open_repairs, said)
+
+    def _show_open_repairs(self, said: str) -> None:
+        line = self.query_one("#open-repairs", Static)
+        line.update(said)
+        line.display = bool(said)
+
+    def action_repairs(self) -> None:
+        from companion.screens.repairs import RepairsScreen
+
+        self.app.push_screen(RepairsScreen())
 
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         await self.app.run_action(f"app.{event.option.id}")

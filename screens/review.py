@@ -15,13 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
-from companion.content import Content
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
+from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, ViewCommands
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -103,8 +102,9 @@ class GroundingChart(Widget):
         return chart
 
 
-class ReviewScreen(Screen[None]):
-    COMMANDS = {WeekCommands}
+class ReviewScreen(LookingBack):
+    VIEW = "week"
+    COMMANDS = {WeekCommands, ViewCommands}
     BINDINGS = [
         Binding("left_square_bracket", "previous_week", "Prev week", key_display="["),
         Binding("right_square_bracket", "next_week", "Next week", key_display="]"),
@@ -112,12 +112,14 @@ class ReviewScreen(Screen[None]):
         Binding("m", "focus_table('moments')", "Moments", show=False),
         Binding("r", "focus_table('repairs')", "Repairs", show=False),
         Binding("d", "mark_done", "Done"),
-        Binding("escape", "back", "Back"),
+        Binding("g", "mark_let_go", "Let go", show=False),
+        *VIEW_BINDINGS,
     ]
 
-    def __init__(self, week: date | None = None) -> None:
-        super().__init__()
+    def __init__(self, week: date | None = None, *, focus_moments: bool = False) -> None:
+        super().__init__(week)
         self.asked_day = week
+        self.focus_moments = focus_moments
         self.start: date | None = None
         self.summary: WeekSummary | None = None
         self.entries: dict[str, Entry] = {}
@@ -159,15 +161,12 @@ class ReviewScreen(Screen[None]):
         self.query_one("#sections").display = False
         self.show_week(self.asked_day or date.today())
 
-    @property
-    def content(self) -> Content:
-        return self.app.content  # type: ignore[attr-defined]
-
     # -- weeks -----------------------------------------------------------------------------------
 
     def show_week(self, day: date) -> None:
         week_start = self.app.settings.week_start  # type: ignore[attr-defined]
         self.start = week_bounds(day, week_start)[0]
+        self.day = self.start
         self.load_week(self.start)
 
     def action_previous_week(self) -> None:
@@ -180,9 +179,6 @@ class ReviewScreen(Screen[None]):
 
     def action_this_week(self) -> None:
         self.show_week(date.today())
-
-    def action_back(self) -> None:
-        self.dismiss()
 
     def action_focus_table(self, name: str) -> None:
         table = self.query_one(f"#{name}", DataTable)
@@ -220,6 +216,9 @@ class ReviewScreen(Screen[None]):
         self._show_needs_and_times(summary)
         self._show_repairs(summary)
         self._show_moments(entries)
+        if self.focus_moments and entries:
+            self.focus_moments = False
+            self.action_focus_table("moments")
         self.refresh_bindings()
 
     def _show_days(self, summary: WeekSummary) -> None:
@@ -277,7 +276,7 @@ class ReviewScreen(Screen[None]):
         open_count = len(summary.open_repairs)
         hint = (
             "No repairs logged this week." if not summary.repairs
-            else f"{open_count} planned, still open. Choose one (r) and press d once it's done."
+            else f"{open_count} planned, still open. Choose one (r): d when done, g to let go."
             if open_count else "All the repairs logged this week are done."
         )
         self.query_one("#repairs-hint", Static).update(hint)
@@ -310,11 +309,11 @@ class ReviewScreen(Screen[None]):
         if action == "focus_table":
             return self.summary is not None and bool(
                 self.summary.repairs if parameters == ("repairs",) else not self.summary.is_empty)
-        if action == "mark_done":
+        if action in ("mark_done", "mark_let_go"):
             entry = self._highlighted_repair_entry()
             return entry is not None and entry.repair is not None and (
                 entry.repair.status == "planned")
-        return True
+        return super().check_action(action, parameters)
 
     @on(DataTable.RowHighlighted, "#repairs")
     def _repair_highlighted(self) -> None:
@@ -329,6 +328,13 @@ class ReviewScreen(Screen[None]):
             return
         repair = replace(entry.repair, status="done", done_at=datetime.now().astimezone())
         self.save_entry(entry.with_changes(repair=repair), "Marked done.")
+
+    def action_mark_let_go(self) -> None:
+        entry = self._highlighted_repair_entry()
+        if entry is None or entry.repair is None or entry.repair.status != "planned":
+            return
+        repair = replace(entry.repair, status="let_go")
+        self.save_entry(entry.with_changes(repair=repair), "Let go. It stays in your history.")
 
     @work(thread=True, exclusive=True, group="review-write")
     def save_entry(self, entry: Entry, said: str) -> None:

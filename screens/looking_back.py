@@ -1,0 +1,140 @@
+"""What every looking-back view shares: the keys that switch between them, in the footer and
+the command palette, and reading the store in a thread worker.
+
+The views are screens of their own (review.py is the week; month.py, year.py, helps.py,
+repairs.py, search.py the rest; views.py makes one by name, for the app's `look_back`, so no view
+imports another). Switching replaces the view on top of the stack, so Escape from any of them
+goes back to where the review was opened.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from companion.content import Content
+from companion.entries import Entry
+from companion.history import HistoryStore
+from companion.spans import span_times
+
+# (key, view, the footer's word, what the palette says)
+VIEWS = (
+    ("1", "week", "Week", "Look back at a week"),
+    ("2", "month", "Month", "A month, a day at a time"),
+    ("3", "year", "Year", "The year at a glance"),
+    ("4", "helps", "Helps", "Which grounding eases you, and what comes before high moments"),
+    ("5", "repairs", "Repairs", "Every repair, and the ones still open"),
+    ("slash", "search", "Search", "Find past entries by what was written in them"),
+)
+
+PALETTE_NAMES = {"helps": "what helps", "search": "search (find past entries)"}
+
+
+class ViewCommands(Provider):
+    """The looking-back views in the command palette, while one is open."""
+
+    def _commands(self):
+        screen = self.screen
+        if not isinstance(screen, LookingBack):
+            return
+        for _key, view, name, about in VIEWS:
+            if view != getattr(screen, "VIEW", None):
+                name = PALETTE_NAMES.get(view, name.lower())
+                yield f"Show {name}", about, screen.action_show_view, view
+
+    async def discover(self) -> Hits:
+        for name, about, show, view in self._commands():
+            yield DiscoveryHit(name, lambda v=view, s=show: s(v), help=about)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, about, show, view in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), lambda v=view, s=show: s(v),
+                          help=about)
+
+
+VIEW_BINDINGS = [
+    *(Binding(key, f"show_view('{view}')", name, key_display="/" if key == "slash" else key)
+      for key, view, name, _about in VIEWS),
+    Binding("escape", "back", "Back"),
+]
+
+
+class LookingBack(Screen[None]):
+    """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
+
+    VIEW = ""
+    COMMANDS = {ViewCommands}
+    # Each view lists these after its own keys, so the footer shows the view's keys first.
+
+    def __init__(self, day: date | None = None) -> None:
+        super().__init__()
+        self.day = day or date.today()
+
+    @property
+    def content(self) -> Content:
+        return self.app.content  # type: ignore[attr-defined]
+
+    @property
+    def store(self) -> HistoryStore:
+        return self.app.store  # type: ignore[attr-defined]
+
+    @property
+    def week_start(self) -> str:
+        return str(self.app.settings.week_start)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_view":
+            return parameters != (self.VIEW,)
+        return True
+
+    def action_show_view(self, view: str) -> None:
+        if view != self.VIEW:
+            self.app.look_back(view, self.day)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def read_days(self, first: date, end: date | None) -> list[Entry] | None:
+        """The entries from `first` up to `end` (None: to the calendar's end), in a worker thread;
+        None (with the problem said) when the store cannot be read."""
+        return self.read(lambda: self.store.between(*span_times(first, end)))
+
+    def read_all(self) -> list[Entry] | None:
+        return self.read(self.store.all)
+
+    def read(self, reading) -> list[Entry] | None:
+        from companion.storage import StoreError
+        from companion.text import printable
+
+        try:
+            entries: list[Entry] = reading()
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, printable(str(error)), severity="error",
+                                      timeout=15)
+            return None
+        for problem in self.store.problems.values():
+            self.app.call_from_thread(self.notify, printable(str(problem)), severity="warning",
+                                      timeout=15)
+        return entries
+
+    def open_day(self, day: date) -> None:
+        """A day's entries: the week it is in, its moments ready to open."""
+        self.app.look_back("day", day, switch=False)  # type: ignore[attr-defined]
+
+    def open_entry(self, entry: Entry) -> None:
+        from companion.screens.entry import EntryScreen
+
+        self.app.push_screen(EntryScreen(entry), lambda _changed: self.reload())
+
+    def reload(self) -> None:
+        """Read again after an entry was opened (it may have been edited or deleted)."""
+
+
+def now() -> datetime:
+    return datetime.now().astimezone()
