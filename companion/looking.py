@@ -142,8 +142,8 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
         first = _first_day(reading.entries, today)
     else:
         first = _shifted_month(today, 1 - months)
-        after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
-        end = after_today[0] if after_today else None
+        # None on the calendar's last day, which has no day after it.
+        end = None if today == date.max else today + timedelta(days=1)
         reading = read_with(data_dir,
                             lambda store, _: store.moments(*spans.span_times(first, end)))
     if nothing_readable(reading):
