@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -375,7 +376,7 @@ def test_how_many_breaths_as_asked_or_by_the_patterns_own_default():
     from companion.breathing import Length, length_for
 
     box = BreathingPattern("box", "Box", tuple(Phase(k, 4) for k in ("in", "hold", "out", "hold")))
-    counted = box._replace(default_cycles=4, max_cycles=8)
+    counted = replace(box, default_cycles=4, max_cycles=8)
     assert length_for(box, cycles=3) == Length(3)
     assert length_for(box) == Length(4)  # one minute of 16 s breaths: 3.75, the nearest whole
     assert length_for(box, minutes=2) == Length(8)  # 7.5 rounds to even
