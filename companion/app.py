@@ -448,3 +448,11 @@ def _is_draft(value: object) -> TypeGuard[CheckInDraft]:
     from companion.checkin import CheckInDraft
 
     return isinstance(value, CheckInDraft)
+
+
+if TYPE_CHECKING:
+    from companion.screens.app_access import CompanionServices
+
+    def _serves_the_screens(app: CompanionApp) -> CompanionServices:
+        """mypy checks here that the app gives the screens all they reach for."""
+        return app

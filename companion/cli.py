@@ -214,8 +214,9 @@ def _run_app(
 
 
 def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
     try:
-        return bool(stream.isatty())  # type: ignore[attr-defined]
+        return callable(isatty) and bool(isatty())
     except (AttributeError, OSError, ValueError):  # closed, or not a real stream
         return False
 

@@ -29,6 +29,7 @@ from textual.widgets import (
 from companion.content import Content
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry
 from companion.report import entry_facts, moment_name
+from companion.screens.app_access import UsesCompanion
 from companion.storage import StoreError
 from companion.summary import KIND_NAMES
 from companion.text import printable
@@ -61,7 +62,7 @@ class ConfirmDelete(ModalScreen[bool]):
         self.dismiss(delete)
 
 
-class EntryScreen(Screen[bool]):
+class EntryScreen(Screen[bool], UsesCompanion):
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("e", "edit", "Edit"),
@@ -79,7 +80,7 @@ class EntryScreen(Screen[bool]):
 
     @property
     def content(self) -> Content:
-        return self.app.content  # type: ignore[attr-defined]
+        return self.companion.content
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -232,7 +233,7 @@ class EntryScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="entry-write")
     def save(self, entry: Entry, said: str) -> None:
         try:
-            self.app.store.save(entry)  # type: ignore[attr-defined]
+            self.companion.store.save(entry)
         except InvalidEntry as problem:
             message = f"That doesn't fit yet: {problem}."
             self.app.call_from_thread(self.query_one("#problem", Static).update, Text(message))
@@ -252,7 +253,7 @@ class EntryScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="entry-write")
     def delete(self) -> None:
         try:
-            self.app.store.delete(self.entry)  # type: ignore[attr-defined]
+            self.companion.store.delete(self.entry)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
             return

@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from companion.screens.app_access import UsesCompanion
+
 WAYS_IN = (
     ("checkin", "c", "Check in", "notice · ground · name · repair"),
     ("quick_breathe", "b", "Breathe", "a quick grounding break"),
@@ -21,7 +23,7 @@ WAYS_IN = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(Screen[None], UsesCompanion):
     # A short terminal (down to 12 lines) keeps the ways in and drops the line of the day.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
     BINDINGS = [
@@ -34,7 +36,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # Only the opening of data/: the rest is read once this first frame is drawn.
-        opening = self.app.opening  # type: ignore[attr-defined]
+        opening = self.companion.opening
         yield Header()
         with Vertical(id="home"):
             yield Static(escape(opening.welcome), id="welcome")

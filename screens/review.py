@@ -6,6 +6,7 @@ in thread workers; everything a person typed is shown as `Text`, never parsed as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -22,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from companion.content import Content
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
+from companion.screens.app_access import UsesCompanion
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -49,7 +51,7 @@ WEEK_COMMANDS = (
 class WeekCommands(Provider):
     """Week navigation in the command palette, while the review is open."""
 
-    def _commands(self):
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
         for name, about, action in WEEK_COMMANDS:
             yield name, about, getattr(screen, f"action_{action}")
@@ -103,7 +105,7 @@ class GroundingChart(Widget):
         return chart
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(Screen[None], UsesCompanion):
     COMMANDS = {WeekCommands}
     BINDINGS = [
         Binding("left_square_bracket", "previous_week", "Prev week", key_display="["),
@@ -161,12 +163,12 @@ class ReviewScreen(Screen[None]):
 
     @property
     def content(self) -> Content:
-        return self.app.content  # type: ignore[attr-defined]
+        return self.companion.content
 
     # -- weeks -----------------------------------------------------------------------------------
 
     def show_week(self, day: date) -> None:
-        week_start = self.app.settings.week_start  # type: ignore[attr-defined]
+        week_start = self.companion.settings.week_start
         self.start = week_bounds(day, week_start)[0]
         self.load_week(self.start)
 
@@ -191,7 +193,7 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="review-read")
     def load_week(self, start: date) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.companion.store
         try:
             entries = store.between(*week_times(start))
         except StoreError as error:
@@ -333,7 +335,7 @@ class ReviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="review-write")
     def save_entry(self, entry: Entry, said: str) -> None:
         try:
-            self.app.store.save(entry)  # type: ignore[attr-defined]
+            self.companion.store.save(entry)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
             return
