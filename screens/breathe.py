@@ -21,6 +21,7 @@ from companion.breathing import Clock
 from companion.plain import BreatheRequest
 from companion.screens.app_access import UsesCompanion
 from companion.screens.breathing_keys import BREATH_KEYS, LENGTH_KEYS, RATING_KEYS, BreathingKeys
+from companion.screens.messages import BreakSaved
 from companion.screens.widgets.breathing_part import AFTER, BreathingPart
 from companion.storage import StoreError
 from companion.text import printable
@@ -100,9 +101,15 @@ class BreatheScreen(BreathingKeys[None], UsesCompanion):
         except StoreError as error:
             # A Text, not a string: the message holds a path, and a string would be markup.
             message = Text(f"companion: {printable(str(error))} (the breathing could not be saved)")
-            self.app.call_from_thread(self.app.exit, return_code=1, message=message)
+            self.post_message(BreakSaved(message))
             return
-        self.app.call_from_thread(self.app.exit)
+        self.post_message(BreakSaved(None))
+
+    def on_break_saved(self, message: BreakSaved) -> None:
+        if message.problem is None:
+            self.app.exit()
+        else:
+            self.app.exit(return_code=1, message=message.problem)
 
     def on_breathing_part_safety_due(self) -> None:
         # Near the top of the scale, where to find help comes up by itself, once a break.

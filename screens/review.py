@@ -24,6 +24,7 @@ from companion.content import Content
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
 from companion.screens.app_access import UsesCompanion
+from companion.screens.messages import EntrySaved, StoreFailed, WeekLoaded
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -197,11 +198,17 @@ class ReviewScreen(Screen[None], UsesCompanion):
         try:
             entries = store.between(*week_times(start))
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.post_message(StoreFailed(str(error)))
             return
         summary = summarize_week(entries, start)
         problems = [str(p) for p in store.problems.values()]
-        self.app.call_from_thread(self._show, summary, entries, problems)
+        self.post_message(WeekLoaded(summary, entries, problems))
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(message.problem, severity="error", timeout=15)
+
+    def on_week_loaded(self, message: WeekLoaded) -> None:
+        self._show(message.summary, message.entries, message.problems)
 
     def _show(self, summary: WeekSummary, entries: list[Entry], problems: list[str]) -> None:
         if summary.start != self.start:
@@ -337,11 +344,14 @@ class ReviewScreen(Screen[None], UsesCompanion):
         try:
             self.companion.store.save(entry)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.post_message(StoreFailed(str(error)))
             return
-        self.app.call_from_thread(self.notify, said, timeout=3)
+        self.post_message(EntrySaved(entry, said))
+
+    def on_entry_saved(self, message: EntrySaved) -> None:
+        self.notify(message.said, timeout=3)
         if self.start is not None:
-            self.app.call_from_thread(self.load_week, self.start)
+            self.load_week(self.start)
 
     @on(DataTable.RowSelected)
     def _open_entry(self, event: DataTable.RowSelected) -> None:
