@@ -23,6 +23,7 @@ from textual.theme import Theme
 
 from companion.content import Content, ContentError, Opening, load_content, load_opening
 from companion.guidance import FirstBreaths
+from companion.screens.messages import HistoryChecked, SaveTried, SettingsSaved
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
 from companion.text import printable
@@ -169,13 +170,17 @@ class CompanionApp(App[None]):
         try:
             self.store.between(*_this_month())
         except StoreError as error:
-            self.call_from_thread(
-                self.notify, str(error), severity="error", timeout=15, markup=False
-            )
+            self.post_message(HistoryChecked(str(error), []))
             return
-        for line in [*self.store.notices, *map(str, self.store.problems.values())]:
-            # Paths and reasons are data (a folder may be named "[b]"): never markup.
-            self.call_from_thread(self.notify, line, severity="warning", timeout=15, markup=False)
+        warnings = [*self.store.notices, *map(str, self.store.problems.values())]
+        self.post_message(HistoryChecked("", warnings))
+
+    def on_history_checked(self, message: HistoryChecked) -> None:
+        # Paths and reasons are data (a folder may be named "[b]"): never markup.
+        if message.problem:
+            self.notify(message.problem, severity="error", timeout=15, markup=False)
+        for line in message.warnings:
+            self.notify(line, severity="warning", timeout=15, markup=False)
 
     def _use_theme_from_settings(self) -> None:
         from companion.screens.themes import THEMES
@@ -222,9 +227,12 @@ class CompanionApp(App[None]):
             try:
                 save_settings(self.data_dir, self.settings)
             except StoreError as error:
-                self.call_from_thread(self.settings_saved_signal.publish, str(error))
+                self.post_message(SettingsSaved(str(error)))
                 return
-        self.call_from_thread(self.settings_saved_signal.publish, "")
+        self.post_message(SettingsSaved(""))
+
+    def on_settings_saved(self, message: SettingsSaved) -> None:
+        self.settings_saved_signal.publish(message.problem)
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -240,12 +248,17 @@ class CompanionApp(App[None]):
             except StoreError as error:
                 still_unsaved.append(item)
                 problem = str(error)
+        # Set here, not in the handler: the command line reads it once the app has exited, which
+        # may come before a posted message is handled, and the next save reads it in its thread.
         self.unsaved = still_unsaved
-        if problem:
-            message = f"{problem} Your entry is kept here and will be saved on the next try."
-            self.call_from_thread(self.notify, message, severity="error", timeout=20, markup=False)
-        elif not quiet:
-            self.call_from_thread(self.notify, "Saved.", timeout=2)
+        self.post_message(SaveTried(problem, quiet))
+
+    def on_save_tried(self, message: SaveTried) -> None:
+        if message.problem:
+            said = f"{message.problem} Your entry is kept here and will be saved on the next try."
+            self.notify(said, severity="error", timeout=20, markup=False)
+        elif not message.quiet:
+            self.notify("Saved.", timeout=2)
 
     # -- ways in ---------------------------------------------------------------------------------
 
@@ -458,3 +471,11 @@ def _is_draft(value: object) -> TypeGuard[CheckInDraft]:
     from companion.checkin import CheckInDraft
 
     return isinstance(value, CheckInDraft)
+
+
+if TYPE_CHECKING:
+    from companion.screens.app_access import CompanionServices
+
+    def _serves_the_screens(app: CompanionApp) -> CompanionServices:
+        """mypy checks here that the app gives the screens all they reach for."""
+        return app

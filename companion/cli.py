@@ -133,21 +133,21 @@ def _dispatch(args: SimpleNamespace) -> int:
 
         return report.print_week(data_dir, week=args.week, offset=args.offset, fmt=args.format)
     if command == "export":
-        from companion import transfer
+        from companion import export
 
-        return transfer.export_history(data_dir, fmt=args.format, out=args.out)
+        return export.export_history(data_dir, fmt=args.format, out=args.out)
     if command == "import":
-        from companion import transfer
+        from companion import importing
 
-        return transfer.import_history(data_dir, args.file)
+        return importing.import_history(data_dir, args.file)
     if command == "forget":
-        from companion import transfer
+        from companion import forgetting
 
-        return transfer.forget_history(data_dir, yes=args.yes)
+        return forgetting.forget_history(data_dir, yes=args.yes)
     if command == "delete":
-        from companion import transfer
+        from companion import forgetting
 
-        return transfer.delete_entry(data_dir, args.id, yes=args.yes)
+        return forgetting.delete_entry(data_dir, args.id, yes=args.yes)
     if command == "devices":
         from companion import machines
 
@@ -217,8 +217,9 @@ def _run_app(
 
 
 def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
     try:
-        return bool(stream.isatty())  # type: ignore[attr-defined]
+        return callable(isatty) and bool(isatty())
     except (AttributeError, OSError, ValueError):  # closed, or not a real stream
         return False
 

@@ -231,6 +231,14 @@ class HistoryStore:
                 found.append((order, self.history_dir / name))
         return [path for _, path in sorted(found)] + older
 
+    def holds(self, path: Path) -> bool:
+        """Whether `path` is, or would be, one of the history's own files: anything in its
+        folder (every machine's month files, sync files, locks) or the single-file history from
+        before month files. An export written there would be read as history, or replace it."""
+        path = path.resolve()
+        return (path.parent == self.history_dir.resolve()
+                or path == (self.data_dir / LEGACY_FILE).resolve())
+
     def months(self) -> list[str]:
         """Every month that has a file (`2026-11`), oldest first."""
         return sorted({classify(path.name).month or "" for path in self.files()} - {""})

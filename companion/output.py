@@ -155,3 +155,14 @@ def unwritten(failure: OSError) -> str:
         return "standard output is closed, so nothing could be written there."
     reason = failure.strerror or str(failure)
     return f"could not write to standard output ({reason}); what reached it is incomplete."
+
+
+def print_notices(notices: list[str]) -> None:
+    """What the store noticed (a file made private, one set aside), a line each on stderr."""
+    for notice in notices:
+        print(f"companion: {notice}", file=sys.stderr)
+
+
+def how_many(number: int, one: str, many: str) -> str:
+    """`1 entry`, `1,024 entries`."""
+    return f"{number:,} {one if number == 1 else many}"

@@ -371,8 +371,9 @@ class Folder:
     def _version(self, doc: Any, rank: Stamp) -> Version:
         if not isinstance(doc, dict):
             raise BadFile("an entry must be an object")
-        record: Mapping[str, Any] = dict(doc)
-        rev = record.pop(REV, None)  # type: ignore[attr-defined]
+        fields = dict(doc)
+        rev = fields.pop(REV, None)
+        record: Mapping[str, Any] = fields
         stamp = rank if rev is None else Stamp.parse(rev)
         entry_id = record.get("id")
         if self.check_record is not None:

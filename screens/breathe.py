@@ -19,7 +19,9 @@ from textual.widgets import Footer, Header
 
 from companion.breathing import Clock
 from companion.plain import BreatheRequest
+from companion.screens.app_access import UsesCompanion
 from companion.screens.breathing_keys import BREATH_KEYS, LENGTH_KEYS, RATING_KEYS, BreathingKeys
+from companion.screens.messages import BreakSaved
 from companion.screens.widgets.breathing_part import AFTER, BreathingPart
 from companion.storage import StoreError
 from companion.text import printable
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from companion.entries import Entry
 
 
-class BreatheScreen(BreathingKeys[None]):
+class BreatheScreen(BreathingKeys[None], UsesCompanion):
     AUTO_FOCUS = ""  # focus follows the part of the break being shown
     BINDINGS = [
         Binding("enter", "start", "Start"),
@@ -58,7 +60,7 @@ class BreatheScreen(BreathingKeys[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.companion.settings
         self.part = BreathingPart(
             request=self.request,
             selected=self.wanted_pattern or settings.default_pattern,
@@ -88,31 +90,37 @@ class BreatheScreen(BreathingKeys[None]):
         if self.exit_after:
             self._save_and_exit(self.entry)
             return
-        self.app.save_entry(self.entry, quiet=True)  # type: ignore[attr-defined]
+        self.companion.save_entry(self.entry, quiet=True)
         self.part.show_after()
 
     @work(thread=True, exclusive=True, group="breathe-save")
     def _save_and_exit(self, entry: Entry) -> None:
         # Saved here, synchronously, so the app only exits once the break is on disk.
         try:
-            self.app.store.save(entry)  # type: ignore[attr-defined]
+            self.companion.store.save(entry)
         except StoreError as error:
             # A Text, not a string: the message holds a path, and a string would be markup.
             message = Text(f"companion: {printable(str(error))} (the breathing could not be saved)")
-            self.app.call_from_thread(self.app.exit, return_code=1, message=message)
+            self.post_message(BreakSaved(message))
             return
-        self.app.call_from_thread(self.app.exit)
+        self.post_message(BreakSaved(None))
+
+    def on_break_saved(self, message: BreakSaved) -> None:
+        if message.problem is None:
+            self.app.exit()
+        else:
+            self.app.exit(return_code=1, message=message.problem)
 
     def on_breathing_part_safety_due(self) -> None:
         # Near the top of the scale, where to find help comes up by itself, once a break.
-        self.app.action_safety()  # type: ignore[attr-defined]
+        self.companion.action_safety()
 
     # -- actions ---------------------------------------------------------------------------------
 
     def action_done(self) -> None:
         if self.entry is not None and self.activation is not None:
             self.entry = self.entry.with_changes(activation_after=self.activation)
-            self.app.save_entry(self.entry, quiet=True)  # type: ignore[attr-defined]
+            self.companion.save_entry(self.entry, quiet=True)
         self.dismiss()
 
     def action_back(self) -> None:
@@ -124,10 +132,10 @@ class BreatheScreen(BreathingKeys[None]):
             self.dismiss()
 
     def action_find_help(self) -> None:
-        self.app.action_safety()  # type: ignore[attr-defined]
+        self.companion.action_safety()
 
     def action_help(self) -> None:
-        self.app.action_help("ground")  # type: ignore[attr-defined]
+        self.companion.action_help("ground")
 
     # -- leaving ---------------------------------------------------------------------------------
 
@@ -142,6 +150,6 @@ class BreatheScreen(BreathingKeys[None]):
                           saved_at=datetime.now().astimezone(),
                           breathing=session.record(), complete=False)
             try:
-                self.app.store.save(entry)  # type: ignore[attr-defined]
+                self.companion.store.save(entry)
             except StoreError:
-                self.app.unsaved.append(entry)  # type: ignore[attr-defined]
+                self.companion.unsaved.append(entry)

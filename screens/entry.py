@@ -29,6 +29,8 @@ from textual.widgets import (
 from companion.content import Content
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry
 from companion.report import entry_facts, moment_name
+from companion.screens.app_access import UsesCompanion
+from companion.screens.messages import EntryDeleted, EntryRefused, EntrySaved, StoreFailed
 from companion.storage import StoreError
 from companion.summary import KIND_NAMES
 from companion.text import printable
@@ -61,7 +63,7 @@ class ConfirmDelete(ModalScreen[bool]):
         self.dismiss(delete)
 
 
-class EntryScreen(Screen[bool]):
+class EntryScreen(Screen[bool], UsesCompanion):
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("e", "edit", "Edit"),
@@ -79,7 +81,7 @@ class EntryScreen(Screen[bool]):
 
     @property
     def content(self) -> Content:
-        return self.app.content  # type: ignore[attr-defined]
+        return self.companion.content
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -232,32 +234,40 @@ class EntryScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="entry-write")
     def save(self, entry: Entry, said: str) -> None:
         try:
-            self.app.store.save(entry)  # type: ignore[attr-defined]
+            self.companion.store.save(entry)
         except InvalidEntry as problem:
-            message = f"That doesn't fit yet: {problem}."
-            self.app.call_from_thread(self.query_one("#problem", Static).update, Text(message))
+            self.post_message(EntryRefused(f"That doesn't fit yet: {problem}."))
             return
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.post_message(StoreFailed(str(error)))
             return
-        self.app.call_from_thread(self._saved, entry, said)
+        self.post_message(EntrySaved(entry, said))
 
-    def _saved(self, entry: Entry, said: str) -> None:
-        self.entry = entry
+    def on_entry_refused(self, message: EntryRefused) -> None:
+        self.query_one("#problem", Static).update(Text(message.problem))
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(message.problem, severity="error", timeout=15)
+
+    def on_entry_saved(self, message: EntrySaved) -> None:
+        self.entry = message.entry
         self.changed = True
         self._show_facts()
         self._set_mode(READ)
-        self.notify(said, timeout=3)
+        self.notify(message.said, timeout=3)
 
     @work(thread=True, exclusive=True, group="entry-write")
     def delete(self) -> None:
         try:
-            self.app.store.delete(self.entry)  # type: ignore[attr-defined]
+            self.companion.store.delete(self.entry)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.post_message(StoreFailed(str(error)))
             return
-        self.app.call_from_thread(self.notify, "Deleted.", timeout=3)
-        self.app.call_from_thread(self.dismiss, True)
+        self.post_message(EntryDeleted())
+
+    def on_entry_deleted(self) -> None:
+        self.notify("Deleted.", timeout=3)
+        self.dismiss(True)
 
 
 def _number(value: int | None) -> str:

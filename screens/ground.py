@@ -53,9 +53,9 @@ class GroundScreen(BreathingKeys[str], StepScreen):
         self.kind_steps: tuple[Choice, ...] = ()  # read with the content, in compose
 
     def compose(self) -> ComposeResult:
-        app = self.app
-        content = app.content  # type: ignore[attr-defined]
-        settings = app.settings  # type: ignore[attr-defined]
+        companion = self.companion
+        content = companion.content
+        settings = companion.settings
         draft = self.draft
         suggested = suggested_pattern(content.patterns, state=draft.state,
                                       activation=draft.activation_before,

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.content import Content, HelpLine, Safety
+from companion.screens.app_access import UsesCompanion
 from companion.settings import Contact
 from companion.text import shown
 
@@ -31,7 +32,7 @@ SAFETY = "safety"
 
 
 def offer_help(
-    app: App, draft: CheckInDraft | None, then: Callable[[None], None] | None = None
+    app: App[object], draft: CheckInDraft | None, then: Callable[[None], None] | None = None
 ) -> bool:
     """Bring up where to find help, by itself: once a check-in (the draft remembers), never over
     help already open. `then` runs when it closes, so the check-in carries on from there.
@@ -46,7 +47,7 @@ def offer_help(
     return True
 
 
-class HelpScreen(Screen[None]):
+class HelpScreen(Screen[None], UsesCompanion):
     AUTO_FOCUS = "#topics"
     # Narrow terminals hide the topic list; left and right still move between topics.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
@@ -69,7 +70,7 @@ class HelpScreen(Screen[None]):
         self.offered = offered  # brought up by the app, not asked for: it says why
 
     def compose(self) -> ComposeResult:
-        content: Content = self.app.content  # type: ignore[attr-defined]
+        content: Content = self.companion.content
         yield Header()
         with Horizontal(id="help"):
             yield OptionList(
@@ -86,13 +87,13 @@ class HelpScreen(Screen[None]):
 
     def show_topic(self, key: str) -> None:
         """Show one topic (an unknown key shows the first, "about")."""
-        content: Content = self.app.content  # type: ignore[attr-defined]
+        content: Content = self.companion.content
         keys = [k for k, _ in topics(content)]
         if key not in keys:
             key = "about" if "about" in keys else keys[0]
         self.topic = key
         if key == SAFETY:
-            contacts = self.app.settings.contacts  # type: ignore[attr-defined]
+            contacts = self.companion.settings.contacts
             title = content.safety.title
             body = safety_text(content.safety, contacts, offered=self.offered)
         else:
@@ -114,7 +115,7 @@ class HelpScreen(Screen[None]):
         self.show_topic(key)
 
     def action_step(self, step: int) -> None:
-        keys = [k for k, _ in topics(self.app.content)]  # type: ignore[attr-defined]
+        keys = [k for k, _ in topics(self.companion.content)]
         self.show_topic(keys[(keys.index(self.topic) + step) % len(keys)])
 
     def action_scroll_text(self, pages: int) -> None:

@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from companion.screens.app_access import UsesCompanion
+
 WAYS_IN = (
     ("checkin", "c", "Check in", "notice · ground · name · repair"),
     ("quick_breathe", "b", "Breathe", "a quick grounding break"),
@@ -22,7 +24,7 @@ WAYS_IN = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(Screen[None], UsesCompanion):
     # A short terminal (down to 12 lines) keeps the ways in and drops the line of the day.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
     BINDINGS = [
@@ -36,7 +38,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # Only the opening of data/: the rest is read once this first frame is drawn.
-        opening = self.app.opening  # type: ignore[attr-defined]
+        opening = self.companion.opening
         yield Header()
         with Vertical(id="home"):
             yield Static(escape(opening.welcome), id="welcome")
@@ -61,7 +63,7 @@ class HomeScreen(Screen[None]):
         from companion.storage import StoreError
 
         try:
-            entries = self.app.store.all()  # type: ignore[attr-defined]
+            entries = self.companion.store.all()
         except StoreError:
             return  # the app's own check of the history says what is wrong
         still_open = repair_items(entries, datetime.now().astimezone(), open_only=True)

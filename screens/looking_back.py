@@ -9,6 +9,7 @@ goes back to where the review was opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from textual.binding import Binding
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from companion.content import Content
 from companion.entries import Entry
 from companion.history import HistoryStore
+from companion.screens.app_access import UsesCompanion
 from companion.spans import span_times
 
 # (key, view, the footer's word, what the palette says)
@@ -36,7 +38,7 @@ PALETTE_NAMES = {"helps": "what helps", "search": "search (find past entries)"}
 class ViewCommands(Provider):
     """The looking-back views in the command palette, while one is open."""
 
-    def _commands(self):
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[str], None], str]]:
         screen = self.screen
         if not isinstance(screen, LookingBack):
             return
@@ -65,7 +67,7 @@ VIEW_BINDINGS = [
 ]
 
 
-class LookingBack(Screen[None]):
+class LookingBack(Screen[None], UsesCompanion):
     """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
 
     VIEW = ""
@@ -78,15 +80,15 @@ class LookingBack(Screen[None]):
 
     @property
     def content(self) -> Content:
-        return self.app.content  # type: ignore[attr-defined]
+        return self.companion.content
 
     @property
     def store(self) -> HistoryStore:
-        return self.app.store  # type: ignore[attr-defined]
+        return self.companion.store
 
     @property
     def week_start(self) -> str:
-        return str(self.app.settings.week_start)  # type: ignore[attr-defined]
+        return self.companion.settings.week_start
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_view":
@@ -95,7 +97,7 @@ class LookingBack(Screen[None]):
 
     def action_show_view(self, view: str) -> None:
         if view != self.VIEW:
-            self.app.look_back(view, self.day)  # type: ignore[attr-defined]
+            self.companion.look_back(view, self.day)
 
     def action_back(self) -> None:
         self.dismiss()
@@ -108,7 +110,7 @@ class LookingBack(Screen[None]):
     def read_all(self) -> list[Entry] | None:
         return self.read(self.store.all)
 
-    def read(self, reading) -> list[Entry] | None:
+    def read(self, reading: Callable[[], list[Entry]]) -> list[Entry] | None:
         from companion.storage import StoreError
         from companion.text import printable
 
@@ -125,7 +127,7 @@ class LookingBack(Screen[None]):
 
     def open_day(self, day: date) -> None:
         """A day's entries: the week it is in, its moments ready to open."""
-        self.app.look_back("day", day, switch=False)  # type: ignore[attr-defined]
+        self.companion.look_back("day", day, switch=False)
 
     def open_entry(self, entry: Entry) -> None:
         from companion.screens.entry import EntryScreen

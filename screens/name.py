@@ -59,7 +59,7 @@ class NameScreen(StepScreen):
 
     @property
     def content(self) -> Content:
-        return self.app.content  # type: ignore[attr-defined]
+        return self.companion.content
 
     @property
     def quadrant(self) -> Quadrant:

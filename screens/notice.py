@@ -45,7 +45,7 @@ class NoticeScreen(StepScreen):
     activation: reactive[int | None] = reactive(None, init=False)
 
     def compose(self) -> ComposeResult:
-        content = self.app.content  # type: ignore[attr-defined]
+        content = self.companion.content
         yield Header()
         # A form: Tab goes from field to field (each scrolls itself into view); the
         # container itself is no stop, where keys would land on nothing visible.
@@ -86,7 +86,7 @@ class NoticeScreen(StepScreen):
         # The one place the rating is kept: at once, as a key sets it (a quick "4 Enter" may
         # leave the step before any message about it would arrive).
         self.draft.activation_before = value
-        line = high_activation_line(self.app, value)
+        line = high_activation_line(self.companion, value)
         high = self.query_one("#high", Static)
         high.update(line)
         high.display = bool(line)
@@ -125,5 +125,5 @@ class NoticeScreen(StepScreen):
         elif self.draft.is_empty():
             self.dismiss("back")
         else:
-            self.app.action_leave_checkin()  # type: ignore[attr-defined]
+            self.companion.action_leave_checkin()
 

@@ -61,7 +61,7 @@ class RepairScreen(StepScreen):
         self.reframe_index = uuid.UUID(draft.id).int
 
     def compose(self) -> ComposeResult:
-        content = self.app.content  # type: ignore[attr-defined]
+        content = self.companion.content
         repair = self.repair
         title = "Add a repair" if self.alone else "Repair  [$text-muted](optional)[/]"
         yield Header()
@@ -117,7 +117,7 @@ class RepairScreen(StepScreen):
         """The person's own hint (with a child, "be with"), and the questions for them: with
         yourself, the friend's question; with anyone else, your part and theirs. An answer
         already typed to a question now hidden is kept."""
-        content = self.app.content  # type: ignore[attr-defined]
+        content = self.companion.content
         person = next((p for p in content.people if p.key == with_whom), None)
         hint = self.query_one("#person-hint", Static)
         hint.update(shown(person.hint) if person and person.hint else "")
@@ -154,7 +154,7 @@ class RepairScreen(StepScreen):
     # -- the reframe: offered, never required ----------------------------------------------------
 
     def _show_reframe(self) -> None:
-        reframes = self.app.content.reframes  # type: ignore[attr-defined]
+        reframes = self.companion.content.reframes
         line = reframes[self.reframe_index % len(reframes)]
         self.query_one("#reframe", Static).update(f"[i]{shown(line)}[/i]")
 
@@ -168,6 +168,6 @@ class RepairScreen(StepScreen):
         if isinstance(self.focused, Input):
             self.query_one("#step", ChoiceGrid).focus()  # out of the answer: keys work again
         elif self.alone and self.draft.repair is not None:
-            self.app.action_leave_checkin()  # type: ignore[attr-defined]
+            self.companion.action_leave_checkin()
         else:
             self.dismiss("back")

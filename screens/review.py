@@ -6,6 +6,7 @@ in thread workers; everything a person typed is shown as `Text`, never parsed as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, ViewCommands
+from companion.screens.messages import EntrySaved, StoreFailed, WeekLoaded
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -48,7 +50,7 @@ WEEK_COMMANDS = (
 class WeekCommands(Provider):
     """Week navigation in the command palette, while the review is open."""
 
-    def _commands(self):
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         screen = self.screen
         for name, about, action in WEEK_COMMANDS:
             yield name, about, getattr(screen, f"action_{action}")
@@ -164,7 +166,7 @@ class ReviewScreen(LookingBack):
     # -- weeks -----------------------------------------------------------------------------------
 
     def show_week(self, day: date) -> None:
-        week_start = self.app.settings.week_start  # type: ignore[attr-defined]
+        week_start = self.companion.settings.week_start
         self.start = week_bounds(day, week_start)[0]
         self.day = self.start
         self.load_week(self.start)
@@ -187,15 +189,21 @@ class ReviewScreen(LookingBack):
 
     @work(thread=True, exclusive=True, group="review-read")
     def load_week(self, start: date) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self.companion.store
         try:
             entries = store.between(*week_times(start))
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.post_message(StoreFailed(str(error)))
             return
         summary = summarize_week(entries, start)
         problems = [str(p) for p in store.problems.values()]
-        self.app.call_from_thread(self._show, summary, entries, problems)
+        self.post_message(WeekLoaded(summary, entries, problems))
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(message.problem, severity="error", timeout=15)
+
+    def on_week_loaded(self, message: WeekLoaded) -> None:
+        self._show(message.summary, message.entries, message.problems)
 
     def _show(self, summary: WeekSummary, entries: list[Entry], problems: list[str]) -> None:
         if summary.start != self.start:
@@ -339,13 +347,16 @@ class ReviewScreen(LookingBack):
     @work(thread=True, exclusive=True, group="review-write")
     def save_entry(self, entry: Entry, said: str) -> None:
         try:
-            self.app.store.save(entry)  # type: ignore[attr-defined]
+            self.companion.store.save(entry)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            self.post_message(StoreFailed(str(error)))
             return
-        self.app.call_from_thread(self.notify, said, timeout=3)
+        self.post_message(EntrySaved(entry, said))
+
+    def on_entry_saved(self, message: EntrySaved) -> None:
+        self.notify(message.said, timeout=3)
         if self.start is not None:
-            self.app.call_from_thread(self.load_week, self.start)
+            self.load_week(self.start)
 
     @on(DataTable.RowSelected)
     def _open_entry(self, event: DataTable.RowSelected) -> None:

@@ -13,12 +13,13 @@ from textual.widgets import Footer, Header, Static
 
 from companion.content import Content
 from companion.entries import Entry
+from companion.screens.app_access import UsesCompanion
 from companion.screens.widgets.breathing import breathed_text
 from companion.summary import status_words
 from companion.text import printable, shown
 
 
-class SavedScreen(Screen[None]):
+class SavedScreen(Screen[None], UsesCompanion):
     BINDINGS = [
         Binding("enter,escape", "home", "Home"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -29,7 +30,7 @@ class SavedScreen(Screen[None]):
         self.entry = entry
 
     def compose(self) -> ComposeResult:
-        content: Content = self.app.content  # type: ignore[attr-defined]
+        content: Content = self.companion.content
         lines = content.saved_lines
         # The same entry always shows the same line (and a snapshot stays still).
         line = lines[uuid.UUID(self.entry.id).int % len(lines)]
@@ -48,7 +49,7 @@ class SavedScreen(Screen[None]):
         self.dismiss(None)
 
     def action_help(self) -> None:
-        self.app.action_help("about")  # type: ignore[attr-defined]
+        self.companion.action_help("about")
 
 
 def summary_rows(entry: Entry, content: Content) -> list[tuple[str, Text | str]]:

@@ -30,6 +30,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from companion.screens.app_access import UsesCompanion
 from companion.screens.themes import HIGH_CONTRAST, HIGH_CONTRAST_LIGHT
 from companion.screens.widgets.pattern_choice import MINUTE_STEPS
 from companion.settings import (
@@ -55,7 +56,7 @@ class Tickbox(Checkbox):
         return super()._button
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(Screen[None], UsesCompanion):
     AUTO_FOCUS = "#default_pattern"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [
@@ -66,8 +67,9 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        settings: Settings = app.settings  # type: ignore[attr-defined]
-        patterns = app.content.patterns  # type: ignore[attr-defined]
+        companion = self.companion
+        settings: Settings = companion.settings
+        patterns = companion.content.patterns
         yield Header()
         yield Static("Settings", classes="step-title")
         yield Static(
@@ -151,15 +153,15 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_contacts()
-        self.app.settings_saved_signal.subscribe(self, self._saved)  # type: ignore[attr-defined]
+        self.companion.settings_saved_signal.subscribe(self, self._saved)
 
     # -- changing ----------------------------------------------------------------------------------
 
     def _change(self, **changes: Any) -> None:
-        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        settings: Settings = self.companion.settings
         if all(getattr(settings, key) == value for key, value in changes.items()):
             return  # a widget reporting the value it started with
-        self.app.change_settings(replace(settings, **changes))  # type: ignore[attr-defined]
+        self.companion.change_settings(replace(settings, **changes))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id and event.value is not Select.BLANK:
@@ -182,7 +184,7 @@ class SettingsScreen(Screen[None]):
     def add_contact(self) -> None:
         name_input = self.query_one("#contact-name", Input)
         how_input = self.query_one("#contact-how", Input)
-        contacts = self.app.settings.contacts  # type: ignore[attr-defined]
+        contacts = self.companion.settings.contacts
         problem = contact_problem(name_input.value, how_input.value)
         if not problem and len(contacts) >= MAX_CONTACTS:
             problem = f"there is room for {MAX_CONTACTS} people"
@@ -203,7 +205,7 @@ class SettingsScreen(Screen[None]):
 
     def action_remove_contact(self) -> None:
         index = self.query_one("#contacts", OptionList).highlighted
-        contacts = self.app.settings.contacts  # type: ignore[attr-defined]
+        contacts = self.companion.settings.contacts
         if index is None or index >= len(contacts):
             return
         self._change(contacts=contacts[:index] + contacts[index + 1 :])
@@ -215,7 +217,7 @@ class SettingsScreen(Screen[None]):
     # -- showing -----------------------------------------------------------------------------------
 
     def _show_contacts(self, highlight: int | None = None) -> None:
-        contacts = self.app.settings.contacts  # type: ignore[attr-defined]
+        contacts = self.companion.settings.contacts
         option_list = self.query_one("#contacts", OptionList)
         option_list.clear_options()
         option_list.add_options(Option(Text(printable(f"{c.name}: {c.how}"))) for c in contacts)

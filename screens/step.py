@@ -12,6 +12,7 @@ from textual.widgets import Input, Static
 
 from companion.checkin import CheckInDraft
 from companion.entries import MAX_NOTE
+from companion.screens.app_access import UsesCompanion
 
 STEP_KEYS = [
     Binding("s", "skip", "Skip"),
@@ -22,7 +23,7 @@ STEP_KEYS = [
 ]
 
 
-class StepScreen(Screen[str]):
+class StepScreen(Screen[str], UsesCompanion):
     """One step of a check-in, filling in its part of the draft."""
 
     HELP_TOPIC = "about"
@@ -47,7 +48,7 @@ class StepScreen(Screen[str]):
         self.dismiss("skip")
 
     def action_find_help(self) -> None:
-        self.app.action_safety()  # type: ignore[attr-defined]
+        self.companion.action_safety()
 
     def action_help(self) -> None:
-        self.app.action_help(self.HELP_TOPIC)  # type: ignore[attr-defined]
+        self.companion.action_help(self.HELP_TOPIC)

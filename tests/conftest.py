@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Self
 
 import pytest
 
+from companion.checkin import CheckInDraft
 from companion.content import Content, load_content
 
 
@@ -33,3 +35,31 @@ def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def state_dir(tmp_path: Path) -> Path:
     """This machine's state folder in a test (identity, locks): COMPANION_STATE_DIR."""
     return tmp_path / "state"
+
+
+class StepInApp:
+    """A check-in step open in a running app, and what it answered (each dismiss value).
+
+    The step tests subclass it, saying which screen to open (`make_screen`) and adding what
+    their step needs: `await Notice(app, pilot).open()`.
+    """
+
+    def __init__(self, app: Any, pilot: Any, draft: CheckInDraft | None = None) -> None:
+        self.app, self.pilot = app, pilot
+        self.draft = draft or CheckInDraft()
+        self.answers: list[str] = []
+
+    def make_screen(self) -> Any:
+        raise NotImplementedError
+
+    async def open(self) -> Self:
+        await self.pilot.pause()
+        self.screen = self.make_screen()
+        self.app.push_screen(self.screen, self.answers.append)
+        await self.pilot.pause()
+        return self
+
+    def text(self, selector: str) -> str:
+        from textual.widgets import Static
+
+        return str(self.screen.query_one(selector, Static).render())

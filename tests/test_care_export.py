@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import cli, transfer
+from companion import cli, export
 from companion.entries import Entry, Repair
 from companion.history import HistoryStore
 
@@ -99,7 +99,7 @@ def test_csv_has_the_new_columns_at_the_end(capsys, data_dir, history):
     assert first.endswith(
         "thirsty; need_fresh_air,Some water; Fresh air,,'=eat first,you were running on empty")
     assert ",let_go," in second and second.endswith(",,,# to feel safe,,")
-    assert transfer.CSV_COLUMNS[-5:] == tuple(columns[-5:])
+    assert export.CSV_COLUMNS[-5:] == tuple(columns[-5:])
 
 
 def test_markdown_shows_the_kind_steps_and_the_repairs_new_parts(capsys, data_dir, history):

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,9 +112,9 @@ def test_a_state_folder_that_cannot_be_made_says_so_in_one_sentence(tmp_path: Pa
     assert "\n" not in message and message.endswith(".")
 
 
-def _load_in_a_process(folder: str, start: object, queue: object) -> None:
-    start.wait()  # type: ignore[attr-defined]
-    queue.put(load_device(Path(folder), name="racer")[0].id)  # type: ignore[attr-defined]
+def _load_in_a_process(folder: str, start: Any, queue: Any) -> None:
+    start.wait()
+    queue.put(load_device(Path(folder), name="racer")[0].id)
 
 
 def test_companions_starting_together_make_one_identity(tmp_path: Path) -> None:

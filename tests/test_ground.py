@@ -6,9 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
+from conftest import StepInApp
 from keys_at_once import keys_at_once
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from companion.app import CompanionApp
 from companion.checkin import CheckInDraft
@@ -33,20 +34,15 @@ def box_app(data_dir: Path) -> CompanionApp:
     return app
 
 
-class Ground:
+class Ground(StepInApp):
     """A Ground step open in a running app, with its fake clock and what it answered."""
 
     def __init__(self, app: CompanionApp, pilot, draft: CheckInDraft) -> None:
-        self.app, self.pilot, self.draft = app, pilot, draft
+        super().__init__(app, pilot, draft)
         self.clock = FakeClock()
-        self.answers: list[str] = []
 
-    async def open(self) -> Ground:
-        await self.pilot.pause()
-        self.screen = GroundScreen(self.draft, clock=self.clock)
-        self.app.push_screen(self.screen, self.answers.append)
-        await self.pilot.pause()
-        return self
+    def make_screen(self) -> GroundScreen:
+        return GroundScreen(self.draft, clock=self.clock)
 
     async def advance(self, seconds: float) -> None:
         """Move the clock on and let the widget look at it, as its timers would."""
@@ -59,9 +55,6 @@ class Ground:
         """Enter on the highlighted pattern, and breathe it for `seconds` on the fake clock."""
         await self.pilot.press("enter")
         await self.advance(seconds)
-
-    def text(self, selector: str) -> str:
-        return str(self.screen.query_one(selector, Static).render())
 
 
 def suggested(ground: Ground) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import StepInApp
 from textual.widgets import Input, OptionList, Static
 
 from companion.app import CompanionApp
@@ -15,18 +16,9 @@ from companion.screens.name import NameScreen
 from companion.screens.widgets.quadrants import QuadrantCell, QuadrantGrid
 
 
-class Name:
-    def __init__(self, app: CompanionApp, pilot, draft: CheckInDraft | None = None) -> None:
-        self.app, self.pilot = app, pilot
-        self.draft = draft or CheckInDraft()
-        self.answers: list[str] = []
-
-    async def open(self) -> Name:
-        await self.pilot.pause()
-        self.screen = NameScreen(self.draft)
-        self.app.push_screen(self.screen, self.answers.append)
-        await self.pilot.pause()
-        return self
+class Name(StepInApp):
+    def make_screen(self) -> NameScreen:
+        return NameScreen(self.draft)
 
     async def type(self, text: str) -> None:
         await self.pilot.press(*text)

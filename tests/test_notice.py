@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import StepInApp
 from keys_at_once import keys_at_once
 from textual.widgets import Input, Static
 
@@ -17,23 +18,11 @@ from companion.screens.widgets.choices import ChoiceGrid
 from companion.screens.widgets.leaving import LeaveCheckIn
 
 
-class Notice:
+class Notice(StepInApp):
     """A Notice step open in a running app, and what it answered."""
 
-    def __init__(self, app: CompanionApp, pilot, draft: CheckInDraft | None = None) -> None:
-        self.app, self.pilot = app, pilot
-        self.draft = draft or CheckInDraft()
-        self.answers: list[str] = []
-
-    async def open(self) -> Notice:
-        await self.pilot.pause()
-        self.screen = NoticeScreen(self.draft)
-        self.app.push_screen(self.screen, self.answers.append)
-        await self.pilot.pause()
-        return self
-
-    def text(self, selector: str) -> str:
-        return str(self.screen.query_one(selector, Static).render())
+    def make_screen(self) -> NoticeScreen:
+        return NoticeScreen(self.draft)
 
 
 async def test_digits_set_activation_and_plus_reaches_10(data_dir: Path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import StepInApp
 from textual.widgets import Input, Static
 
 from companion.app import CompanionApp
@@ -15,21 +16,9 @@ from companion.screens.repair import RepairScreen
 from companion.screens.widgets.leaving import LeaveCheckIn
 
 
-class RepairStep:
-    def __init__(self, app: CompanionApp, pilot, draft: CheckInDraft | None = None) -> None:
-        self.app, self.pilot = app, pilot
-        self.draft = draft or CheckInDraft()
-        self.answers: list[str] = []
-
-    async def open(self) -> RepairStep:
-        await self.pilot.pause()
-        self.screen = RepairScreen(self.draft)
-        self.app.push_screen(self.screen, self.answers.append)
-        await self.pilot.pause()
-        return self
-
-    def text(self, selector: str) -> str:
-        return str(self.screen.query_one(selector, Static).render())
+class RepairStep(StepInApp):
+    def make_screen(self) -> RepairScreen:
+        return RepairScreen(self.draft)
 
 
 async def test_a_repair_done_is_kept_with_when(data_dir: Path):

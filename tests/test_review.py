@@ -299,3 +299,27 @@ def test_an_entry_looks_right(data_dir, history, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_the_workers_report_by_message_and_the_screen_shows_what_they_said(
+    data_dir, history
+):
+    """The review's reads and writes happen in threads; each posts what it found (WeekLoaded,
+    EntrySaved), and only the handler on the main thread changes the screen."""
+    from companion.screens.messages import EntrySaved, WeekLoaded
+
+    posted = []
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24), message_hook=posted.append) as pilot:
+        screen = await open_review(app, pilot)
+        loaded = [m for m in posted if isinstance(m, WeekLoaded)]
+        assert [m.summary.start for m in loaded] == [MONDAY]
+        assert {e.id for e in loaded[0].entries} == {e.id for e in history}
+        await pilot.press("r", "down", "d")
+        await settle(app, pilot)
+        saved = [m for m in posted if isinstance(m, EntrySaved)]
+        assert [(m.entry.id, m.said) for m in saved] == [(history[2].id, "Marked done.")]
+        assert saved[0].entry.repair.status == "done"
+        # The save's handler read the week again: a second WeekLoaded, shown on screen.
+        assert len([m for m in posted if isinstance(m, WeekLoaded)]) == 2
+        assert rows(screen, "#repairs")[1][3] == "done"

@@ -17,7 +17,7 @@ import pytest
 from machines import month_files, own_device_file
 from markdown_it import MarkdownIt
 
-from companion import transfer
+from companion import export, importing
 from companion.cli import main
 from companion.demo import write_demo_history
 from companion.entries import Breathing, Entry, Feeling, Repair
@@ -209,8 +209,8 @@ def test_exporting_an_empty_history_creates_nothing(capsys, data_dir):
 
 def read_csv(text: str) -> list[dict[str, str]]:
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows[0] == list(transfer.CSV_COLUMNS)
-    assert all(len(row) == len(transfer.CSV_COLUMNS) for row in rows)
+    assert rows[0] == list(export.CSV_COLUMNS)
+    assert all(len(row) == len(export.CSV_COLUMNS) for row in rows)
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
@@ -265,7 +265,7 @@ def test_csv_cells_cannot_become_spreadsheet_formulas(capsys, data_dir, history)
     ],
 )
 def test_csv_cell(value, cell):
-    assert transfer.csv_cell(value) == cell
+    assert export.csv_cell(value) == cell
 
 
 def test_csv_keeps_line_breaks_in_a_cell_and_replaces_control_characters(capsys, data_dir,
@@ -456,7 +456,7 @@ def test_a_file_that_cannot_be_an_export_is_refused(capsys, data_dir, tmp_path, 
                                                     monkeypatch, which):
     path = {"missing": tmp_path / "nope.json", "folder": tmp_path}.get(which)
     if which == "huge":
-        monkeypatch.setattr(transfer, "MAX_IMPORT_BYTES", 1024)
+        monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 1024)
         path = tmp_path / "huge.json"
         path.write_text(export_with([GOOD] * 20))
     files = snapshot(data_dir)
@@ -578,3 +578,28 @@ def test_these_commands_never_import_textual(data_dir, tmp_path, history, argv):
     assert "textual was imported" not in result.stderr
     assert result.returncode in (0, 2), result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("where", ["a month file", "a new file", "history.json"])
+def test_an_export_is_never_written_among_the_history_files(capsys, data_dir, history, where):
+    """The store says which files are its own (HistoryStore.holds): an export there would be
+    read back as history or replace it."""
+    own = data_dir / "history" / month_files(data_dir)[0]
+    out = {"a month file": own, "a new file": own.parent / "backup.json",
+           "history.json": data_dir / "history.json"}[where]
+    before = snapshot(data_dir)
+    code, out_text, err = run(capsys, "--data-dir", str(data_dir), "export", "--out", str(out))
+    assert code == 2 and out_text == ""
+    assert err.strip() == f"companion: --out {out} is inside your history folder; choose a " \
+        "file elsewhere."
+    assert snapshot(data_dir) == before
+
+
+def test_the_store_knows_its_own_files(data_dir, history, tmp_path):
+    store = HistoryStore(data_dir)
+    for path in store.files():
+        assert store.holds(path)
+    assert store.holds(data_dir / "history" / "anything-new.json")
+    assert store.holds(data_dir / "history.json")
+    assert not store.holds(data_dir / "settings.toml")
+    assert not store.holds(tmp_path / "export.json")

@@ -6,12 +6,16 @@ rating's `value`), so each screen writes it to the draft in one place, the momen
 
 from __future__ import annotations
 
-from textual.app import App
+from typing import TYPE_CHECKING
+
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from companion.guidance import offers_help
 from companion.text import shown
+
+if TYPE_CHECKING:
+    from companion.screens.app_access import CompanionServices
 
 MAX_ACTIVATION = 10
 
@@ -43,8 +47,8 @@ class ActivationRating(Static):
         self.update(f"Now: {chosen}\n{cells}")
 
 
-def high_activation_line(app: App, value: int | None) -> str:
+def high_activation_line(companion: CompanionServices, value: int | None) -> str:
     """Near the top of the scale, where help is (the safety text itself comes from data/)."""
     if not offers_help(value):
         return ""
-    return shown(app.content.safety.high_activation) + "  [b]![/b] shows it."  # type: ignore[attr-defined]
+    return shown(companion.content.safety.high_activation) + "  [b]![/b] shows it."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -25,7 +27,7 @@ class BreathShape(Widget):
     # Not repainted on every change: only when the picture itself changes (see _redraw).
     fullness: reactive[float] = reactive(0.0, repaint=False)
 
-    def __init__(self, **options) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._picture: list[str] = []
         self._style: Style | None = None

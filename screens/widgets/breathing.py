@@ -8,7 +8,8 @@ interval redraws the shape and the countdown in between. Nothing here keeps time
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.message import Message
@@ -21,6 +22,9 @@ from companion.screens.widgets.breath_shape import BreathShape
 from companion.screens.widgets.overall_progress import OverallProgress
 
 if TYPE_CHECKING:
+    from textual.geometry import Region
+    from textual.strip import Strip
+
     from companion.entries import Breathing
 
 SMOOTH_REFRESH = 1 / 10  # seconds between redraws of the shape: smooth, yet light on the CPU
@@ -31,11 +35,11 @@ BOUNDARY_MARGIN = 0.002
 class CueLine(Static):
     """The cue ("in", "hold", "out"); notes when it is first painted with a breath waiting."""
 
-    def __init__(self, on_paint, **options) -> None:
+    def __init__(self, on_paint: Callable[[], None], **options: Any) -> None:
         super().__init__("", **options)
         self._on_paint = on_paint
 
-    def render_lines(self, crop):
+    def render_lines(self, crop: Region) -> list[Strip]:
         self._on_paint()
         return super().render_lines(crop)
 

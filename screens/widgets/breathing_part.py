@@ -29,6 +29,7 @@ from textual.widgets import ContentSwitcher, Static
 from companion.breathing import BreathingSchedule, BreathingSession, Clock, combined
 from companion.content import BreathingPattern
 from companion.guidance import offers_help
+from companion.screens.app_access import UsesCompanion
 from companion.screens.widgets.activation_rating import ActivationRating, high_activation_line
 from companion.screens.widgets.breathing import BreathingVisual, breathed_text
 from companion.screens.widgets.pattern_choice import PatternChoice
@@ -52,7 +53,7 @@ KEYS_BY_MODE = {
 }
 
 
-class BreathingPart(Widget):
+class BreathingPart(Widget, UsesCompanion):
     """Choosing, breathing (or the senses), and after: one at a time, between a title and notes.
 
     `request` breathes at once, with nothing to choose (`companion breathe`). `step` names the
@@ -165,9 +166,9 @@ class BreathingPart(Widget):
         if self.request is not None:
             yield from self._compose_asked_for(self.request)
             return
-        app = self.app
-        content = app.content  # type: ignore[attr-defined]
-        settings = app.settings  # type: ignore[attr-defined]
+        companion = self.companion
+        content = companion.content
+        settings = companion.settings
         if self._screens_own and self.mode == CHOOSE:
             self.mode = self._screens_own[0].id or CHOOSE
         yield Static(shown(self.step or "A breathing break"), id="title", classes="step-title")
@@ -183,7 +184,7 @@ class BreathingPart(Widget):
                     minutes=settings.default_minutes,
                     extra=(SENSES_CHOICE, SENSES_LABEL, SENSES_ABOUT) if self.senses else None,
                     dizzy_note=content.safety.dizzy_note,
-                    note_due=app.first_breaths.note_due,  # type: ignore[attr-defined]
+                    note_due=companion.first_breaths.note_due,
                 )
             yield Vertical(id=BREATHING)
             if self.senses:
@@ -207,7 +208,7 @@ class BreathingPart(Widget):
         is saved), so none of those parts are built for the first frame."""
         yield Static(self._title(request.pattern), id="title", classes="step-title")
         yield self._new_visual(request.schedule)
-        self.app.first_breaths.breathed(request.pattern)  # type: ignore[attr-defined]
+        self.companion.first_breaths.breathed(request.pattern)
         notes = [note for note in (request.cap_note, request.dizzy_note) if note]
         # Always there, empty or not, so the break looks as it does when started from home.
         yield Static("\n".join(map(shown, notes)), id="dizzy", classes="notice-line")
@@ -284,7 +285,7 @@ class BreathingPart(Widget):
 
     def _new_visual(self, schedule: BreathingSchedule) -> BreathingVisual:
         """The breath, starting as soon as its first cue is on screen."""
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.companion.settings
         session = BreathingSession(schedule, **({"clock": self.clock} if self.clock else {}))
         visual = BreathingVisual(session, reduced_motion=settings.reduced_motion,
                                  bell=settings.bell)
@@ -301,10 +302,10 @@ class BreathingPart(Widget):
         self.show(BREATHING)
         self.query_one("#title", Static).update(self._title(pattern))
         # Before a pattern's first breath in this session, and before every long hold.
-        first_breaths = self.app.first_breaths  # type: ignore[attr-defined]
+        first_breaths = self.companion.first_breaths
         due = first_breaths.note_due(pattern)
         first_breaths.breathed(pattern)
-        note = self.app.content.safety.dizzy_note if due else ""  # type: ignore[attr-defined]
+        note = self.companion.content.safety.dizzy_note if due else ""
         self.query_one("#dizzy", Static).update(shown(note))
 
     def _visual(self) -> BreathingVisual | None:
@@ -369,7 +370,7 @@ class BreathingPart(Widget):
         self._show_sense()
 
     def _show_sense(self) -> None:
-        step = self.app.content.senses[self.sense_index]  # type: ignore[attr-defined]
+        step = self.companion.content.senses[self.sense_index]
         self.query_one("#sense-count", Static).update(f"[b]{step.count}[/b]  {shown(step.sense)}")
         self.query_one("#sense-prompt", Static).update(shown(step.prompt))
 
@@ -377,7 +378,7 @@ class BreathingPart(Widget):
         """On to the next sense, or after the last to the rating: how many were gone through."""
         self.sense_index += 1
         self.senses_steps = max(self.senses_steps, self.sense_index)
-        if self.sense_index >= len(self.app.content.senses):  # type: ignore[attr-defined]
+        if self.sense_index >= len(self.companion.content.senses):
             self.show_after()
         else:
             self._show_sense()
@@ -391,7 +392,7 @@ class BreathingPart(Widget):
         if self.breathed is not None:
             lines.append(breathed_text(self.breathed))
         if self.senses_steps:
-            total = len(self.app.content.senses)  # type: ignore[attr-defined]
+            total = len(self.companion.content.senses)
             lines.append(f"You went through {self.senses_steps} of {total} senses.")
         self.query_one("#summary", Static).update("\n".join(lines))
         self.show(AFTER)
@@ -399,7 +400,7 @@ class BreathingPart(Widget):
     def watch_activation(self, value: int | None) -> None:
         if self.request is not None:
             return  # nothing is rated after a break from the command line
-        self.query_one("#high", Static).update(high_activation_line(self.app, value))
+        self.query_one("#high", Static).update(high_activation_line(self.companion, value))
         if offers_help(value) and not self._safety_said:
             self._safety_said = True
             self.post_message(self.SafetyDue())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -29,7 +31,7 @@ class OverallProgress(Widget):
     }
     """
 
-    def __init__(self, **options) -> None:
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.fraction = 0.0
         self._halves = -1  # half cells filled when last drawn

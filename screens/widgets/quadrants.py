@@ -6,6 +6,8 @@ shown by its name, symbol and colour from data/feelings.toml, never as good or b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.color import Color
 from rich.color import ColorParseError as RichColorParseError
 from rich.style import Style
@@ -22,6 +24,10 @@ from textual.widgets import Static
 
 from companion.content import Quadrant
 from companion.text import printable
+
+if TYPE_CHECKING:
+    from textual import events
+    from textual.dom import DOMNode
 
 # Reading order of the grid: top row high energy, left column unpleasant.
 GRID_ORDER = ("high_unpleasant", "high_pleasant", "low_unpleasant", "low_pleasant")
@@ -138,8 +144,8 @@ class QuadrantGrid(Widget, can_focus=True):
     def action_choose(self) -> None:
         self.post_message(self.Chosen(self.highlighted))
 
-    def on_click(self, event) -> None:
-        cell = event.widget
+    def on_click(self, event: events.Click) -> None:
+        cell: DOMNode | None = event.widget
         while cell is not None and not isinstance(cell, QuadrantCell):
             cell = cell.parent
         if isinstance(cell, QuadrantCell):

@@ -1,10 +1,11 @@
-"""Taking the history out (`export`), bringing it back (`import`) and deleting it (`forget`).
+"""Taking the history out: `companion export` as json, csv or markdown.
 
-The json export is the complete history and exactly what `import` reads; csv (one row per entry,
-keys and their labels) and markdown (a readable report) are for people and spreadsheets. User
-text is data in every format: json escapes control characters (so the file is identical once
-parsed), csv and markdown show them as a visible replacement character, csv guards against
-spreadsheet formulas, markdown escapes anything that would change the document's structure.
+The json export is the complete history and exactly what `import` (importing.py) reads; csv (one
+row per entry, keys and their labels) and markdown (a readable report) are for people and
+spreadsheets. User text is data in every format: json escapes control characters (so the file
+is identical once parsed), csv and markdown show them as a visible replacement character, csv
+guards against spreadsheet formulas, markdown escapes anything that would change the
+document's structure.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -22,27 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from companion.content import Content, load_content
-from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
+from companion.entries import SCHEMA, Entry
 from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
-from companion.history import HistoryStore, PartlyAdded, Record
+from companion.history import HistoryStore
+from companion.output import how_many, print_notices
 from companion.storage import (
-    DIR_MODE,
-    JsonProblem,
-    JsonStream,
-    SaveFailed,
-    SpecialFile,
     StagedFile,
     file_kind,
-    open_regular,
     remove_leftover_copies,
     sync_folder,
 )
 from companion.summary import KIND_NAMES, status_words
 from companion.text import escape_invisible, md_block, md_inline, visible
-
-# An export of a very long history (ten entries a day for fifty years) is well under this; a
-# bigger file is not a companion export and would only fill the memory.
-MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection";
 # the full-width forms are read as formulas by some spreadsheets too).
@@ -64,6 +55,7 @@ CSV_COLUMNS = (
 LIST_SEPARATOR = "; "
 
 
+
 # -- export ---------------------------------------------------------------------------------
 
 
@@ -74,12 +66,12 @@ def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -
     used does not grow with the history. A file is written beside `out` and replaces it only
     when complete; copies a killed export left beside it are removed first.
     """
+    store = HistoryStore(data_dir)  # reads nothing until asked
     if out is not None:
-        unusable = _unusable_out(data_dir, out)
+        unusable = _unusable_out(store, out)
         if unusable:
             print(f"companion: {unusable}", file=sys.stderr)
             return EXIT_USAGE
-    store = HistoryStore(data_dir)
     content = _content_for(data_dir) if fmt != "json" else None
     counted = _Counted(store.entries())
     if fmt == "json":
@@ -101,9 +93,9 @@ def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -
         finally:
             staged.discard()
         sync_folder(staged.path.parent)
-        count = _count(counted.count, "entry", "entries")
+        count = how_many(counted.count, "entry", "entries")
         print(f"Exported {count} to {out} ({fmt}, readable only by you).")
-    _print_notices(store.notices)
+    print_notices(store.notices)
     for problem in store.problems.values():
         print(
             f"companion: left out of this export: {problem.path} {problem.reason}.",
@@ -147,7 +139,7 @@ def _span(entries: Iterable[Entry]) -> Span:
     return Span(count, first, last)
 
 
-def _unusable_out(data_dir: Path, out: Path) -> str | None:
+def _unusable_out(store: HistoryStore, out: Path) -> str | None:
     if out.is_dir():
         return f"--out {out} is a folder; give a file name, like {out / 'companion-export'}."
     if not out.parent.is_dir():
@@ -155,10 +147,7 @@ def _unusable_out(data_dir: Path, out: Path) -> str | None:
     if out.exists() and not out.is_file():
         kind = file_kind(out.stat().st_mode)
         return f"--out {out} is {kind}, not a file; leave out --out to write to the terminal."
-    history = (data_dir / "history").resolve()
-    if out.resolve().parent == history or data_dir.joinpath("history.json").resolve() == (
-        out.resolve()
-    ):
+    if store.holds(out):
         return f"--out {out} is inside your history folder; choose a file elsewhere."
     return None
 
@@ -308,7 +297,7 @@ def markdown_chunks(entries: Iterable[Entry], content: Content | None, span: Spa
     lines = ["# Your companion history", ""]
     if span.first is not None and span.last is not None:
         lines.append(
-            f"{_count(span.count, 'entry', 'entries')} from {_long_date(span.first)} to "
+            f"{how_many(span.count, 'entry', 'entries')} from {_long_date(span.first)} to "
             f"{_long_date(span.last)}, exported {now:%Y-%m-%d %H:%M}. Times are as they were "
             "where each moment happened."
         )
@@ -385,7 +374,7 @@ def _breathing_text(entry: Entry, content: Content) -> str:
     label = pattern.label if pattern else breathing.pattern
     minutes, seconds = divmod(round(breathing.seconds), 60)
     length = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
-    breaths = _count(breathing.cycles, "breath", "breaths")
+    breaths = how_many(breathing.cycles, "breath", "breaths")
     ending = "" if breathing.completed else ", stopped early"
     return f"{md_inline(label)}, {length}, {breaths}{ending}"
 
@@ -422,268 +411,6 @@ def _long_date(day: Any) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-# -- import ---------------------------------------------------------------------------------
-
-
-class ImportRefused(Exception):
-    """An export file that will not be imported; the message is one sentence for the person."""
-
-
-def import_history(data_dir: Path, path: Path) -> int:
-    """Add the entries of a json export that are not in the history yet; all or nothing."""
-    try:
-        records = read_export(path)
-    except ImportRefused as error:
-        print(f"companion: {error} Nothing was imported.", file=sys.stderr)
-        return EXIT_PROBLEM
-    if not data_dir.exists():
-        # Created private from the start (not made private afterwards, with a notice).
-        try:
-            data_dir.mkdir(mode=DIR_MODE, parents=True)
-        except OSError as error:
-            print(f"companion: could not create the data folder {data_dir} "
-                  f"({error.strerror or error}); nothing was imported.", file=sys.stderr)
-            return EXIT_PROBLEM
-    store = HistoryStore(data_dir)
-    total = len(records)
-    try:
-        added = store.add_missing(records)
-    except PartlyAdded as error:
-        _print_notices(store.notices)
-        print(f"companion: {error.reason} {error.added:,} of {error.total:,} new entries were "
-              f"added before that; run `companion import {path}` again to add the rest.",
-              file=sys.stderr)
-        return EXIT_PROBLEM
-    except SaveFailed as error:
-        _print_notices(store.notices)
-        print(f"companion: {error} Nothing was imported.", file=sys.stderr)
-        return EXIT_PROBLEM
-    _print_notices([*store.notices, *map(str, store.problems.values())])
-    already = total - added
-    were = "was" if already == 1 else "were"
-    print(f"Added {_count(added, 'entry', 'entries')} ({already:,} {were} already here).")
-    return EXIT_OK
-
-
-_MB = 1024 * 1024
-
-
-def read_export(path: Path) -> list[Record]:
-    """Every entry of a json export, checked, as Records; ImportRefused names the first problem.
-
-    The file is read a part at a time (storage.JsonStream) and each entry is kept as the text
-    it will be stored as, so a 100,000-entry export needs well under 200 MB. Only a regular file
-    or a pipe is read (a FIFO or device named by mistake is refused, not read forever), and at
-    most MAX_IMPORT_BYTES of it.
-    """
-    name = str(path)
-    limit = MAX_IMPORT_BYTES
-    too_big = f"{name} is more than {limit // _MB} MB, too big for a companion export."
-    try:
-        handle = open_regular(path, allow_pipe=True)
-    except FileNotFoundError:
-        raise ImportRefused(f"{name} does not exist.") from None
-    except SpecialFile as error:
-        raise ImportRefused(f"{name} is {error.kind}, not an export file.") from None
-    except OSError as error:
-        raise ImportRefused(f"{name} could not be read ({error.strerror or error}).") from None
-    with handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > limit:
-            raise ImportRefused(
-                f"{name} is {size // _MB} MB, too big for a companion export "
-                f"(at most {limit // _MB} MB)."
-            )
-        stream = JsonStream(handle, name, limit=limit)
-        try:
-            return _records_of(stream, name)
-        except JsonProblem as problem:
-            if stream.too_large:
-                raise ImportRefused(too_big) from None
-            raise ImportRefused(_refusal(name, problem.reason)) from None
-
-
-def _refusal(name: str, reason: str) -> str:
-    if reason.startswith("is not valid JSON"):
-        return f"{name} {reason}: is it a `companion export` file?"
-    if reason.startswith("is not text"):
-        return f"{name} is not a text file (it may be binary)."
-    if reason.startswith("is nested too deeply"):
-        return f"{name} is nested too deeply to be a companion export."
-    return f"{name} {reason}, which no companion export has."
-
-
-def _records_of(stream: JsonStream, name: str) -> list[Record]:
-    first = stream.peek()
-    if not first:
-        raise ImportRefused(f"{name} is empty.")
-    if first != "{":
-        try:
-            found = _json_type(stream.value())
-        except JsonProblem as problem:
-            if first != "[" or problem.reason.startswith("is nested"):
-                raise
-            found = "array"  # a long list: whatever it holds, it is not an export
-        raise ImportRefused(
-            f"{name} holds a JSON {found}, not a companion export "
-            '(an object with "schema" and "entries").'
-        )
-    schema: Any = None
-    records: list[Record] | None = None
-    # An entry's problem is said only once the document's schema is known (it may come
-    # after the entries): a newer companion's export is refused as that, not entry by entry.
-    refusal: str | None = None
-    for key in stream.members():
-        if key == "entries":
-            if stream.peek() != "[":
-                found = _json_type(stream.value())
-                raise ImportRefused(f'{name}: "entries" must be a list, not a {found}.')
-            records, refusal = _entries_of(stream, name)
-        elif key == "schema":
-            schema = stream.value()
-        else:
-            stream.value()  # exported_at, and fields a later companion may add
-    stream.end()
-    if records is None:
-        raise ImportRefused(
-            f'{name} holds an object without "entries", not a companion export '
-            '(an object with "schema" and "entries").'
-        )
-    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
-        raise ImportRefused(f"{name} has no schema version a companion export would have.")
-    if schema > SCHEMA:
-        raise ImportRefused(
-            f"{name} was written by a newer companion (schema {schema}); "
-            f"this one reads schema {SCHEMA}. Update companion to import it."
-        )
-    if refusal:
-        raise ImportRefused(refusal)
-    return records
-
-
-def _entries_of(stream: JsonStream, name: str) -> tuple[list[Record], str | None]:
-    """The entries, each checked and kept as a Record; or the first one's problem."""
-    records: list[Record] = []
-    seen: dict[str, int] = {}
-    refusal: str | None = None
-    for index in stream.items():
-        try:
-            raw = stream.value()
-        except JsonProblem as problem:
-            if problem.reason.startswith(("holds a number", "is nested")):
-                raise ImportRefused(f"{name}: entry {index} {problem.reason}, which no "
-                                    "companion export has.") from None
-            raise
-        if refusal:
-            continue  # read on, to the schema, but keep nothing more
-        try:
-            entry = Entry.from_dict(raw)
-        except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
-            refusal = f"{name}: entry {index}{_id_note(raw)}: {error}."
-            records.clear()
-            continue
-        key = id_key(entry.id)
-        if key in seen:
-            refusal = f"{name}: entries {seen[key]} and {index} have the same id {entry.id}."
-            records.clear()
-            continue
-        seen[key] = index
-        records.append(Record.of(entry, checked=True))
-    return records, refusal
-
-
-def _id_note(raw: Any) -> str:
-    entry_id = raw.get("id") if isinstance(raw, dict) else None
-    return f" (id {entry_id!r:.50})" if isinstance(entry_id, str) else ""
-
-
-def _json_type(value: Any) -> str:
-    return {list: "array", dict: "object", str: "string", bool: "true/false"}.get(
-        type(value), "number" if isinstance(value, int | float) else "null"
-    )
-
-
-# -- forget ---------------------------------------------------------------------------------
-
-
-def forget_history(data_dir: Path, yes: bool = False) -> int:
-    """Delete the whole history with --yes; without it, say what would go and change nothing."""
-    store = HistoryStore(data_dir)
-    history_dir = data_dir / "history"
-    if not store.files(legacy=True):
-        if yes and store.cache is not None:
-            store.cache.remove()  # a copy left from files deleted by hand goes too
-        print(f"There is no history in {data_dir} to delete.")
-        return EXIT_OK
-    if not yes:
-        count = store.count()
-        unread = f" (and {len(store.problems)} files that could not be read)" \
-            if store.problems else ""
-        print(
-            f"companion: this would delete your whole history: {_count(count, 'entry', 'entries')}"
-            f"{unread} in {history_dir}. Nothing was changed; to delete it, run "
-            f"`companion forget --yes` (an export first keeps a copy: `companion export`).",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    removed, left, others = store.forget()
-    print(f"Deleted your history: {_count(removed, 'file', 'files')} removed from {history_dir}.")
-    if others:
-        print("Your other machines that share this folder forget it too: each removes its own "
-              "copy the next time it saves.")
-    for sentence in left:
-        print(f"companion: left {sentence}.", file=sys.stderr)
-    return EXIT_PROBLEM if left else EXIT_OK
-
-
-# -- delete one entry -----------------------------------------------------------------------
-
-
-def delete_entry(data_dir: Path, entry_id: str, yes: bool = False) -> int:
-    """Delete one entry with --yes (the review's delete); without it, say which and change
-    nothing. On other machines sharing the folder it goes too (a tombstone, never its text)."""
-    store = HistoryStore(data_dir)
-    entry = store.get(entry_id)
-    _print_notices([*store.notices, *map(str, store.problems.values())])
-    if entry is None:
-        print(f"companion: there is no entry with the id {entry_id} in {data_dir} "
-              "(`companion search \"\" --format json` lists them).", file=sys.stderr)
-        return EXIT_PROBLEM
-    if not yes:
-        print(f"companion: this would delete {describe(entry)}. It can't be brought back. "
-              f"Nothing was changed; to delete it, run `companion delete {entry.id} --yes`.",
-              file=sys.stderr)
-        return EXIT_USAGE
-    said = len(store.notices)
-    if not store.delete(entry):
-        print(f"companion: there is no entry with the id {entry_id} in {data_dir} any more.",
-              file=sys.stderr)
-        return EXIT_PROBLEM
-    _print_notices(store.notices[said:])
-    print(f"Deleted {describe(entry)}.")
-    return EXIT_OK
-
-
-def describe(entry: Entry) -> str:
-    """One entry in a few words, its text made safe for a terminal: `the check-in of Tue 3
-    Nov 2026 10:00 (activation 7 → 4, tense, "the morning rush again")`."""
-    moment = entry.started_at
-    when = f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
-    parts = []
-    if entry.activation_before is not None or entry.activation_after is not None:
-        parts.append(f"activation {_or_dash(entry.activation_before)} → "
-                     f"{_or_dash(entry.activation_after)}")
-    if entry.feelings:
-        parts.append(", ".join(visible(f.word) for f in entry.feelings[:3]))
-    text = entry.note or (entry.repair.what_happened if entry.repair else "")
-    if text:
-        words = " ".join(visible(text).split())
-        parts.append(f"\u201c{words[:40]}{'…' if len(words) > 40 else ''}\u201d")
-    details = f" ({'; '.join(parts)})" if parts else ""
-    kind = KIND_NAMES.get(entry.kind, entry.kind)
-    return f"the {kind} of {when}{details}"
-
-
 # -- shared ---------------------------------------------------------------------------------
 
 
@@ -695,10 +422,6 @@ def _content_for(data_dir: Path) -> Content:
     except OSError:
         return load_content()
 
-
-def _print_notices(notices: list[str]) -> None:
-    for notice in notices:
-        print(f"companion: {notice}", file=sys.stderr)
 
 
 def _write_stdout(chunks: Iterable[str]) -> None:
@@ -721,8 +444,3 @@ def _write_text(stream: Any, text: str) -> None:
         sys.stdout.write(text)
     else:
         stream.write(text.encode("utf-8"))
-
-
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number:,} {one if number == 1 else many}"
-

@@ -1,0 +1,96 @@
+"""What the background workers report: each worker posts one of these, and a handler on the main
+thread (the screen's or the app's) changes what is shown. Workers never touch the interface.
+
+None bubbles: each is posted to the screen (or app) whose worker read or wrote, and handled
+there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from companion.entries import Entry
+    from companion.summary import WeekSummary
+
+
+class Report(Message, bubble=False):
+    """A worker's answer, handled where it was posted."""
+
+
+class StoreFailed(Report):
+    """The history could not be read or written; `problem` says why in one sentence."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
+class EntrySaved(Report):
+    """An entry is on disk; `said` is the word to show for it."""
+
+    def __init__(self, entry: Entry, said: str) -> None:
+        super().__init__()
+        self.entry = entry
+        self.said = said
+
+
+class EntryRefused(Report):
+    """An edited entry did not pass the entry model's checks; nothing was written."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
+class EntryDeleted(Report):
+    """An entry was taken out of the history."""
+
+
+class WeekLoaded(Report):
+    """One week read for the review, with the problems met reading it."""
+
+    def __init__(self, summary: WeekSummary, entries: list[Entry], problems: list[str]) -> None:
+        super().__init__()
+        self.summary = summary
+        self.entries = entries
+        self.problems = problems
+
+
+class SaveTried(Report):
+    """The app's save of an entry (and of any kept from before) was tried; `problem` is empty
+    when all were saved."""
+
+    def __init__(self, problem: str, quiet: bool) -> None:
+        super().__init__()
+        self.problem = problem
+        self.quiet = quiet
+
+
+class HistoryChecked(Report):
+    """The history was opened in the background: a problem opening it, or what to warn of."""
+
+    def __init__(self, problem: str, warnings: list[str]) -> None:
+        super().__init__()
+        self.problem = problem
+        self.warnings = warnings
+
+
+class SettingsSaved(Report):
+    """settings.toml was written (`problem` empty) or could not be (`problem` says why)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
+class BreakSaved(Report):
+    """The quick break asked to exit after it is saved: saved (`problem` None) or not."""
+
+    def __init__(self, problem: Text | None) -> None:
+        super().__init__()
+        self.problem = problem
