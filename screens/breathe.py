@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +19,6 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from companion.breathing import BreathingSchedule, BreathingSession, Clock
 from companion.content import BreathingPattern
-from companion.listing import printable
 from companion.plain import BreatheRequest
 from companion.screens.widgets.breathing import (
     MAX_ACTIVATION,
@@ -209,11 +207,10 @@ class BreatheScreen(Screen[None]):
         # Saved here, synchronously, so the app only exits once the break is on disk.
         try:
             self.app.store.save(entry)  # type: ignore[attr-defined]
-        except StoreError as error:
-            # A Text, not a string: the message holds a path, and a string would be markup.
-            message = Text(f"companion: {printable(str(error))} (the breathing could not be saved)")
-            self.app.call_from_thread(self.app.exit, return_code=1, message=message)
-            return
+        except StoreError:
+            # Kept: as the app closes it is tried once more, then put in a recovery file, and
+            # that is said in one line with exit code 1.
+            self.app.keep(entry)  # type: ignore[attr-defined]
         self.app.call_from_thread(self.app.exit)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -302,7 +299,5 @@ class BreatheScreen(Screen[None]):
             entry = Entry(kind="breathing", started_at=self.started_at,
                           saved_at=datetime.now().astimezone(),
                           breathing=session.record(), complete=False)
-            try:
-                self.app.store.save(entry)  # type: ignore[attr-defined]
-            except StoreError:
-                self.app.unsaved.append(entry)  # type: ignore[attr-defined]
+            # Saved by the app as it closes, just after this (or kept in a recovery file).
+            self.app.keep(entry)  # type: ignore[attr-defined]

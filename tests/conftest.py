@@ -22,5 +22,7 @@ def content() -> Content:
 
 @pytest.fixture(autouse=True)
 def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # A test that forgets --data-dir must never touch the real history.
+    # A test that forgets --data-dir must never touch the real history, nor write a recovery
+    # file into the real user state folder.
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
