@@ -5,8 +5,8 @@ before and after, a state, body signals, needs, a short note, a breathing record
 now and then, a repair. They are spread evenly back from now at `per_day` a day (ten a day, the
 issue's "ten check-ins a day"), so the current month and week hold what a real person's would
 however large the history, and the monthly files are written directly (one json file per UTC
-month, exactly as HistoryFile writes them) because saving 50,000 entries one by one would take
-longer than the whole bench may.
+month and machine, as the store writes them) because saving 50,000 entries one by one would
+take longer than the whole bench may.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from pathlib import Path
 
 from companion.content import load_content
 from companion.entries import SCHEMA, Breathing, Entry, Feeling, Repair
-from companion.history import META, TABLE, HistoryStore
+from companion.history import META, TABLE, HistoryStore, month_key
 from companion.storage import DIR_MODE, write_atomically
+from companion.sync import DeviceRecord
+from companion.sync_names import device_file_name, month_file_name
+from companion.sync_stamps import REV
 
 PER_DAY = 10
 NOTES = (
@@ -76,27 +79,44 @@ def make_entries(count: int, *, per_day: int = PER_DAY, end: datetime | None = N
     return entries
 
 
-def write_history(data_dir: Path, entries: list[Entry]) -> Path:
-    """Write `entries` as monthly history files under `data_dir`, as HistoryStore would."""
+# The machines a bench history is written by; the bench itself runs as the first of them
+# (bench/run.py gives it that identity), so its saves go to that machine's own files.
+BENCH_DEVICES = tuple(f"bench{letter * 5}" for letter in "abcde")
+
+
+def write_history(data_dir: Path, entries: list[Entry],
+                  devices: tuple[str, ...] = BENCH_DEVICES[:1]) -> Path:
+    """Write `entries` as monthly history files under `data_dir`, as HistoryStore would: each
+    machine's own files (the entries dealt out between `devices` in turn), every entry
+    stamped when it was saved, and each machine's device file."""
     history = Path(data_dir) / "history"
     history.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     Path(data_dir).chmod(DIR_MODE)
-    by_month: dict[str, list[dict]] = defaultdict(list)
-    for entry in entries:
-        by_month[entry.started_at.astimezone(UTC).strftime("%Y-%m")].append(entry.to_dict())
-    for key, records in by_month.items():
+    by_file: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for n, entry in enumerate(entries):
+        device = devices[n % len(devices)]
+        saved = entry.saved_at or entry.started_at
+        record = {**entry.to_dict(), REV: f"{int(saved.timestamp() * 1000)}:0:{device}"}
+        by_file[(month_key(entry.started_at), device)].append(record)
+    now = int(datetime.now(UTC).timestamp() * 1000)
+    for (key, device), records in by_file.items():
         data = {
+            META: {"1": {"schema": SCHEMA, "device": device, "written_at": now}},
             TABLE: {str(i): record for i, record in enumerate(records, start=1)},
-            META: {"1": {"schema": SCHEMA}},
         }
-        write_atomically(history / f"{key}.json", json.dumps(data, ensure_ascii=False),
+        write_atomically(history / month_file_name(key, device),
+                         json.dumps(data, ensure_ascii=False), fsync=False)
+    for device in devices:
+        record = DeviceRecord(device, f"bench machine {device[-1]}", written_at=now)
+        write_atomically(history / device_file_name(device), json.dumps(record.to_json()),
                          fsync=False)
     return Path(data_dir)
 
 
-def build_history(data_dir: Path, count: int, *, per_day: int = PER_DAY) -> Path:
-    """A data folder holding a `count`-entry history, ending now."""
-    return write_history(Path(data_dir), make_entries(count, per_day=per_day))
+def build_history(data_dir: Path, count: int, *, per_day: int = PER_DAY,
+                  devices: tuple[str, ...] = BENCH_DEVICES[:1]) -> Path:
+    """A data folder holding a `count`-entry history, ending now, written by `devices`."""
+    return write_history(Path(data_dir), make_entries(count, per_day=per_day), devices)
 
 
 def count_entries(data_dir: Path) -> int:

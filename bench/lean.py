@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from bench.rows import Row, mid, ms
-from bench.start import companion_command
+from bench.start import companion_command, companion_python
 
 VERSION_RATIO = 3.0
 FIRST_CUE_SECONDS = 0.1
@@ -32,12 +31,15 @@ def lean_commands(data_dir: Path) -> dict[str, list[str]]:
         "--help": ["--help"],
         "--version": ["--version"],
         "breathe --plain": [*PLAIN, *d],
+        "log": ["log", "7", "--feel", "frazzled", "--need", "tired", *d],
+        "completions bash": ["completions", "bash"],
+        "tmux": ["tmux"],
     }
 
 
 def imported_modules(args: list[str]) -> tuple[set[str], int, str]:
     """Modules the installed script imports for `args`, its exit status and last stderr line."""
-    argv = [sys.executable, "-X", "importtime", companion_command(), *args]
+    argv = [companion_python(), "-X", "importtime", companion_command(), *args]
     if args[:2] == PLAIN[:2]:
         # Breathe until the first cue, then Ctrl-C: the save after it runs too.
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -79,11 +81,12 @@ def _read_until(fd: int, wanted: bytes, timeout: float = 10.0) -> float:
 
 
 def version_times(runs: int = 15) -> tuple[list[float], list[float]]:
-    """Whole-process seconds for `companion --version` and `python -c pass`, interleaved."""
+    """Whole-process seconds for `companion --version` and `python -c pass`, interleaved; the
+    python is the one that runs the companion script."""
     version, bare = [], []
     for n in range(runs + 1):
         for argv, into in (([companion_command(), "--version"], version),
-                           ([sys.executable, "-c", "pass"], bare)):
+                           ([companion_python(), "-c", "pass"], bare)):
             started = time.perf_counter()
             subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
             if n:

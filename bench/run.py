@@ -4,7 +4,9 @@ Builds the histories it needs in a temporary folder (1,000, 20,000 and 50,000 en
 every measurement of the performance issue and prints one table: measurement, median or value,
 target, pass/FAIL. The table and every raw number go to bench/results/ too. What each row
 measures is explained in the README's "Performance" section and in each module here:
-start.py, lean.py, scale.py, accuracy.py, load.py.
+start.py, lean.py, scale.py, accuracy.py, load.py, memory.py, quicklog.py, sync.py, looking.py.
+It runs as a machine of its own (an identity in a temporary state folder, a cache folder of its
+own): this machine's own are never touched.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import accuracy, lean, load, scale, start  # noqa: E402
-from bench.histories import build_history  # noqa: E402
+from bench import accuracy, lean, load, looking, memory, quicklog, scale, start, sync  # noqa: E402
+from bench.histories import BENCH_DEVICES, build_history  # noqa: E402
 from bench.rows import Row, format_table  # noqa: E402
 
-SECTIONS = ("start", "lean", "scale", "accuracy", "load")
+SECTIONS = ("start", "lean", "scale", "accuracy", "load", "memory", "log", "sync", "looking")
 SIZES = (1_000, 20_000, 50_000)
 
 
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="companion-bench-"))
     rows: list[Row] = []
     try:
+        _be_the_bench_machine(folder / "state")
+        os.environ["COMPANION_CACHE_DIR"] = str(folder / "cache")  # never the person's own
         say(start.use_regular_install(folder / "install"))
         say(f"building histories in {folder}")
         histories = {n: build_history(folder / f"history-{n}", n) for n in SIZES}
@@ -67,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
                                            runs=8 if quick else 25),
             "accuracy": lambda: accuracy.measure(fresh, real_cycles=1 if quick else 2),
             "load": lambda: load.measure(histories[50_000], window=5 if quick else 15),
+            "memory": lambda: memory.measure(folder),
+            "log": lambda: quicklog.measure(folder / "five-years", runs=5 if quick else 21),
+            "sync": lambda: sync.measure(folder, runs=8 if quick else 25),
+            "looking": lambda: looking.measure(folder / "looking-back", runs=5 if quick else 21),
         }
         for name in wanted:
             say(f"{name} …")
@@ -102,6 +110,15 @@ def _compile_sources() -> None:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     for folder in ("companion", "screens", "bench"):
         compileall.compile_dir(ROOT / folder, quiet=1)
+
+
+def _be_the_bench_machine(state: Path) -> None:
+    """The bench (and every command it starts) saves as the first machine of its histories,
+    with its identity and locks in `state`, never in this machine's own state folder."""
+    from companion.device import STATE_ENV, Device, give_identity
+
+    give_identity(state, Device(BENCH_DEVICES[0], "bench machine a"))
+    os.environ[STATE_ENV] = str(state)
 
 
 def say(text: str) -> None:

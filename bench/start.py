@@ -14,6 +14,7 @@ round is not counted.
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -33,29 +34,38 @@ _regular_install: Path | None = None
 
 
 def use_regular_install(folder: Path) -> str:
-    """Install this checkout into `folder` as `pip install .` would, and measure that copy.
+    """Install this checkout into a virtual environment of its own in `folder`, as a person's
+    `pip install .` lays it out, and measure that copy.
 
-    A development checkout is usually installed editable (`pip install -e`), and an editable
-    install finds each module through a finder of its own: 2-3 ms more per companion module,
-    ~10-25 ms in all, that no one who installed the app as the README says ever pays. The copy
-    is put first on PYTHONPATH for every process the bench starts. Returns a line saying which
-    copy is measured.
+    A development checkout is usually installed editable (`pip install -e`): its finder, run
+    by the interpreter's site-packages at every start, imports pathlib and more (~18 ms before
+    any command, `python -c pass` too, which hides what companion itself costs), and finds each
+    companion module through a finder of its own (2-3 ms more per module). The environment
+    made here holds companion alone; its dependencies are found through a .pth file naming this
+    Python's site-packages (a folder named there is added to sys.path, but no .pth file in it
+    is run, so an editable install's finder stays out). Returns a line saying which copy is
+    measured.
     """
     global _regular_install
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(folder),
-         str(ROOT)],
+    venv = folder / "venv"
+    made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)],
+                          capture_output=True, text=True, check=False)
+    python = venv / "bin" / "python"
+    done = made if made.returncode else subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         "--no-deps", str(ROOT)],
         capture_output=True, text=True, check=False,
     )
-    script = folder / "bin" / "companion"
+    script = venv / "bin" / "companion"
     if done.returncode != 0 or not script.is_file():
         reason = (done.stderr.strip().splitlines() or ["no console script"])[-1]
         return f"could not make a regular install ({reason}); measuring {companion_command()}"
-    _regular_install = folder
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(folder), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
-    return f"measuring a regular install of this checkout in {folder}"
+    where = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    own = subprocess.run([str(python), "-c", where], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    Path(own, "bench-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    _regular_install = venv
+    return f"measuring a regular install of this checkout in {venv}"
 
 
 def companion_command() -> str:
@@ -66,11 +76,25 @@ def companion_command() -> str:
     return str(Path(sys.executable).with_name("companion"))
 
 
+def companion_python() -> str:
+    """The interpreter that runs the `companion` script (its #! line): every comparison with
+    a bare Python or a bare Textual app runs this one, so the two start the same way."""
+    try:
+        with open(companion_command(), "rb") as script:
+            first = script.readline()
+    except OSError:
+        return sys.executable
+    if not first.startswith(b"#!"):
+        return sys.executable
+    return first[2:].decode().strip().split()[0]
+
+
 def commands() -> dict[str, tuple[list[str], str]]:
     companion = companion_command()
+    python = companion_python()
     return {
-        "bare Textual app": ([sys.executable, str(BENCH / "bare_app.py")], "A bare Textual app"),
-        PAUSED: ([sys.executable, str(BENCH / "bare_app.py"), "--collector-paused"],
+        "bare Textual app": ([python, str(BENCH / "bare_app.py")], "A bare Textual app"),
+        PAUSED: ([python, str(BENCH / "bare_app.py"), "--collector-paused"],
                  "A bare Textual app"),
         # As a person types them; the history is found through COMPANION_DATA_DIR.
         "companion (home)": ([companion], "notice · ground · name"),

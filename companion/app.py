@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rich.text import Text
 from textual import work
@@ -27,12 +27,15 @@ from textual.signal import Signal
 from textual.theme import Theme
 
 from companion.content import Content, ContentError, Opening, load_content, load_opening
-from companion.listing import printable
+from companion.guidance import FirstBreaths
 from companion.recovery import KeptEntries, save_in_time, write_recovery
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
+from companion.text import printable
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from textual.driver import Driver
     from textual.worker import Worker
 
@@ -57,9 +60,11 @@ class CompanionApp(App[None]):
     """notice → ground → name → repair, and the history to look back on."""
 
     TITLE = "companion"
-    # The first screen's styles are read with the app's: a screen's own CSS_PATH, read when
-    # the screen is first pushed, makes Textual parse every stylesheet again.
-    CSS_PATH = [str(SCREENS_DIR / name) for name in ("app.tcss", "home.tcss", "breathe.tcss")]
+    # Every stylesheet, listed once and read before the first frame (the README's start-up
+    # policy): a screen's own CSS_PATH, read as the screen is first pushed, makes Textual parse
+    # every stylesheet again and restyle the whole app.
+    CSS_PATH = [str(SCREENS_DIR / "app.tcss"), *sorted(
+        str(path) for path in SCREENS_DIR.glob("*.tcss") if path.name != "app.tcss")]
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("exclamation_mark", "safety", "Find help now", key_display="!", show=False),
@@ -77,15 +82,17 @@ class CompanionApp(App[None]):
         content: Content | None = None,
         settings: tuple[Settings, list[str]] | None = None,
         opening: Opening | None = None,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
+        self._on_first_frame = on_first_frame
         self.data_dir = Path(data_dir)
         self._store: HistoryStore | None = None
         self._store_lock = threading.Lock()
         # The first frame (home, or the breathing) needs only the opening of data/; the rest is
         # read once it is drawn. A check-in or the review opens on all of it, so it is read now.
         if opening is None:
-            opening = content.opening() if content else load_opening(user_dir=self.data_dir)
+            opening = content.opening if content else load_opening(user_dir=self.data_dir)
         self.opening = opening
         if content is None and start not in ("home", "breathe"):
             content = load_content(user_dir=self.data_dir, opening=self.opening)
@@ -105,6 +112,7 @@ class CompanionApp(App[None]):
         self.refused: dict[str, str] = {}  # why each kept entry was last refused
         self.entry_saved_signal: Signal[str] = Signal(self, "entry-saved")
         self.draft: CheckInDraft | None = None
+        self.first_breaths = FirstBreaths()  # the note on feeling dizzy: each pattern's first
         # Said at the start when the data folder cannot be saved to ("" when it can).
         self.folder_problem = ""
 
@@ -146,7 +154,7 @@ class CompanionApp(App[None]):
             return CompanionDriver
         return driver
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """Home, or the breathing for `companion breathe`: the first screen is the only one
         composed before the first frame (an empty screen under it cost tens of milliseconds).
         `companion breathe` exits once the break is saved, so home would never be seen."""
@@ -170,15 +178,10 @@ class CompanionApp(App[None]):
         self._leave_on_signals()
 
     def _after_first_frame(self) -> None:
-        if not gc.isenabled():
-            # Paused by the command line for the start. Nearly all that was made on the way here
-            # lives as long as the app, so it is set aside rather than scanned again: a first
-            # collection over it took 40-80 ms, to free ~2,000 objects (they stay, ~0.3 MB).
-            gc.freeze()
-            gc.enable()
+        if self._on_first_frame is not None:
+            self._on_first_frame()  # startup.first_frame_drawn: the collector runs again
         self._first_frame.set()
         self._read_the_rest()
-        self._read_every_screens_styles()
 
     def _read_the_rest(self) -> None:
         """The rest of data/, on the main thread just after the first frame (~4 ms), so any key
@@ -196,21 +199,6 @@ class CompanionApp(App[None]):
         """Problems with a person's own files: shown, never as markup, and the app carries on."""
         for warning in warnings:
             self.notify(printable(warning), severity="warning", timeout=10, markup=False)
-
-    def _read_every_screens_styles(self) -> None:
-        """Every screen's stylesheet, read now rather than as each screen first opens: a new one
-        then made Textual parse every style again and restyle the whole app (15-20 ms at each
-        first step of a check-in). Here only the new files are parsed, once (~5 ms)."""
-        stylesheet = self.stylesheet
-        unread = [
-            path for path in sorted(SCREENS_DIR.glob("*.tcss"))
-            if not stylesheet.has_source(str(path), "")
-        ]
-        if not unread:
-            return
-        stylesheet.read_all(unread)
-        stylesheet.parse()  # the files read before come from the stylesheet's own cache
-        stylesheet.update(self)
 
     @work(thread=True, group="store")
     def check_history(self) -> None:
@@ -249,11 +237,13 @@ class CompanionApp(App[None]):
         try:
             brought = bring_back(self.data_dir, self.store)
         except StoreError as error:  # the history itself could not be read
-            brought = None
-            waiting = [str(error)]
-        else:
-            waiting = brought.waiting
-        if brought is not None and brought.cleared:
+            self.call_from_thread(
+                self.notify, f"Kept from when companion last closed: {error}",
+                severity="warning", timeout=20, markup=False,
+            )
+            return
+        waiting = brought.waiting
+        if brought.cleared:
             added = brought.added
             self.call_from_thread(
                 self.notify,
@@ -280,14 +270,14 @@ class CompanionApp(App[None]):
                 f"There is no theme called {wanted!r}; using {self.theme!r}. "
                 "Ctrl+P, then 'theme', lists them."
             )
-            self.settings = self.settings._replace(theme=self.theme)
+            self.settings = replace(self.settings, theme=self.theme)
         # A theme chosen anywhere (the command palette's switcher too) is remembered.
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.settings_saved_signal.subscribe(self, self._settings_saved)
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
-            self.change_settings(self.settings._replace(theme=theme.name))
+            self.change_settings(replace(self.settings, theme=theme.name))
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -607,7 +597,7 @@ class CompanionApp(App[None]):
 
     # -- command palette -----------------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Check in", "Notice, ground, name, repair", self.action_checkin)
         yield SystemCommand("Breathe", "A quick breathing break", self.action_quick_breathe)
@@ -649,14 +639,14 @@ def _count(number: int) -> str:
     return f"{number} entry" if number == 1 else f"{number} entries"
 
 
-def _this_month():
+def _this_month() -> tuple[datetime, datetime]:
     from datetime import datetime, timedelta
 
     now = datetime.now().astimezone()
     return now - timedelta(days=31), now + timedelta(days=1)
 
 
-def _is_draft(value: object) -> bool:
+def _is_draft(value: object) -> TypeGuard[CheckInDraft]:
     """A check-in in progress? (checkin.py is imported only once there may be one.)"""
     if value is None:
         return False

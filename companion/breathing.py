@@ -10,7 +10,8 @@ import bisect
 import math
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from companion.content import BreathingPattern, Phase
 from companion.vocabulary import MAX_CYCLES
@@ -25,7 +26,8 @@ Clock = Callable[[], float]
 TOP_UP_FROM = 0.75
 
 
-class Position(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Position:
     """A moment in a session."""
 
     phase: Phase
@@ -48,7 +50,8 @@ class Position(NamedTuple):
         return max(0.0, self.total - self.elapsed)
 
 
-class PhaseChange(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class PhaseChange:
     """A scheduled moment at which a new phase begins."""
 
     at: float
@@ -82,11 +85,9 @@ class BreathingSchedule:
     def at(self, t: float) -> Position:
         t = min(max(t, 0.0), self.total)
         finished = t >= self.total
-        cycle = min(int(t // self.cycle_seconds), self.cycles - 1)
-        within = t - cycle * self.cycle_seconds
-        index = bisect.bisect_right(self._phase_starts, within) - 1
+        cycle, index, began = self._place(t)
         phase = self.pattern.phases[index]
-        phase_elapsed = within - self._phase_starts[index]
+        phase_elapsed = t - began
         start_level, end_level = self._levels[index]
         fraction = min(1.0, phase_elapsed / phase.seconds)
         eased = (1 - math.cos(math.pi * fraction)) / 2
@@ -107,19 +108,68 @@ class BreathingSchedule:
         """When the next phase begins (or the session ends) after time `t`; None when over."""
         if t >= self.total:
             return None
-        cycle = int(t // self.cycle_seconds)
-        within = t - cycle * self.cycle_seconds
-        index = bisect.bisect_right(self._phase_starts, within)
-        if index < len(self._phase_starts):
-            return cycle * self.cycle_seconds + self._phase_starts[index]
-        return min((cycle + 1) * self.cycle_seconds, self.total)
+        cycle, index, _ = self._place(t)
+        if index + 1 < len(self._phase_starts):
+            return self._began(cycle, index + 1)
+        return min(self._began(cycle + 1, 0), self.total)
 
     def changes(self) -> Iterator[PhaseChange]:
         """Every phase start in order, for announcing them one by one."""
         for cycle in range(self.cycles):
-            base = cycle * self.cycle_seconds
             for index, phase in enumerate(self.pattern.phases):
-                yield PhaseChange(base + self._phase_starts[index], phase, index, cycle)
+                yield PhaseChange(self._began(cycle, index), phase, index, cycle)
+
+    def _began(self, cycle: int, index: int) -> float:
+        """When phase `index` of `cycle` begins: multiplied, never added up, so it cannot drift."""
+        return cycle * self.cycle_seconds + self._phase_starts[index]
+
+    def _place(self, t: float) -> tuple[int, int, float]:
+        """The cycle and phase under way at `t` (up to total), and when that phase began.
+
+        A phase begins at the very moment `changes()` announces for it. `t // cycle_seconds`
+        alone is exact where that moment is rounded, so for a breath in tenths of a second
+        (1 s in, 1.7 s out) it would put a boundary a hair before itself, in the phase before,
+        and the next change would come at the moment already reached.
+        """
+        cycle = int(t // self.cycle_seconds)
+        if t >= self._began(cycle + 1, 0):
+            cycle += 1  # the next breath's start was announced rounded down, to t or before
+        cycle = min(cycle, self.cycles - 1)
+        starts = [self._began(cycle, i) for i in range(len(self._phase_starts))]
+        index = bisect.bisect_right(starts, t) - 1
+        return cycle, index, starts[index]
+
+
+@dataclass(frozen=True, slots=True)
+class Length:
+    """How many breaths a break will have, and whether more were asked for than the pattern
+    allows at one time (then its cap_note is said)."""
+
+    cycles: int
+    capped: bool = False
+
+
+def length_for(
+    pattern: BreathingPattern,
+    *,
+    minutes: float | None = None,
+    cycles: int | None = None,
+    default_minutes: float = 1.0,
+) -> Length:
+    """Breaths as asked for (a count, or the whole breaths nearest the minutes); with nothing
+    asked, the pattern's own default count, else `default_minutes`. Never more than the
+    pattern's max_cycles (4-7-8: eight)."""
+    if cycles is not None:
+        wanted = cycles
+    elif minutes is None and pattern.default_cycles is not None:
+        wanted = pattern.default_cycles
+    else:
+        minutes = default_minutes if minutes is None else minutes
+        wanted = max(1, round(minutes * 60 / pattern.cycle_seconds))
+    most = pattern.max_cycles
+    if most is not None and wanted > most:
+        return Length(most, capped=True)
+    return Length(wanted)
 
 
 def _levels(phases: tuple[Phase, ...]) -> list[tuple[float, float]]:

@@ -26,11 +26,14 @@ class CheckInDraft:
     state: str | None = None
     body_signals: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
+    kind_steps: list[str] = field(default_factory=list)
     note: str = ""
     breathing: Breathing | None = None
     senses_steps: int = 0
     feelings: list[Feeling] = field(default_factory=list)
     repair: Repair | None = None
+    # Where help is has come up by itself once in this check-in; not saved, not "entered".
+    help_offered: bool = field(default=False, compare=False)
 
     def is_empty(self) -> bool:
         """True while nothing has been entered, so leaving needs no question."""
@@ -48,6 +51,7 @@ class CheckInDraft:
             state=self.state,
             body_signals=tuple(self.body_signals),
             needs=tuple(self.needs),
+            kind_steps=tuple(self.kind_steps),
             note=self.note,
             breathing=self.breathing,
             senses_steps=self.senses_steps,

@@ -6,30 +6,40 @@ own small read, load_opening; the app reads the rest (load_content) once it has 
 
 A person may add their own breathing patterns (patterns.toml) and feeling words
 (feelings.toml) in their data folder; a bad definition there is skipped with a warning that
-names the file and the entry, and the app carries on.
+names the file and the entry, and the app carries on. Whatever such a file holds (any type in
+any field, nesting or numbers too deep or long to read), reading it never raises: a file that
+cannot be read at all is one warning, and the built-in content is used.
 """
 
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from companion.vocabulary import QUADRANTS
+from companion.vocabulary import MAX_CYCLES, QUADRANTS, STATES
 
 PHASE_KINDS = ("in", "top_up", "hold", "out")
 PHASE_CUES = {"in": "in", "top_up": "in again", "hold": "hold", "out": "out"}
 # A custom phase outside these bounds is more likely a typo than a practice.
 CUSTOM_PHASE_SECONDS = (1.0, 20.0)
 LONG_HOLD_SECONDS = 7.0
+MAX_NAME = 30
+MAX_WORD = 40
+# A file with hundreds of bad entries is a few lines on screen, not hundreds of notices.
+MAX_WARNINGS_PER_FILE = 8
 
 
 class ContentError(Exception):
     """A content file that cannot be used; the message names the file and the problem."""
 
 
-class Phase(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One part of a breath: breathing in, a top-up, a hold or breathing out, and how long."""
+
     kind: str
     seconds: float
 
@@ -38,7 +48,10 @@ class Phase(NamedTuple):
         return PHASE_CUES[self.kind]
 
 
-class BreathingPattern(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BreathingPattern:
+    """A breathing pattern from patterns.toml (built in, or a person's own)."""
+
     name: str
     label: str
     phases: tuple[Phase, ...]
@@ -47,10 +60,17 @@ class BreathingPattern(NamedTuple):
     why: str = ""
     suits: tuple[str, ...] = ()
     custom: bool = False
+    default_cycles: int | None = None  # breaths when no length is asked for
+    max_cycles: int | None = None  # never more breaths than this at one time
+    cap_note: str = ""  # said when a longer request is kept to max_cycles
 
     @property
     def cycle_seconds(self) -> float:
         return sum(phase.seconds for phase in self.phases)
+
+    @property
+    def has_hold(self) -> bool:
+        return any(p.kind == "hold" for p in self.phases)
 
     @property
     def has_long_hold(self) -> bool:
@@ -61,14 +81,20 @@ class BreathingPattern(NamedTuple):
         return self.timing or "-".join(f"{p.seconds:g}" for p in self.phases)
 
 
-class FeelingWord(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class FeelingWord:
+    """A word for a feeling, its meaning and its quadrant (feelings.toml)."""
+
     word: str
     meaning: str
     quadrant: str
     custom: bool = False
 
 
-class Quadrant(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Quadrant:
+    """One quarter of the feelings map: energy high or low, pleasant or unpleasant."""
+
     key: str
     label: str
     symbol: str
@@ -77,7 +103,8 @@ class Quadrant(NamedTuple):
     words: tuple[FeelingWord, ...]
 
 
-class Choice(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Choice:
     """One item of a fixed list: a body signal, a need, a state, a person, a repair step."""
 
     key: str
@@ -85,29 +112,45 @@ class Choice(NamedTuple):
     hint: str = ""
 
 
-class SensesStep(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SensesStep:
+    """One step of 5-4-3-2-1: how many things, with which sense."""
+
     count: int
     sense: str
     prompt: str
 
 
-class HelpTopic(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class HelpTopic:
+    """One page of help (help.toml)."""
+
     key: str
     title: str
     body: str
 
 
-class HelpLine(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class HelpLine:
+    """A helpline: who answers, and the number."""
+
     label: str
     number: str
 
 
-class Country(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Country:
+    """A country's emergency and crisis lines (safety.toml)."""
+
     name: str
     lines: tuple[HelpLine, ...]
+    abuse_lines: tuple[HelpLine, ...] = ()  # domestic abuse helplines
 
 
-class Safety(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Safety:
+    """The words of "Find help now" (safety.toml)."""
+
     title: str
     statement: str
     high_activation: str
@@ -116,33 +159,46 @@ class Safety(NamedTuple):
     countries: tuple[Country, ...]
     contacts_title: str
     no_contacts: str
+    offered: str = ""  # atop the page when the app offers it by itself
+    offer_for_words: tuple[str, ...] = ()  # feeling words that offer it
+    afraid_title: str = ""
+    afraid: str = ""  # if you are afraid of someone: not yours to mend
+    afraid_elsewhere: str = ""
 
 
-def _pattern_named(self: Opening | Content, name: str) -> BreathingPattern | None:
-    wanted = name.strip().lower()
-    return next((p for p in self.patterns if p.name == wanted), None)
-
-
-def _line_of_day(self: Opening | Content, day: date) -> str:
-    return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
-
-
-class Opening(NamedTuple):
-    """What the first frame needs: home's welcome and line of the day, and for a breathing break
-    the patterns (a person's own too) and the note said before long holds."""
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What the first frame needs, and everything read with it: the patterns (a person's own
+    too) from patterns.toml, and all of prompts.toml and safety.toml (home's welcome and line of
+    the day, the note before long holds). Read before the app draws; the rest of data/ after."""
 
     patterns: tuple[BreathingPattern, ...]
     welcome: str
     lines_of_day: tuple[str, ...]
-    dizzy_note: str
+    saved_lines: tuple[str, ...]
+    empty_week: tuple[str, ...]
+    after_breath: str
+    senses: tuple[SensesStep, ...]
+    safety: Safety
     warnings: tuple[str, ...] = ()  # about a person's own patterns
 
-    pattern = _pattern_named
-    line_of_day = _line_of_day
+    @property
+    def dizzy_note(self) -> str:
+        return self.safety.dizzy_note
+
+    def pattern(self, name: str) -> BreathingPattern | None:
+        wanted = name.strip().lower()
+        return next((p for p in self.patterns if p.name == wanted), None)
+
+    def line_of_day(self, day: date) -> str:
+        return self.lines_of_day[day.toordinal() % len(self.lines_of_day)]
 
 
-class Content(NamedTuple):
-    patterns: tuple[BreathingPattern, ...]
+@dataclass(frozen=True, slots=True)
+class Content:
+    """All of data/: the opening, and the words of the check-in, the repair and help."""
+
+    opening: Opening
     quadrants: tuple[Quadrant, ...]
     body_signals: tuple[Choice, ...]
     needs: tuple[Choice, ...]
@@ -154,23 +210,53 @@ class Content(NamedTuple):
     people: tuple[Choice, ...]
     repair_steps: tuple[Choice, ...]
     reframes: tuple[str, ...]
-    welcome: str
-    lines_of_day: tuple[str, ...]
-    saved_lines: tuple[str, ...]
-    empty_week: tuple[str, ...]
-    after_breath: str
-    senses: tuple[SensesStep, ...]
-    safety: Safety
     help_topics: tuple[HelpTopic, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # the opening's, and about a person's own words
+    kind_steps: tuple[Choice, ...] = ()  # keyed by the need each one answers
+    repair_statuses: tuple[Choice, ...] = ()
+    repair_later: str = ""
+    repair_myself: str = ""
+    repair_afraid: str = ""
 
-    pattern = _pattern_named
-    line_of_day = _line_of_day
+    # What the opening holds, asked of the content as a whole.
 
-    def opening(self) -> Opening:
-        return Opening(
-            self.patterns, self.welcome, self.lines_of_day, self.safety.dizzy_note, self.warnings
-        )
+    @property
+    def patterns(self) -> tuple[BreathingPattern, ...]:
+        return self.opening.patterns
+
+    @property
+    def welcome(self) -> str:
+        return self.opening.welcome
+
+    @property
+    def lines_of_day(self) -> tuple[str, ...]:
+        return self.opening.lines_of_day
+
+    @property
+    def saved_lines(self) -> tuple[str, ...]:
+        return self.opening.saved_lines
+
+    @property
+    def empty_week(self) -> tuple[str, ...]:
+        return self.opening.empty_week
+
+    @property
+    def after_breath(self) -> str:
+        return self.opening.after_breath
+
+    @property
+    def senses(self) -> tuple[SensesStep, ...]:
+        return self.opening.senses
+
+    @property
+    def safety(self) -> Safety:
+        return self.opening.safety
+
+    def pattern(self, name: str) -> BreathingPattern | None:
+        return self.opening.pattern(name)
+
+    def line_of_day(self, day: date) -> str:
+        return self.opening.line_of_day(day)
 
     def quadrant(self, key: str) -> Quadrant:
         return next(q for q in self.quadrants if q.key == key)
@@ -183,13 +269,6 @@ class Content(NamedTuple):
         if key is None:
             return ""
         return next((c.label for c in choices if c.key == key), key.replace("_", " "))
-
-    def suggested_pattern(self, state: str | None) -> BreathingPattern:
-        if state is not None:
-            for pattern in self.patterns:
-                if state in pattern.suits:
-                    return pattern
-        return self.patterns[0]
 
 
 def builtin_data_dir() -> Path:
@@ -217,48 +296,6 @@ def load_opening(data_dir: Path | None = None, user_dir: Path | None = None) -> 
         patterns=tuple(patterns),
         welcome=_text(prompts, "welcome", "prompts.toml"),
         lines_of_day=_strings(prompts, "lines_of_day", "prompts.toml"),
-        dizzy_note=_text(safety, "dizzy_note", "safety.toml"),
-        warnings=tuple(warnings),
-    )
-
-
-def load_content(
-    data_dir: Path | None = None, user_dir: Path | None = None, opening: Opening | None = None
-) -> Content:
-    """Read the built-in content, plus a person's own patterns and words from `user_dir`.
-
-    `opening`, when the first frame has read it already (from the same folders), gives the
-    patterns and their warnings, which are not read again.
-    """
-    source = _Files(data_dir or builtin_data_dir())
-    opening = opening or load_opening(data_dir, user_dir)
-    feelings_file = source.read("feelings.toml")
-    checkin = source.read("checkin.toml")
-    repair = source.read("repair.toml")
-    prompts = source.read("prompts.toml")
-    safety = source.read("safety.toml")
-    help_file = source.read("help.toml")
-
-    quadrants = _quadrants(feelings_file, source)
-    warnings = list(opening.warnings)
-    if user_dir is not None:
-        quadrants = _with_user_words(user_dir / "feelings.toml", quadrants, warnings)
-
-    return Content(
-        patterns=opening.patterns,
-        quadrants=tuple(quadrants),
-        body_signals=_choices(checkin, "body_signal", source.where("checkin.toml")),
-        needs=_choices(checkin, "need", source.where("checkin.toml")),
-        states=_choices(checkin, "state", source.where("checkin.toml")),
-        activation_low=_text(_table(checkin, "activation", "checkin.toml"), "low", "checkin.toml"),
-        activation_high=_text(checkin["activation"], "high", "checkin.toml [activation]"),
-        activation_prompt=_text(checkin["activation"], "prompt", "checkin.toml [activation]"),
-        repair_intro=_text(repair, "intro", "repair.toml"),
-        people=_choices(repair, "person", source.where("repair.toml")),
-        repair_steps=_choices(repair, "step", source.where("repair.toml")),
-        reframes=_strings(repair, "reframes", "repair.toml"),
-        welcome=_text(prompts, "welcome", "prompts.toml"),
-        lines_of_day=_strings(prompts, "lines_of_day", "prompts.toml"),
         saved_lines=_strings(prompts, "saved", "prompts.toml"),
         empty_week=_strings(prompts, "empty_week", "prompts.toml"),
         after_breath=_text(prompts, "after_breath", "prompts.toml"),
@@ -271,6 +308,44 @@ def load_content(
             for i, s in enumerate(_list(prompts, "senses", "prompts.toml"))
         ),
         safety=_safety(safety),
+        warnings=tuple(warnings),
+    )
+
+
+def load_content(
+    data_dir: Path | None = None, user_dir: Path | None = None, opening: Opening | None = None
+) -> Content:
+    """Read the built-in content, plus a person's own patterns and words from `user_dir`.
+
+    `opening`, when the first frame has read it already (from the same folders), is the part
+    of the content read from patterns.toml, prompts.toml and safety.toml: those are not read
+    again.
+    """
+    source = _Files(data_dir or builtin_data_dir())
+    opening = opening or load_opening(data_dir, user_dir)
+    feelings_file = source.read("feelings.toml")
+    checkin = source.read("checkin.toml")
+    repair = source.read("repair.toml")
+    help_file = source.read("help.toml")
+
+    quadrants = _quadrants(feelings_file, source)
+    warnings = list(opening.warnings)
+    if user_dir is not None:
+        quadrants = _with_user_words(user_dir / "feelings.toml", quadrants, warnings)
+
+    return Content(
+        opening=opening,
+        quadrants=tuple(quadrants),
+        body_signals=_choices(checkin, "body_signal", source.where("checkin.toml")),
+        needs=_choices(checkin, "need", source.where("checkin.toml")),
+        states=_choices(checkin, "state", source.where("checkin.toml")),
+        activation_low=_text(_table(checkin, "activation", "checkin.toml"), "low", "checkin.toml"),
+        activation_high=_text(checkin["activation"], "high", "checkin.toml [activation]"),
+        activation_prompt=_text(checkin["activation"], "prompt", "checkin.toml [activation]"),
+        repair_intro=_text(repair, "intro", "repair.toml"),
+        people=_choices(repair, "person", source.where("repair.toml")),
+        repair_steps=_choices(repair, "step", source.where("repair.toml")),
+        reframes=_strings(repair, "reframes", "repair.toml"),
         help_topics=tuple(
             HelpTopic(
                 key=_text(t, "key", f"help.toml topic {i + 1}"),
@@ -280,6 +355,11 @@ def load_content(
             for i, t in enumerate(_list(help_file, "topic", "help.toml"))
         ),
         warnings=tuple(warnings),
+        kind_steps=_choices(checkin, "kind_step", source.where("checkin.toml")),
+        repair_statuses=_choices(repair, "status", source.where("repair.toml")),
+        repair_later=_text(repair, "later", "repair.toml"),
+        repair_myself=_text(repair, "myself", "repair.toml"),
+        repair_afraid=_text(repair, "afraid", "repair.toml"),
     )
 
 
@@ -304,17 +384,31 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path}: not valid TOML ({error})") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError(f"{path}: could not be read ({error})") from None
+    except RecursionError:
+        raise ContentError(f"{path}: nested too deeply to read") from None
+    except ValueError:  # tomllib's answer to a number with thousands of digits
+        raise ContentError(f"{path}: holds a number too long to read") from None
 
 
 def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern:
     if not isinstance(item, dict):
         raise ContentError(f"{where}: must be a table")
     name = _text(item, "name", where).strip().lower()
-    if not name or any(ch.isspace() for ch in name) or len(name) > 30:
-        raise ContentError(f"{where}: name must be one word, like 'slow-exhale'")
+    # A name is typed on the command line and printed as it is: one word, nothing a terminal
+    # would take as a command (isprintable is false for every control and format character).
+    if not name.isprintable() or " " in name or len(name) > MAX_NAME:
+        raise ContentError(
+            f"{where}: name must be one word of at most {MAX_NAME} letters, digits or signs, "
+            "like 'slow-exhale'"
+        )
     for key in ("label", "timing", "about", "why"):
         if not isinstance(item.get(key, ""), str):
             raise ContentError(f"{where} ({name}): '{key}' must be text")
+    suits = item.get("suits", [])
+    if not isinstance(suits, list) or not all(s in STATES for s in suits):
+        raise ContentError(
+            f"{where} ({name}): 'suits' must be a list of states from {', '.join(STATES)}"
+        )
     phases = []
     for j, raw in enumerate(_list(item, "phases", where)):
         spot = f"{where} ({name}) phase {j + 1}"
@@ -323,23 +417,42 @@ def _pattern(item: Any, where: str, *, custom: bool = False) -> BreathingPattern
         kind = _text(raw, "kind", spot)
         if kind not in PHASE_KINDS:
             raise ContentError(f"{spot}: kind must be one of {', '.join(PHASE_KINDS)}")
-        seconds = float(_number(raw, "seconds", spot, float))
+        seconds = _number(raw, "seconds", spot, float)
         low, high = CUSTOM_PHASE_SECONDS if custom else (0.5, 60.0)
-        if not low <= seconds <= high:
+        if not low <= seconds <= high:  # before float(): an int may be too large for one
             raise ContentError(f"{spot}: seconds must be from {low:g} to {high:g}")
-        phases.append(Phase(kind, seconds))
+        phases.append(Phase(kind, float(seconds)))
     if not any(p.kind == "in" for p in phases) or not any(p.kind == "out" for p in phases):
         raise ContentError(f"{where} ({name}): needs at least one 'in' and one 'out' phase")
+    default_cycles, max_cycles = (
+        _breaths(item, key, f"{where} ({name})") for key in ("default_cycles", "max_cycles")
+    )
+    if default_cycles and max_cycles and default_cycles > max_cycles:
+        raise ContentError(f"{where} ({name}): default_cycles is more than max_cycles")
+    if not isinstance(item.get("cap_note", ""), str):
+        raise ContentError(f"{where} ({name}): 'cap_note' must be text")
     return BreathingPattern(
         name=name,
-        label=str(item.get("label", name)),
+        label=item.get("label", "").strip() or name,
         phases=tuple(phases),
-        timing=str(item.get("timing", "")),
-        about=str(item.get("about", "")),
-        why=str(item.get("why", "")),
-        suits=tuple(str(s) for s in item.get("suits", ())),
+        timing=item.get("timing", ""),
+        about=item.get("about", ""),
+        why=item.get("why", ""),
+        suits=tuple(suits),
         custom=custom,
+        default_cycles=default_cycles,
+        max_cycles=max_cycles,
+        cap_note=str(item.get("cap_note", "")),
     )
+
+
+def _breaths(item: dict[str, Any], key: str, where: str) -> int | None:
+    if key not in item:
+        return None
+    value = _number(item, key, where, int)
+    if not 1 <= value <= MAX_CYCLES:
+        raise ContentError(f"{where}: {key} must be from 1 to {MAX_CYCLES}")
+    return int(value)
 
 
 def _quadrants(data: dict[str, Any], source: _Files) -> list[Quadrant]:
@@ -379,25 +492,27 @@ def _user_patterns(
     data = _read_user_file(path, warnings)
     if data is None:
         return []
+    found: list[str] = _unknown_keys(data, "pattern", path)
     added: list[BreathingPattern] = []
     taken = {p.name for p in builtin}
     items = data.get("pattern", [])
     if not isinstance(items, list):
-        warnings.append(f"{path}: use [[pattern]] tables for your patterns.")
-        return []
+        found.append(f"{path}: use [[pattern]] tables for your patterns.")
+        items = []
     for i, item in enumerate(items):
         try:
             pattern = _pattern(item, f"{path} pattern {i + 1}", custom=True)
         except ContentError as error:
-            warnings.append(f"{error}; this pattern was skipped.")
+            found.append(f"{error}; this pattern was skipped.")
             continue
         if pattern.name in taken:
-            warnings.append(
+            found.append(
                 f"{path} pattern {i + 1}: the name {pattern.name!r} is taken; it was skipped."
             )
             continue
         taken.add(pattern.name)
         added.append(pattern)
+    warnings += _at_most(found, path)
     return added
 
 
@@ -407,10 +522,11 @@ def _with_user_words(
     data = _read_user_file(path, warnings)
     if data is None:
         return quadrants
+    found: list[str] = _unknown_keys(data, "word", path)
     items = data.get("word", [])
     if not isinstance(items, list):
-        warnings.append(f"{path}: use [[word]] tables for your words.")
-        return quadrants
+        found.append(f"{path}: use [[word]] tables for your words.")
+        items = []
     known = {w.word for q in quadrants for w in q.words}
     extra: dict[str, list[FeelingWord]] = {q.key: [] for q in quadrants}
     for i, item in enumerate(items):
@@ -418,23 +534,26 @@ def _with_user_words(
         try:
             word = _text(item, "word", where).strip().lower()
             quadrant = _text(item, "quadrant", where)
-            if not word or len(word) > 40:
-                raise ContentError(f"{where}: a word needs 1 to 40 characters")
+            if not word or not word.isprintable() or len(word) > MAX_WORD:
+                raise ContentError(
+                    f"{where}: a word needs 1 to {MAX_WORD} characters and no control characters"
+                )
             if quadrant not in QUADRANTS:
                 raise ContentError(f"{where}: quadrant must be one of {', '.join(QUADRANTS)}")
+            meaning = item.get("meaning", "")
+            if not isinstance(meaning, str):
+                raise ContentError(f"{where} ({word}): 'meaning' must be text")
         except ContentError as error:
-            warnings.append(f"{error}; this word was skipped.")
+            found.append(f"{error}; this word was skipped.")
             continue
         if word in known:
-            warnings.append(f"{where}: {word!r} is already in the list; this word was skipped.")
+            found.append(f"{where}: {word!r} is already in the list; this word was skipped.")
             continue
         known.add(word)
-        meaning = str(item.get("meaning", "Your own word.")) if isinstance(item, dict) else ""
+        meaning = meaning.strip() or "Your own word."
         extra[quadrant].append(FeelingWord(word, meaning, quadrant, custom=True))
-    return [
-        Quadrant(q.key, q.label, q.symbol, q.colour, q.hint, q.words + tuple(extra[q.key]))
-        for q in quadrants
-    ]
+    warnings += _at_most(found, path)
+    return [replace(q, words=q.words + tuple(extra[q.key])) for q in quadrants]
 
 
 def _read_user_file(path: Path, warnings: list[str]) -> dict[str, Any] | None:
@@ -447,6 +566,28 @@ def _read_user_file(path: Path, warnings: list[str]) -> dict[str, Any] | None:
         return None
 
 
+def _unknown_keys(data: dict[str, Any], table: str, path: Path) -> list[str]:
+    """A misspelt table ([[patterns]]) would otherwise vanish without a word."""
+    return [
+        f"{path}: {_shown_key(key)} is not something companion reads here (it reads [[{table}]] "
+        "tables); it was ignored."
+        for key in data
+        if key != table
+    ]
+
+
+def _shown_key(key: str) -> str:
+    return repr(key if len(key) <= MAX_NAME else key[:MAX_NAME] + "…")
+
+
+def _at_most(found: list[str], path: Path) -> list[str]:
+    if len(found) <= MAX_WARNINGS_PER_FILE:
+        return found
+    kept = found[: MAX_WARNINGS_PER_FILE - 1]
+    more = len(found) - len(kept)
+    return [*kept, f"{path}: {more} more problems like these; each of those was skipped too."]
+
+
 def _safety(data: dict[str, Any]) -> Safety:
     where = "safety.toml"
     countries = []
@@ -456,7 +597,11 @@ def _safety(data: dict[str, Any]) -> Safety:
             HelpLine(_text(line, "label", spot), _text(line, "number", spot))
             for line in _list(item, "lines", spot)
         )
-        countries.append(Country(_text(item, "name", spot), lines))
+        abuse = tuple(
+            HelpLine(_text(line, "label", spot), _text(line, "number", spot))
+            for line in item.get("abuse", ())
+        )
+        countries.append(Country(_text(item, "name", spot), lines, abuse))
     return Safety(
         title=_text(data, "title", where),
         statement=_text(data, "statement", where),
@@ -466,6 +611,11 @@ def _safety(data: dict[str, Any]) -> Safety:
         countries=tuple(countries),
         contacts_title=_text(data, "contacts_title", where),
         no_contacts=_text(data, "no_contacts", where),
+        offered=_text(data, "offered", where),
+        offer_for_words=tuple(w.lower() for w in _strings(data, "offer_for_words", where)),
+        afraid_title=_text(data, "afraid_title", where),
+        afraid=_text(data, "afraid", where),
+        afraid_elsewhere=_text(data, "afraid_elsewhere", where),
     )
 
 
@@ -473,9 +623,11 @@ def _choices(data: dict[str, Any], key: str, where: str) -> tuple[Choice, ...]:
     choices = []
     for i, item in enumerate(_list(data, key, where)):
         spot = f"{where} {key} {i + 1}"
-        choices.append(
-            Choice(_text(item, "key", spot), _text(item, "label", spot), str(item.get("hint", "")))
-        )
+        choice_key, label = _text(item, "key", spot), _text(item, "label", spot)
+        hint = item.get("hint", "")
+        if not isinstance(hint, str):
+            raise ContentError(f"{spot}: 'hint' must be text")
+        choices.append(Choice(choice_key, label, hint))
     return tuple(choices)
 
 

@@ -9,6 +9,7 @@ and now and then a repair logged on its own.
 
 from __future__ import annotations
 
+import os
 import random
 import shlex
 import shutil
@@ -21,14 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from companion.content import BreathingPattern, Content, load_content
+from companion.device import STATE_ENV, Device, DeviceError, give_identity
 from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from companion.guidance import suggested_pattern
 from companion.history import HistoryStore
-from companion.storage import DIR_MODE
+from companion.storage import DIR_MODE, StoreError
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
 SEED = "companion-demo-1"
+# The machine a demo history is written by, the same for every demo (so the same days give the
+# same files); it is a machine of its own in `companion devices`.
+DEMO_DEVICE = Device("companionz", "companion demo")
 
 # When the moments happen: (first minute, last minute of the day, weight).
 CHECKIN_TIMES = (
@@ -114,16 +118,18 @@ def run_demo(days: int, out: Path | None) -> int:
     """Write a demo history to `out`, or open the app on one in a temporary folder."""
     if out is not None:
         return _write_to(days, out)
-    folder = Path(tempfile.mkdtemp(prefix="companion-demo-"))
+    base = Path(tempfile.mkdtemp(prefix="companion-demo-"))
     try:
-        write_demo_history(folder, days)
-        from companion.app import CompanionApp  # only here: --out never imports Textual
+        folder, state = base / "data", base / "state"
+        write_demo_history(folder, days, state=state)
+        # The app saves as the demo's machine too: this machine's own identity and locks are
+        # never touched, and everything goes with the temporary folder.
+        os.environ[STATE_ENV] = str(state)
+        from companion import startup  # only here: --out never imports Textual
 
-        app = CompanionApp(data_dir=folder, start="home")
-        app.run()
-        code = app.return_code or EXIT_OK
+        code = startup.run_app(folder).return_code or EXIT_OK
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
     print("The demo history was in a temporary folder and is gone now; "
           "`companion demo --out DIR` keeps one.")
     return code
@@ -139,7 +145,16 @@ def _write_to(days: int, out: Path) -> int:
         print(f"companion: {out} already has a history; choose a new or empty folder "
               "(the demo never writes over a history).", file=sys.stderr)
         return EXIT_PROBLEM
-    count = write_demo_history(out, days)
+    try:
+        count = write_demo_history(out, days)
+    except OSError as error:  # a read-only file system, no permission, no room
+        print(f"companion: could not write the demo history to {out} "
+              f"({error.strerror or error}); nothing was written.", file=sys.stderr)
+        return EXIT_PROBLEM
+    except StoreError as error:
+        print(f"companion: could not write the demo history to {out}: {error}",
+              file=sys.stderr)
+        return EXIT_PROBLEM
     where = shlex.quote(str(out))
     print(f"Wrote a demo history of {count:,} entries over {days:,} days to {out}.")
     print(f"Open it with: companion --data-dir {where}   (or: companion review --data-dir "
@@ -148,21 +163,34 @@ def _write_to(days: int, out: Path) -> int:
 
 
 def _has_history(folder: Path) -> bool:
-    history = folder / "history"
-    if history.is_dir() and any(p.suffix == ".json" for p in history.iterdir()):
-        return True
-    return folder.is_dir() and any(folder.glob("history.json*"))
+    return folder.is_dir() and bool(HistoryStore(folder).files(legacy=True))
 
 
-def write_demo_history(folder: Path, days: int, now: datetime | None = None) -> int:
+def write_demo_history(folder: Path, days: int, now: datetime | None = None, *,
+                       state: Path | None = None) -> int:
     """Generate `days` days of history ending today and save it in `folder`; returns how many.
 
-    Each month's file is written once (HistoryStore.add_missing groups by month), so even
-    decades of history take seconds. Not fsynced: a demo is easy to make again.
+    Written by a machine of its own, "companion demo" (its identity in `state`, or in a
+    temporary folder removed afterwards), stamped at the start of the day: the same days give
+    the same files, and this machine's identity is never made or used for a demo. Each
+    month's file is written once (HistoryStore.add_missing groups by month), so even decades
+    of history take seconds. Not fsynced: a demo is easy to make again.
     """
+    now = now or datetime.now().astimezone()
+    midnight = datetime.combine(now.date(), time(0), now.tzinfo)
     folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    store = HistoryStore(folder, fsync=False)
-    return store.add_missing(demo_entries(days, now or datetime.now().astimezone()))
+    temporary = state is None
+    state = Path(tempfile.mkdtemp(prefix="companion-demo-state-")) if state is None else state
+    try:
+        give_identity(state, DEMO_DEVICE)
+        store = HistoryStore(folder, fsync=False, state_dir=state,
+                             clock=lambda: midnight.timestamp() * 1000)
+        return store.add_missing(demo_entries(days, now))
+    except DeviceError as error:
+        raise StoreError(str(error)) from None
+    finally:
+        if temporary:
+            shutil.rmtree(state, ignore_errors=True)
 
 
 # -- the generated history ------------------------------------------------------------------
@@ -225,7 +253,7 @@ def _checkin(rng: random.Random, started: datetime, content: Content) -> Entry:
         return Entry(**fields, complete=False, saved_at=saved)
     fields["activation_after"] = after
     if rng.random() < 0.75:
-        pattern = (content.suggested_pattern(state) if rng.random() < 0.5
+        pattern = (suggested_pattern(content.patterns, state=state) if rng.random() < 0.5
                    else rng.choice(content.patterns))
         fields["breathing"] = _breathing(rng, pattern, rng.randint(3, 8))
     if rng.random() < 0.3:

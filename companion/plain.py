@@ -13,25 +13,29 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
-from companion.breathing import BreathingSchedule, BreathingSession
+from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
-from companion.listing import printable
+from companion.exits import EXIT_OK, UsageError, exit_for_signal
 from companion.storage import check_data_folder
+from companion.text import printable
 
 DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
 
 
-class BreatheRequest(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class BreatheRequest:
     """A breathing break as asked for on the command line, already checked."""
 
     pattern: BreathingPattern
     schedule: BreathingSchedule
-    dizzy_note: str = ""  # said before patterns with long holds
+    dizzy_note: str = ""  # said before the breath: each run is a session of its own
+    cap_note: str = ""  # said when more breaths were asked for than the pattern allows
 
 
 def breathe_request(
@@ -50,21 +54,17 @@ def breathe_request(
     history is a StoreError said now, not after the person has breathed. `opening`, when
     given, is used instead of reading data/ again.
     """
-    from companion.cli import UsageError
-
     opening = opening or load_opening(user_dir=data_dir)
     name = pattern_name or default_pattern
     pattern = opening.pattern(name) or (None if pattern_name else opening.patterns[0])
     if pattern is None:
         known = ", ".join(p.name for p in opening.patterns)
         raise UsageError(f"there is no breathing pattern called {name!r}; try one of: {known}")
-    if cycles is not None:
-        schedule = BreathingSchedule(pattern, cycles)
-    else:
-        schedule = BreathingSchedule.for_minutes(pattern, minutes or default_minutes)
+    length = length_for(pattern, minutes=minutes, cycles=cycles, default_minutes=default_minutes)
+    schedule = BreathingSchedule(pattern, length.cycles)
     check_data_folder(data_dir)  # before the first frame, without the history's imports
-    note = opening.dizzy_note if pattern.has_long_hold else ""
-    return BreatheRequest(pattern, schedule, note)
+    return BreatheRequest(pattern, schedule, opening.dizzy_note,
+                          pattern.cap_note if length.capped else "")
 
 
 def run_plain(
@@ -86,6 +86,8 @@ def run_plain(
     session = BreathingSession(schedule, clock=clock)
     started_at = datetime.now().astimezone()
     minutes = schedule.total / 60
+    if request.cap_note:
+        print(printable(request.cap_note), file=out, flush=True)
     print(
         f"{printable(request.pattern.label)} ({printable(request.pattern.timing_text)}), "
         f"{_breaths(schedule.cycles)}, "
@@ -94,9 +96,9 @@ def run_plain(
         flush=True,
     )
     if request.dizzy_note:
-        print(request.dizzy_note, file=out, flush=True)
+        print(printable(request.dizzy_note), file=out, flush=True)
     session.start()
-    reader_left = False
+    unwritten: OSError | None = None
     ended_by: int | None = None
     try:
         with _signals_stop_the_breath():
@@ -108,23 +110,24 @@ def run_plain(
         pass
     except _Ended as ended:
         ended_by = ended.signum  # `kill`, or the terminal closed: saved all the same
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head -3`): what was breathed is still worth keeping.
-        reader_left = True
+    except OSError as error:
+        # The reader went away (e.g. `| head -3`) or the output is full: what was breathed is
+        # still worth keeping.
+        unwritten = error
     session.stop()
     record = session.record()
     entry = Entry(kind="breathing", started_at=started_at, breathing=record,
                   saved_at=datetime.now().astimezone(), complete=record.completed)
     with _ignoring_interrupts():
         store.save(entry)
-    if reader_left:
-        raise BrokenPipeError
+    if unwritten is not None:
+        raise unwritten
     ending = "Done" if record.completed else "Stopped early, and that's fine"
     summary = f"{ending}: {record.seconds:g} s, {_breaths(record.cycles)}. Saved."
     # A closed terminal: the breathing is saved, and nobody is there to read this.
     with suppress(OSError):
         print(summary, file=out, flush=True)
-    return 0 if ended_by is None else 128 + ended_by
+    return EXIT_OK if ended_by is None else exit_for_signal(ended_by)
 
 
 class _Ended(Exception):

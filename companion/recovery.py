@@ -4,7 +4,8 @@ An entry that cannot be saved as companion closes (a full disk, a read-only data
 companion holding the history's lock for long) is written to a recovery file: the export's json
 format, readable only by you, in the first of these places that takes it:
 
-1. the platform's user state folder (on Linux `~/.local/state/companion/recovery/`),
+1. this machine's state folder, beside its identity (`$COMPANION_STATE_DIR`, else on Linux
+   `~/.local/state/companion/recovery/`),
 2. the data folder itself,
 3. a private folder in the temporary directory (`/tmp/companion-UID/`).
 
@@ -55,10 +56,10 @@ def folder_key(data_dir: Path) -> str:
 
 def recovery_places(data_dir: Path) -> list[Path]:
     """Where a recovery file may go, in the order tried."""
-    from platformdirs import user_state_dir
+    from companion.device import state_dir
 
     temp = Path(tempfile.gettempdir()) / f"companion-{_uid()}"
-    return [Path(user_state_dir("companion", appauthor=False)) / "recovery", Path(data_dir), temp]
+    return [state_dir() / "recovery", Path(data_dir), temp]
 
 
 def find_recovery(data_dir: Path, places: Sequence[Path] | None = None) -> list[Path]:

@@ -15,9 +15,7 @@ could be read, only the problems are printed.
 from __future__ import annotations
 
 import json
-import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,23 +26,29 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from companion.content import Content, load_content
+from companion.content import Choice, Content, load_content
 from companion.entries import SCHEMA, Entry
 from companion.history import HistoryStore
-from companion.listing import printable
 from companion.settings import load_settings
 from companion.summary import (
     KIND_NAMES,
     WeekSummary,
     activation_change,
+    grounding_change,
     minutes_text,
+    status_words,
     summarize_week,
     to_local,
     week_bounds,
     week_times,
 )
+from companion.text import md, printable, terminal_safe_json
 
 FORMATS = ("table", "markdown", "json")
+# The table lists a week's moments, groundings and repairs one line each, up to this many of
+# each: a person's busiest week is well under it, and laying out tens of thousands of lines (a
+# history made by another program) takes Rich minutes. The markdown and json reports list all.
+TABLE_MOMENTS = 500
 
 
 def print_week(
@@ -122,7 +126,7 @@ def _repair_parts(repair_with: str | None, step: str | None, content: Content) -
     ]
 
 
-def _labels(keys: Iterable[str], choices, content: Content) -> str:
+def _labels(keys: Iterable[str], choices: tuple[Choice, ...], content: Content) -> str:
     return ", ".join(content.label_of(choices, key) for key in keys)
 
 
@@ -138,33 +142,7 @@ def week_json(summary: WeekSummary, entries: list[Entry], week_start: str) -> st
         "summary": summary.to_dict(),
         "entries": [entry.to_dict() for entry in entries],
     }
-    return _terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False))
-
-
-_NOT_PLAIN_ASCII = re.compile(r"[^\n\x20-\x7e]")
-
-
-def _terminal_safe_json(text: str) -> str:
-    # json.dumps escapes only C0 controls; DEL, C1 controls and bidi/format characters in
-    # what someone typed are written as \u escapes too (same value, nothing for a terminal to
-    # act on). They can only occur inside strings, so the json means exactly the same.
-    def escape(match: re.Match[str]) -> str:
-        ch = match.group()
-        return json.dumps(ch)[1:-1] if unicodedata.category(ch)[0] == "C" else ch
-
-    return _NOT_PLAIN_ASCII.sub(escape, text)
-
-
-# -- markdown -------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = {ch: "\\" + ch for ch in "\\`*_[]|~#"} | {
-    "<": "&lt;", ">": "&gt;", "&": "&amp;",
-}
-
-
-def md(text: str) -> str:
-    """A person's text inside a markdown line: one line, shown as typed, never as markup."""
-    return "".join(_MARKDOWN_SPECIAL.get(ch, ch) for ch in printable(text)).strip()
+    return terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) -> str:
@@ -178,14 +156,14 @@ def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) 
         "",
         "## Day by day",
         "",
-        "| Day | Check-ins | Breathing breaks | Breathing | Activation before → after |",
+        "| Day | Check-ins | Breathing breaks | Breathing | Grounding: before → after |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for day in summary.days:
         lines.append(
             f"| {day_name(day.day)} | {_count(day.check_ins)} | {_count(day.breathing_breaks)} "
             f"| {minutes_text(day.breathing_minutes)} "
-            f"| {activation_change(day.activation_before, day.activation_after)} |"
+            f"| {grounding_change(day)} |"
         )
     if summary.grounding:
         lines += ["", "## Grounding: before → after", ""]
@@ -212,7 +190,7 @@ def week_markdown(summary: WeekSummary, entries: list[Entry], content: Content) 
         lines += ["", "## Repairs", ""]
         for repair in summary.repairs:
             parts = [md(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-            status = "done" if not repair.is_open else "planned, still open"
+            status = "planned, still open" if repair.is_open else status_words(repair.status)
             text = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
                 text += f". What happened: {md(repair.what_happened)}"
@@ -241,6 +219,8 @@ def entry_facts(
         facts.append(("Body", shown(_labels(entry.body_signals, content.body_signals, content))))
     if entry.needs:
         facts.append(("Needs", shown(_labels(entry.needs, content.needs, content))))
+    if entry.kind_steps:
+        facts.append(("Kind steps", shown(_labels(entry.kind_steps, content.kind_steps, content))))
     if entry.breathing:
         b = entry.breathing
         ended = "" if b.completed else ", stopped early"
@@ -255,12 +235,18 @@ def entry_facts(
     if entry.repair:
         r = entry.repair
         parts = [shown(p) for p in _repair_parts(r.with_whom, r.step, content)]
-        status = "done" if r.status == "done" else "planned"
+        status = status_words(r.status)
         facts.append(("Repair", " · ".join([*parts, status])))
         if r.what_happened:
             facts.append(("What happened", shown(r.what_happened)))
         if r.my_part:
             facts.append(("My part", shown(r.my_part)))
+        if r.their_side:
+            facts.append(("Their side", shown(r.their_side)))
+        if r.to_a_friend:
+            facts.append(("To a friend", shown(r.to_a_friend)))
+        if r.next_time:
+            facts.append(("Next time", shown(r.next_time)))
     if entry.note:
         facts.append(("Note", shown(entry.note)))
     if not entry.complete:
@@ -283,22 +269,23 @@ def week_table(
     days.add_column("Check-ins", justify="right")
     days.add_column("Breaks", justify="right")
     days.add_column("Breathing", justify="right")
-    days.add_column("Activation before → after")
+    days.add_column("Grounding: before → after")
     for day in summary.days:
         days.add_row(day_name(day.day), _count(day.check_ins), _count(day.breathing_breaks),
                      minutes_text(day.breathing_minutes),
-                     activation_change(day.activation_before, day.activation_after))
+                     grounding_change(day))
     console.print(days)
     if summary.grounding:
         console.print(Text("Grounding: before → after", style="bold"))
         chart = Text()
-        for moment in summary.grounding:
+        for moment in summary.grounding[:TABLE_MOMENTS]:
             chart.append(f"  {moment_name(moment.started_at)}  {moment.before:>2} → "
                          f"{moment.after:<2} ")
             chart.append_text(grounding_bar(moment.before, moment.after))
             chart.append("\n")
         chart.rstrip()
         console.print(chart, no_wrap=True, overflow="crop", crop=True)
+        _more(console, len(summary.grounding))
         console.print(Text("  █ after   ░ eased while grounding   ▓ rose", style="dim"))
         console.print()
     if summary.words:
@@ -323,20 +310,21 @@ def week_table(
     if summary.repairs:
         console.print()
         console.print(Text("Repairs", style="bold"))
-        for repair in summary.repairs:
+        for repair in summary.repairs[:TABLE_MOMENTS]:
             parts = [printable(p) for p in _repair_parts(repair.with_whom, repair.step, content)]
-            status = "done" if not repair.is_open else "planned, still open"
-            line = " · ".join([moment_name(repair.started_at), *parts, status])
+            status = "planned, still open" if repair.is_open else status_words(repair.status)
+            said = " · ".join([moment_name(repair.started_at), *parts, status])
             if repair.what_happened:
-                line += f" — {printable(repair.what_happened)}"
-            console.print(Text(f"  {line}"))
+                said += f" — {printable(repair.what_happened)}"
+            console.print(Text(f"  {said}"))
+        _more(console, len(summary.repairs))
     console.print()
     # One line a moment, cut at the terminal's edge: a Rich table of a busy week is slow to lay
     # out, and the full text of every moment is in the markdown report.
     console.print(Text("Moments", style="bold"))
     lines = Text()
     room = max(console.width - 46, 10)  # what is left of the line after when, what, activation
-    for entry in entries:
+    for entry in entries[:TABLE_MOMENTS]:
         feelings = ", ".join(printable(f.word) for f in entry.feelings)
         said = " — ".join(part for part in (feelings, printable(entry.note)) if part)
         change = activation_change(entry.activation_before, entry.activation_after)
@@ -344,6 +332,13 @@ def week_table(
                      f"{change:<7}  {_cut(said, room)}\n")
     lines.rstrip()
     console.print(lines, no_wrap=True, overflow="ellipsis", crop=True)
+    _more(console, len(entries))
+
+
+def _more(console: Console, count: int) -> None:
+    if count > TABLE_MOMENTS:
+        console.print(Text(f"  … and {count - TABLE_MOMENTS:,} more; `companion week --format "
+                           "markdown` lists every one.", style="dim"))
 
 
 def _cut(text: str, room: int) -> str:

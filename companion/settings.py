@@ -1,20 +1,22 @@
 """Personal settings, kept as settings.toml in the data folder (readable and editable by hand).
 
 A setting that cannot be used gets one warning naming it and the default used instead; the rest
-of the file still counts. A file with any problem is never overwritten: saving refuses with a
-clear message until the person fixes (or removes) it, so a hand edit is never lost silently.
-Saving rewrites the whole file in a standard form, so comments written by hand are not kept
-(the file's first line says so).
+of the file still counts, whatever it holds (any type in any key; a file nested too deeply or
+with a number too long to read is one warning, and the defaults). A file with any problem is
+never overwritten: saving refuses with a clear message until the person fixes (or removes) it,
+so a hand edit is never lost silently. Saving rewrites the whole file in a standard form, so
+comments written by hand are not kept (the file's first line says so).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Collection
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from companion.storage import DIR_MODE, StoreError, write_atomically
+from companion.storage import DIR_MODE, SpecialFile, StoreError, open_regular, write_atomically
 
 SETTINGS_FILE = "settings.toml"
 WEEK_STARTS = ("monday", "sunday")
@@ -22,6 +24,7 @@ MINUTES_RANGE = (0.5, 30.0)
 MAX_CONTACTS = 10
 MAX_CONTACT_NAME = 60
 MAX_CONTACT_HOW = 120
+MAX_WARNINGS = 8
 HEADER = (
     "# companion settings. Edit by hand while companion is closed, or press , in the app.\n"
     "# Saving from the app rewrites this file; comments are not kept.\n"
@@ -32,14 +35,18 @@ class SettingsError(StoreError):
     """Settings that could not be saved; the file on disk is as it was."""
 
 
-class Contact(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Contact:
     """Someone to reach when things are hard: a name and how (a number, an address, a note)."""
 
     name: str
     how: str
 
 
-class Settings(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a person has chosen in settings.toml (or the defaults)."""
+
     default_pattern: str = "coherent"
     default_minutes: float = 1.0
     reduced_motion: bool = False
@@ -50,7 +57,7 @@ class Settings(NamedTuple):
 
 
 DEFAULTS = Settings()
-KNOWN_KEYS = Settings._fields
+KNOWN_KEYS = tuple(field.name for field in fields(Settings))
 
 
 def load_settings(
@@ -129,18 +136,23 @@ def contact_problem(name: str, how: str) -> str:
 
 def _read(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        with path.open("rb") as handle:
+        # Only a regular file: a FIFO named settings.toml would wait for a writer forever.
+        with open_regular(path) as handle:
             return tomllib.load(handle), ""
     except FileNotFoundError:
         return {}, ""
-    except IsADirectoryError:
-        return {}, f"{path} is a folder, not a settings file; using the defaults."
+    except SpecialFile as error:
+        return {}, f"{path} is {error.kind}, not a settings file; using the defaults."
     except tomllib.TOMLDecodeError as error:
         return {}, f"{path} is not valid TOML ({error}); using the defaults."
     except UnicodeDecodeError:
         return {}, f"{path} is not UTF-8 text; using the defaults."
     except OSError as error:
         return {}, f"{path} could not be read ({error.strerror or error}); using the defaults."
+    except RecursionError:
+        return {}, f"{path} is nested too deeply to read; using the defaults."
+    except ValueError:  # tomllib's answer to a number with thousands of digits
+        return {}, f"{path} holds a number too long to read; using the defaults."
 
 
 def _settings_from(
@@ -155,14 +167,16 @@ def _settings_from(
 
     for key in raw:
         if key not in KNOWN_KEYS:
+            shown = repr(key if len(key) <= 40 else key[:40] + "…")
             warnings.append(
-                f"{path}: {key!r} is not a setting companion knows "
+                f"{path}: {shown} is not a setting companion knows "
                 f"({', '.join(KNOWN_KEYS)}); it was ignored."
             )
 
     if "default_pattern" in raw:
         value = raw["default_pattern"]
-        if not isinstance(value, str) or len(value.split()) != 1:
+        is_name = isinstance(value, str) and value.strip().isprintable() and len(value) <= 30
+        if not is_name or len(value.split()) != 1:
             refuse("default_pattern", 'must be a pattern\'s name, like "box"')
         elif patterns is not None and value.strip().lower() not in patterns:
             known = ", ".join(patterns)
@@ -195,7 +209,7 @@ def _settings_from(
 
     if "theme" in raw:
         value = raw["theme"]
-        if isinstance(value, str) and value.strip() and len(value) <= 60:
+        if isinstance(value, str) and value.strip() and len(value) <= 60 and value.isprintable():
             values["theme"] = value.strip()
         else:
             refuse("theme", 'must be a theme\'s name, like "textual-dark"')
@@ -203,7 +217,16 @@ def _settings_from(
     if "contacts" in raw:
         values["contacts"] = _contacts(raw["contacts"], path, warnings)
 
-    return Settings(**values), warnings
+    return Settings(**values), _at_most(warnings, path)
+
+
+def _at_most(warnings: list[str], path: Path) -> list[str]:
+    """A file with hundreds of problems is a few lines on screen, not hundreds of notices."""
+    if len(warnings) <= MAX_WARNINGS:
+        return warnings
+    kept = warnings[: MAX_WARNINGS - 1]
+    more = len(warnings) - len(kept)
+    return [*kept, f"{path}: {more} more problems like these; each of those was ignored too."]
 
 
 def _contacts(value: Any, path: Path, warnings: list[str]) -> tuple[Contact, ...]:

@@ -1,10 +1,13 @@
-"""Crash-safe file writes, and the lock that lets several processes share the history.
+"""Crash-safe file writes, safe reads, and the lock that lets several processes share the history.
 
 TinyDB's own JSONStorage rewrites its file in place, so a kill mid-write leaves half a file.
-`write_atomically` (used by history.AtomicJSONStorage) writes a temporary file beside the real
-one, fsyncs it, renames it over the old one and fsyncs the folder: after a crash the file is
-either the old or the new version. Nothing here imports TinyDB, so the app's first frame does
-not wait for it.
+`write_atomically` (used by history.AtomicJSONStorage) and `StagedFile` write a temporary file
+beside the real one, fsync it, rename it over the old one and fsync the folder: after a crash
+the file is either the old or the new version. A link is written through to the file it points
+to (`writable_target`), never replaced. Reading opens regular files only (`open_regular`: a FIFO
+would wait for a writer forever) and goes a part at a time (`JsonStream`), so no file's size,
+nesting or numbers can take the memory or end the program. Nothing here imports TinyDB or json
+at import, so the app's first frame does not wait for them.
 """
 
 from __future__ import annotations
@@ -14,18 +17,19 @@ import errno
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NoReturn
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 HISTORY_DIR = "history"  # inside the data folder
 TEMP_SUFFIX = ".tmp"
 # What tempfile.mkstemp makes for write_atomically and check_writable: ".2026-11.json.k3j_x9qa.tmp"
-_OUR_TEMP_FILE = re.compile(r"^\.(?:.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
+_OUR_TEMP_FILE = re.compile(r"^\.(.+\.json|probe)\.[a-z0-9_]{8}\.tmp$")
 LOCK_WAIT_SECONDS = 10.0
 
 
@@ -50,64 +54,518 @@ class StoreBusy(StoreError):
     """Another process held the history lock for too long."""
 
 
-def read_json_file(path: Path) -> dict[str, Any] | None:
-    """The parsed object in `path`, None if there is no file; UnreadableFile if it is damaged."""
-    # Imported here: the first frame needs this module, and no JSON is read before it.
-    import json
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
+
+class SpecialFile(OSError):
+    """A path that is there but is not a regular file (a folder, a FIFO, a device…)."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path = path
+        self.kind = kind
+        super().__init__(f"{path} is {kind}")
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def open_regular(path: Path, *, allow_pipe: bool = False) -> BinaryIO:
+    """`path` opened for reading, if it is a regular file (through links); SpecialFile if not.
+
+    A FIFO named like a history or settings file would make a plain open() wait for a writer
+    forever, and a device (/dev/zero) never ends: neither is ever opened, unless `allow_pipe`
+    (for `companion import`, whose file a person names, e.g. `import /dev/stdin < FILE`).
+    FileNotFoundError and other OSErrors are the caller's to word.
+    """
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode) and not (allow_pipe and stat.S_ISFIFO(info.st_mode)):
+        raise SpecialFile(path, file_kind(info.st_mode))
+    # O_NONBLOCK: should the path have been swapped for a FIFO since the stat, the open still
+    # returns at once, and the fstat below refuses it. It has no effect on a regular file.
+    fd = os.open(path, os.O_RDONLY | _CLOEXEC | (0 if allow_pipe else _NONBLOCK))
     try:
-        raw = path.read_bytes()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) and not (allow_pipe and stat.S_ISFIFO(info.st_mode)):
+            raise SpecialFile(path, file_kind(info.st_mode))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_json_file(path: Path, *, max_size: int = 256 * 1024 * 1024) -> dict[str, Any] | None:
+    """The parsed object in `path`, None if there is no file; UnreadableFile if it is damaged.
+
+    Read as a stream (JsonStream), so a foreign file's nesting, huge numbers or size are named
+    as what is wrong with it instead of ending the program.
+    """
+    try:
+        handle = open_regular(path)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise UnreadableFile(path, "is a folder, not a history file") from None
+    except SpecialFile as error:
+        raise UnreadableFile(path, f"is {error.kind}, not a history file") from None
     except OSError as error:
         raise UnreadableFile(path, f"could not be read ({error.strerror or error})") from None
-    if not raw.strip():
-        # companion never writes an empty file, so an empty one came from somewhere else.
-        raise UnreadableFile(path, "is empty")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UnreadableFile(path, "is not text (it may be damaged)") from None
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(path, f"is not valid JSON (line {error.lineno})") from None
+    with handle:
+        stream = JsonStream(handle, path, max_value=max_size)
+        try:
+            if not stream.peek():
+                # companion never writes an empty file, so an empty one came from somewhere else.
+                raise UnreadableFile(path, "is empty")
+            data = stream.value()
+            stream.end()
+        except JsonProblem as problem:
+            raise UnreadableFile(path, problem.reason) from None
     if not isinstance(data, dict):
-        raise UnreadableFile(path, f"holds a JSON {type(data).__name__}, not a history object")
+        raise UnreadableFile(path, f"holds a JSON {_json_name(data)}, not a history object")
     return data
+
+
+def _json_name(value: Any) -> str:
+    return {list: "list", str: "string", bool: "true/false", type(None): "null"}.get(
+        type(value), "number"
+    )
+
+
+# -- reading JSON a piece at a time ---------------------------------------------------------
+
+# One value (one entry, say) may be at most this many characters: the largest entry the model
+# allows is well under 100,000. A bigger one is not ours, and would only fill the memory.
+MAX_JSON_VALUE = 4 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_WHITESPACE = " \t\n\r"
+
+
+class JsonProblem(Exception):
+    """What is wrong with a JSON file, worded as the end of a sentence ("is not valid JSON…")."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class JsonStream:
+    """One JSON document read from a file a value at a time, never whole.
+
+    The caller walks the document's outer structure (`members`, `items`) and takes each inner
+    value whole (`value`), so a 200 MB history file or export is parsed one entry at a time and
+    the memory used is that of the entries kept. Each value is parsed by the json module's C
+    scanner; every way a file can fail to be JSON companion can use (broken JSON, not UTF-8,
+    nesting the parser cannot follow, a number with thousands of digits, one value of many
+    megabytes) ends in JsonProblem, never another exception.
+    """
+
+    def __init__(self, handle: BinaryIO, name: Path | str, *, limit: int | None = None,
+                 max_value: int = MAX_JSON_VALUE) -> None:
+        import codecs
+        import json
+
+        self._file = handle
+        self._name = str(name)
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._scan = json.JSONDecoder().raw_decode
+        self._decode_error = json.JSONDecodeError
+        self._buffer = ""
+        self._position = 0
+        self._lines_before = 0  # line breaks in the text already dropped from the buffer
+        self._column_before = 0  # characters of the last line in that text
+        self._eof = False
+        self._decoded = False  # has any text come out of the file yet
+        self._read = 0
+        self._limit = limit
+        self._max_value = max_value
+        self.too_large = False
+
+    # -- the structure --------------------------------------------------------------------
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ("" at the end of the file)."""
+        while True:
+            buffer, position = self._buffer, self._position
+            while position < len(buffer) and buffer[position] in _WHITESPACE:
+                position += 1
+            self._position = position
+            if position < len(buffer):
+                return buffer[position]
+            if not self._fill():
+                return ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            self._fail("is not valid JSON")
+        self._position += 1
+
+    def members(self) -> Iterator[str]:
+        """An object's keys, one at a time; read each value (`value`, or its own structure)
+        before asking for the next key."""
+        self.expect("{")
+        if self.peek() == "}":
+            self._position += 1
+            return
+        while True:
+            if self.peek() != '"':
+                self._fail("is not valid JSON")
+            key = self.value()
+            self.expect(":")
+            yield key
+            following = self.peek()
+            self._position += 1
+            if following == "}":
+                return
+            if following != ",":
+                self._position -= 1
+                self._fail("is not valid JSON")
+
+    def items(self) -> Iterator[int]:
+        """An array's items, counted from 1; read each before asking for the next."""
+        self.expect("[")
+        if self.peek() == "]":
+            self._position += 1
+            return
+        number = 0
+        while True:
+            number += 1
+            yield number
+            following = self.peek()
+            self._position += 1
+            if following == "]":
+                return
+            if following != ",":
+                self._position -= 1
+                self._fail("is not valid JSON")
+
+    def end(self) -> None:
+        """JsonProblem unless only whitespace is left."""
+        if self.peek():
+            self._fail("is not valid JSON")
+
+    # -- one value ----------------------------------------------------------------------------
+
+    def value(self) -> Any:
+        """The next value, whole: an entry, a name, a number…"""
+        if not self.peek():
+            self._fail("is not valid JSON (it ends too early)")
+        while True:
+            start = self._position
+            try:
+                value, end = self._scan(self._buffer, start)
+            except self._decode_error as error:
+                # Most often the value goes on past what has been read so far. Read as much
+                # again as is held, so a long value is parsed a few times, not once a chunk.
+                # (Reading may move the text in the buffer: the error's place is kept relative.)
+                offset = error.pos - start
+                held = len(self._buffer) - start
+                if held <= self._max_value and self._fill(held):
+                    continue
+                self._fail("is not valid JSON", at=self._position + offset)
+            except RecursionError:
+                self._fail_plain("is nested too deeply to be a companion file")
+            except ValueError as error:  # int("9" * 5000): Python's limit on digits
+                if "digits" in str(error):
+                    self._fail_plain("holds a number with thousands of digits")
+                self._fail_plain(f"is not valid JSON ({error})")
+            # A number ending exactly where the text read so far ends may go on in the file.
+            if end == len(self._buffer) and self._fill(end - self._position):
+                continue
+            self._position = end
+            return value
+
+    # -- the text -----------------------------------------------------------------------------
+
+    def _fill(self, at_least: int = 0) -> bool:
+        """Read more of the file into the buffer; False at its end."""
+        if self._eof:
+            return False
+        want = max(_CHUNK, at_least)
+        if self._limit is not None:
+            want = min(want, self._limit + 1 - self._read)
+        try:
+            raw = self._file.read(want) if want > 0 else b""
+        except OSError as error:
+            self._fail_plain(f"could not be read ({error.strerror or error})")
+        self._read += len(raw)
+        if self._limit is not None and self._read > self._limit:
+            self.too_large = True
+            self._fail_plain(f"is larger than {self._limit // (1024 * 1024)} MB")
+        try:
+            text = self._decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            self._fail_plain("is not text (it may be damaged)")
+        if not raw:
+            self._eof = True
+        if "\x00" in text:
+            self._fail_plain("is not text (it may be damaged)")
+        if self._position:
+            dropped = self._buffer.count("\n", 0, self._position)
+            self._lines_before += dropped
+            if dropped:
+                line_start = self._buffer.rfind("\n", 0, self._position) + 1
+                self._column_before = self._position - line_start
+            else:
+                self._column_before += self._position
+            self._buffer = self._buffer[self._position:]
+            self._position = 0
+        if not self._decoded and text:
+            self._decoded = True
+            if text.startswith("\ufeff"):
+                text = text[1:]  # a byte order mark, as some editors write
+        self._buffer += text
+        return bool(raw) or bool(text)
+
+    def _fail(self, reason: str, at: int | None = None) -> NoReturn:
+        at = self._position if at is None else at
+        line = self._lines_before + self._buffer.count("\n", 0, at) + 1
+        start = self._buffer.rfind("\n", 0, at)
+        column = at - start if start >= 0 else self._column_before + at + 1
+        raise JsonProblem(f"{reason} (line {line}, column {column})")
+
+    def _fail_plain(self, reason: str) -> NoReturn:
+        raise JsonProblem(reason)
+
+
+# -- writing --------------------------------------------------------------------------------
 
 
 def write_atomically(path: Path, text: str, *, fsync: bool = True) -> None:
     """Replace `path` with `text` so that a crash leaves either the old or the new file.
 
     Every step that can fail (creating the temporary file, writing it, syncing it, renaming it)
-    ends in SaveFailed with the old file untouched and no temporary file left behind.
+    ends in SaveFailed with the old file untouched and no temporary file left behind. A link
+    is written through (see writable_target).
     """
-    directory = path.parent
     try:
         payload = text.encode("utf-8")
     except UnicodeEncodeError:
         raise SaveFailed(
             f"{path.name} was not saved: it would hold a broken character. The file is unchanged."
         ) from None
-    temp_name: str | None = None
+    staged = StagedFile(path, fsync=fsync)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
+        staged.write(payload)
+        staged.commit()
+    finally:
+        staged.discard()
+    if fsync:
+        _fsync_directory(staged.path.parent)
+
+
+def writable_target(path: Path) -> Path:
+    """The file a write to `path` should replace: `path`, or the file a link at `path` points
+    to when that is a regular file of the person's (kept, say, in a dotfiles repository).
+
+    Replacing the link itself with a file would quietly cut it from where it points; anything
+    else (a folder, a FIFO or device, a link to one, to nothing or to someone else's file) is
+    refused with SaveFailed.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return path
+    except OSError as error:
+        raise SaveFailed(_explain_write_error(path, error)) from None
+    if stat.S_ISLNK(info.st_mode):
+        target = Path(os.path.realpath(path))
+        try:
+            info = os.stat(target)
+        except OSError:
+            raise SaveFailed(
+                f"{path} is a link to {target}, which is not there; nothing was written."
+            ) from None
+        where = f"{path} is a link to {target}, which is"
+    else:
+        target = path
+        where = f"{path} is"
+    if not stat.S_ISREG(info.st_mode):
+        raise SaveFailed(f"{where} {file_kind(info.st_mode)}; nothing was written there.")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise SaveFailed(f"{where} someone else's file; nothing was written there.")
+    return target
+
+
+class StagedFile:
+    """The new content of one file, written beside it, to replace it in one step (`commit`).
+
+    Several StagedFiles written first and committed together make a change to several files
+    that a full disk cannot leave half-done: every byte is on disk before the first rename.
+    Until commit, the real file is untouched; `discard` removes the temporary file (it is safe
+    to call after commit). With `lock`, the temporary file is flock()ed while it is written, so
+    a later process can tell a leftover of a killed writer from one still being written
+    (remove_leftover_copies).
+    """
+
+    _BUFFER = 256 * 1024
+
+    def __init__(self, path: Path, *, fsync: bool = True, lock: bool = False) -> None:
+        self.path = writable_target(path)
+        self._fsync = fsync
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self.size = 0
+        self.temp: Path | None = None
+        self._fd: int | None = None
+        locking = lock and os.name != "nt"
+        # A locked copy is made under a name remove_leftover_copies does not look for, and
+        # takes its usual name only once locked: between mkstemp and flock another export
+        # would have taken it for a killed writer's leftover and removed it.
+        suffix = TEMP_SUFFIX + UNLOCKED_SUFFIX if locking else TEMP_SUFFIX
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=suffix, dir=self.path.parent
+            )
+        except OSError as error:
+            raise SaveFailed(_explain_write_error(self.path, error)) from None
+        self._fd, self.temp = fd, Path(name)
         try:
             os.fchmod(fd, FILE_MODE)
-            _write_all(fd, payload)
-            if fsync:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp_name, path)
-    except OSError as error:
-        if temp_name is not None:
+            if locking:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = Path(name.removesuffix(UNLOCKED_SUFFIX))
+                os.rename(name, locked)
+                self.temp = locked
+        except OSError as error:
+            self._fail(error)
+
+    def write(self, data: bytes | str) -> None:
+        if isinstance(data, str):
+            try:
+                data = data.encode("utf-8")
+            except UnicodeEncodeError:
+                self.discard()
+                raise SaveFailed(
+                    f"{self.path.name} was not saved: it would hold a broken character. "
+                    "The file is unchanged."
+                ) from None
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= self._BUFFER:
+            self._flush()
+
+    def finish(self) -> None:
+        """Everything written and synced to disk, ready to commit."""
+        if self._fd is None:
+            return
+        self._flush()
+        try:
+            if self._fsync:
+                os.fsync(self._fd)
+            os.close(self._fd)
+        except OSError as error:
+            self._fail(error)
+        self._fd = None
+
+    def commit(self) -> None:
+        """Replace the real file with the new content (the folder is not synced here)."""
+        self.finish()
+        if self.temp is None:
+            return
+        try:
+            os.replace(self.temp, self.path)
+        except OSError as error:
+            self._fail(error)
+        self.temp = None
+
+    def discard(self) -> None:
+        if self._fd is not None:
             with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-        raise SaveFailed(_explain_write_error(path, error)) from None
-    if fsync:
-        _fsync_directory(directory)
+                os.close(self._fd)
+            self._fd = None
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            self.temp = None
+
+    def _flush(self) -> None:
+        if not self._pending or self._fd is None:
+            return
+        payload = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        try:
+            _write_all(self._fd, payload)
+        except OSError as error:
+            self._fail(error)
+        self.size += len(payload)
+
+    def _fail(self, error: OSError) -> NoReturn:
+        self.discard()
+        raise SaveFailed(_explain_write_error(self.path, error)) from None
+
+
+def sync_folder(directory: Path) -> None:
+    """Make the renames done in `directory` durable."""
+    _fsync_directory(directory)
+
+
+# The name a locked StagedFile's copy has for the moment before it is locked.
+UNLOCKED_SUFFIX = ".new"
+# A copy still under that name this long after it was made was left by a killed writer.
+UNLOCKED_LEFTOVER_SECONDS = 60.0
+
+
+def remove_leftover_copies(path: Path) -> int:
+    """Delete the temporary copies of `path` that a killed StagedFile(lock=True) left behind.
+
+    Only files named as StagedFile names them, regular, the person's own and private (0600);
+    one that a live writer still holds locked is left alone. Returns how many went.
+    """
+    try:
+        target = writable_target(path)
+    except SaveFailed:
+        return 0
+    pattern = re.compile(
+        rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}"
+        rf"(?P<unlocked>{re.escape(UNLOCKED_SUFFIX)})?$"
+    )
+    removed = 0
+    try:
+        candidates = [p for p in target.parent.iterdir() if pattern.match(p.name)]
+    except OSError:
+        return 0
+    for leftover in candidates:
+        try:
+            info = os.lstat(leftover)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != FILE_MODE:
+            continue
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            continue
+        unlocked = pattern.match(leftover.name).group("unlocked")  # type: ignore[union-attr]
+        if unlocked and time.time() - info.st_mtime < UNLOCKED_LEFTOVER_SECONDS:
+            continue  # being locked right now, or only just left: the next export looks again
+        if not unlocked and _still_being_written(leftover):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
+
+
+def _still_being_written(path: Path) -> bool:
+    if os.name == "nt":  # pragma: no cover - no flock; an open file cannot be deleted there
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def check_writable(directory: Path) -> None:
@@ -153,14 +611,20 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def remove_orphaned_temp_files(directory: Path) -> int:
+def remove_orphaned_temp_files(directory: Path,
+                               may_remove: Callable[[str], bool] | None = None) -> int:
     """Delete temporary files a killed writer left. Call only while holding the lock.
 
-    Only files named the way write_atomically names them go: anything else is left alone.
+    Only files named the way write_atomically names them go, and of those only the ones
+    `may_remove` allows, given the name of the file each was to replace (`2026-11.json`, or
+    `probe`): anything else is left alone.
     """
     removed = 0
     for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
-        if not _OUR_TEMP_FILE.match(leftover.name) or not leftover.is_file():
+        match = _OUR_TEMP_FILE.match(leftover.name)
+        if not match or not leftover.is_file():
+            continue
+        if may_remove is not None and not may_remove(match.group(1)):
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()
@@ -192,7 +656,7 @@ def history_lock(lock_path: Path, wait: float | None = None) -> Iterator[None]:
         os.close(fd)
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _acquire(fd: int, lock_path: Path, wait: float) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from companion.entries import QUADRANTS, Entry
+from companion.entries import Entry
+from companion.vocabulary import QUADRANTS
 
 WEEK_STARTS = ("monday", "sunday")
 DAYS_IN_WEEK = 7
@@ -26,11 +27,24 @@ MOST_USED = 8
 PARTS_OF_DAY = (("morning", 5), ("afternoon", 12), ("evening", 17), ("night", 22))
 
 KIND_NAMES = {"checkin": "check-in", "breathing": "breathing break", "repair": "repair"}
+# A repair's status in a sentence: "let go" closes a repair without calling it done.
+REPAIR_STATUS_WORDS = {"done": "done", "planned": "planned", "let_go": "let go"}
+
+
+def status_words(status: str) -> str:
+    """A repair's status as words; one from a newer companion shows as itself."""
+    return REPAIR_STATUS_WORDS.get(status, status.replace("_", " "))
 
 
 @dataclass(frozen=True, slots=True)
 class DaySummary:
-    """One local calendar day. Activation is the average of what was noted (None if none)."""
+    """One local calendar day.
+
+    `before_avg` → `after_avg` is the grounding effect: averaged over the day's grounding pairs
+    only (one entry's before and its after), so a break rated only afterwards cannot make a day
+    read as rising. `activation_before` and `activation_after` average every value noted, pair
+    or not (kept in the week's json for its readers).
+    """
 
     day: date
     check_ins: int
@@ -38,6 +52,9 @@ class DaySummary:
     breathing_seconds: float
     activation_before: float | None
     activation_after: float | None
+    pairs: int = 0
+    before_avg: float | None = None
+    after_avg: float | None = None
 
     @property
     def breathing_minutes(self) -> float:
@@ -103,6 +120,7 @@ class RepairNote:
 
     @property
     def is_open(self) -> bool:
+        """Still to come: a repair let go is closed, as one done is."""
         return self.status == "planned"
 
 
@@ -146,6 +164,9 @@ class WeekSummary:
                     "breathing_minutes": round(d.breathing_minutes, 1),
                     "activation_before": d.activation_before,
                     "activation_after": d.activation_after,
+                    "pairs": d.pairs,
+                    "before_avg": d.before_avg,
+                    "after_avg": d.after_avg,
                 }
                 for d in self.days
             ],
@@ -195,7 +216,7 @@ def week_label(start: date) -> str:
     """The ISO week (like 2026-W47) of the Monday inside the week that begins on `start`."""
     monday = start + timedelta(days=(DAYS_IN_WEEK - start.weekday()) % DAYS_IN_WEEK)
     year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 def local_midnight(day: date, tz: tzinfo | None = None) -> datetime:
@@ -268,6 +289,8 @@ def summarize_week(
 
 
 def _day(day: date, entries: list[Entry]) -> DaySummary:
+    pairs = [e for e in entries if e.activation_before is not None
+             and e.activation_after is not None]
     return DaySummary(
         day=day,
         check_ins=sum(e.kind == "checkin" for e in entries),
@@ -275,6 +298,9 @@ def _day(day: date, entries: list[Entry]) -> DaySummary:
         breathing_seconds=sum(e.breathing.seconds for e in entries if e.breathing is not None),
         activation_before=_average(e.activation_before for e in entries),
         activation_after=_average(e.activation_after for e in entries),
+        pairs=len(pairs),
+        before_avg=_average(e.activation_before for e in pairs),
+        after_avg=_average(e.activation_after for e in pairs),
     )
 
 
@@ -345,6 +371,14 @@ def activation_change(before: float | None, after: float | None) -> str:
     if before is None and after is None:
         return ""
     return f"{_number(before)} → {_number(after)}"
+
+
+def grounding_change(day: DaySummary) -> str:
+    """A day's grounding effect: "8 → 4.5 (2 pairs)", or "" when no entry had both."""
+    if not day.pairs:
+        return ""
+    return (f"{activation_change(day.before_avg, day.after_avg)} "
+            f"({day.pairs} {'pair' if day.pairs == 1 else 'pairs'})")
 
 
 def minutes_text(minutes: float) -> str:

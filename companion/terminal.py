@@ -58,13 +58,13 @@ class CompanionDriver(LinuxDriver):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._file = TerminalOutput(self._file)  # type: ignore[arg-type]
+        self._file = TerminalOutput(self._file)  # type: ignore[arg-type, assignment]
         self._was_a_terminal = _is_a_terminal(self._file)
 
     @property
     def terminal_gone(self) -> bool:
         """True once the terminal has been closed (hung up)."""
-        output = self._file
+        output: object = self._file
         if isinstance(output, TerminalOutput) and output.gone:
             return True
         # A terminal that was hung up answers no terminal request any more.

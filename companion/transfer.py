@@ -12,22 +12,33 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
+import os
 import sys
-import unicodedata
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from json.encoder import encode_basestring as _encode_text
 from pathlib import Path
 from typing import Any
 
 from companion.content import Content, load_content
-from companion.entries import SCHEMA, Entry, InvalidEntry
-from companion.history import HistoryStore
-from companion.storage import DIR_MODE, write_atomically
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
+from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
+from companion.exits import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE
+from companion.history import HistoryStore, PartlyAdded, Record
+from companion.storage import (
+    DIR_MODE,
+    JsonProblem,
+    JsonStream,
+    SaveFailed,
+    SpecialFile,
+    StagedFile,
+    file_kind,
+    open_regular,
+    remove_leftover_copies,
+    sync_folder,
+)
+from companion.summary import KIND_NAMES, status_words
+from companion.text import escape_invisible, md_block, md_inline, visible
 
 # An export of a very long history (ten entries a day for fifty years) is well under this; a
 # bigger file is not a companion export and would only fill the memory.
@@ -36,11 +47,6 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection";
 # the full-width forms are read as formulas by some spreadsheets too).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-# Direction overrides and isolates can make text display as something it is not.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_JOINERS = frozenset("\u200c\u200d")  # needed inside emoji and some scripts; harmless
-_REPLACEMENT = "\ufffd"
 
 CSV_COLUMNS = (
     "id", "schema", "kind", "complete", "started_at", "saved_at",
@@ -51,6 +57,9 @@ CSV_COLUMNS = (
     "feeling_quadrant_labels", "repair_with_whom", "repair_with_whom_label",
     "repair_what_happened", "repair_my_part", "repair_step", "repair_step_label",
     "repair_status", "repair_done_at",
+    # Added later, at the end, so the columns before them keep their places.
+    "kind_steps", "kind_step_labels", "repair_their_side", "repair_next_time",
+    "repair_to_a_friend",
 )
 LIST_SEPARATOR = "; "
 
@@ -59,23 +68,42 @@ LIST_SEPARATOR = "; "
 
 
 def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -> int:
-    """Write the whole history to `out` (or stdout); 1 if some history files could not be read."""
+    """Write the whole history to `out` (or stdout); 1 if some history files could not be read.
+
+    Streamed: the history is read a month at a time and written as it is read, so the memory
+    used does not grow with the history. A file is written beside `out` and replaces it only
+    when complete; copies a killed export left beside it are removed first.
+    """
     if out is not None:
-        problem = _unusable_out(data_dir, out)
-        if problem:
-            print(f"companion: {problem}", file=sys.stderr)
+        unusable = _unusable_out(data_dir, out)
+        if unusable:
+            print(f"companion: {unusable}", file=sys.stderr)
             return EXIT_USAGE
     store = HistoryStore(data_dir)
-    entries = store.all()
-    render = _RENDERERS[fmt]
-    text = render(entries, _content_for(data_dir) if fmt != "json" else None)
-    _print_notices(store.notices)
-    if out is None:
-        _write_stdout(text)
+    content = _content_for(data_dir) if fmt != "json" else None
+    counted = _Counted(store.entries())
+    if fmt == "json":
+        chunks = json_chunks(counted)
+    elif fmt == "csv":
+        chunks = csv_chunks(counted, content)
     else:
-        write_atomically(out, text)
-        count = _count(len(entries), "entry", "entries")
+        # The heading says how many entries from when to when: a first pass counts them.
+        chunks = markdown_chunks(counted, content, _span(store.entries()))
+    if out is None:
+        _write_stdout(chunks)
+    else:
+        remove_leftover_copies(out)
+        staged = StagedFile(out, lock=True)
+        try:
+            for chunk in chunks:
+                staged.write(chunk)
+            staged.commit()
+        finally:
+            staged.discard()
+        sync_folder(staged.path.parent)
+        count = _count(counted.count, "entry", "entries")
         print(f"Exported {count} to {out} ({fmt}, readable only by you).")
+    _print_notices(store.notices)
     for problem in store.problems.values():
         print(
             f"companion: left out of this export: {problem.path} {problem.reason}.",
@@ -87,11 +115,46 @@ def export_history(data_dir: Path, fmt: str = "json", out: Path | None = None) -
     return EXIT_OK
 
 
+class _Counted:
+    """The entries, counted as they go by."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries = entries
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Entry]:
+        for entry in self._entries:
+            self.count += 1
+            yield entry
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """How many entries, from which day to which."""
+
+    count: int
+    first: date | None
+    last: date | None
+
+
+def _span(entries: Iterable[Entry]) -> Span:
+    count, first, last = 0, None, None
+    for entry in entries:
+        count += 1
+        day = entry.started_at.date()
+        first = day if first is None else first
+        last = day
+    return Span(count, first, last)
+
+
 def _unusable_out(data_dir: Path, out: Path) -> str | None:
     if out.is_dir():
         return f"--out {out} is a folder; give a file name, like {out / 'companion-export'}."
     if not out.parent.is_dir():
         return f"--out {out}: the folder {out.parent} does not exist."
+    if out.exists() and not out.is_file():
+        kind = file_kind(out.stat().st_mode)
+        return f"--out {out} is {kind}, not a file; leave out --out to write to the terminal."
     history = (data_dir / "history").resolve()
     if out.resolve().parent == history or data_dir.joinpath("history.json").resolve() == (
         out.resolve()
@@ -100,17 +163,52 @@ def _unusable_out(data_dir: Path, out: Path) -> str | None:
     return None
 
 
-def export_json(entries: list[Entry], content: Content | None = None) -> str:
-    """The README's export format: every field of every entry, as `import` reads it."""
-    document = {
-        "schema": SCHEMA,
-        "exported_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "entries": [entry.to_dict() for entry in entries],
-    }
-    return _escape_invisible(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+def json_chunks(entries: Iterable[Entry]) -> Iterator[str]:
+    """The README's export format: every field of every entry, as `import` reads it.
+
+    Written an entry at a time, exactly as json.dumps(document, indent=2) would lay it out.
+    """
+    exported_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    yield f'{{\n  "schema": {SCHEMA},\n  "exported_at": {json.dumps(exported_at)},\n  "entries": ['
+    separator = "\n"
+    for entry in entries:
+        yield separator + escape_invisible("    " + _indented(entry.to_dict(), "    "))
+        separator = ",\n"
+    yield "]\n}\n" if separator == "\n" else "\n  ]\n}\n"
 
 
-def export_csv(entries: list[Entry], content: Content | None = None) -> str:
+def _indented(value: Any, indent: str) -> str:
+    """`value` laid out as json.dumps(value, indent=2, ensure_ascii=False) lays it out at
+    `indent`. With an indent, json.dumps runs its pure-Python encoder, about twice as slow as
+    this (which encodes the text values with json's C string encoder)."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        members = ",\n".join(
+            f"{inner}{_encode_text(key)}: {_indented(item, inner)}" for key, item in value.items()
+        )
+        return f"{{\n{members}\n{indent}}}"
+    if not value:
+        return "[]"
+    items = ",\n".join(f"{inner}{_indented(item, inner)}" for item in value)
+    return f"[\n{items}\n{indent}]"
+
+
+# An entry's values, as json writes them (a float in an entry is always finite: it is checked).
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _encode_text,
+    int: int.__repr__,
+    float: float.__repr__,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
+
+
+def csv_chunks(entries: Iterable[Entry], content: Content | None = None) -> Iterator[str]:
     """One row per entry, with each key beside its label; cells made safe for spreadsheets."""
     content = content or load_content()
     buffer = io.StringIO()
@@ -119,7 +217,11 @@ def export_csv(entries: list[Entry], content: Content | None = None) -> str:
     for entry in entries:
         row = _csv_row(entry, content)
         writer.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
-    return buffer.getvalue()
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def csv_cell(value: Any) -> str:
@@ -183,6 +285,13 @@ def _csv_row(entry: Entry, content: Content) -> dict[str, Any]:
         else None,
         "repair_status": repair.status if repair else None,
         "repair_done_at": repair.done_at.isoformat() if repair and repair.done_at else None,
+        "kind_steps": _joined(entry.kind_steps),
+        "kind_step_labels": _joined(
+            content.label_of(content.kind_steps, key) for key in entry.kind_steps
+        ),
+        "repair_their_side": repair.their_side if repair else None,
+        "repair_next_time": repair.next_time if repair else None,
+        "repair_to_a_friend": repair.to_a_friend if repair else None,
     }
 
 
@@ -191,22 +300,24 @@ def _joined(values: Any) -> str | None:
     return LIST_SEPARATOR.join(items) if items else None
 
 
-def export_markdown(entries: list[Entry], content: Content | None = None) -> str:
+def markdown_chunks(entries: Iterable[Entry], content: Content | None, span: Span
+                    ) -> Iterator[str]:
     """A readable report, newest month last; every piece of user text escaped."""
     content = content or load_content()
     now = datetime.now().astimezone()
     lines = ["# Your companion history", ""]
-    if entries:
-        first, last = entries[0].started_at.date(), entries[-1].started_at.date()
+    if span.first is not None and span.last is not None:
         lines.append(
-            f"{_count(len(entries), 'entry', 'entries')} from {_long_date(first)} to "
-            f"{_long_date(last)}, exported {now:%Y-%m-%d %H:%M}. Times are as they were "
+            f"{_count(span.count, 'entry', 'entries')} from {_long_date(span.first)} to "
+            f"{_long_date(span.last)}, exported {now:%Y-%m-%d %H:%M}. Times are as they were "
             "where each moment happened."
         )
     else:
         lines.append(f"No entries yet (exported {now:%Y-%m-%d %H:%M}).")
+    yield "\n".join(lines)
     month = day = None
     for entry in entries:
+        lines = []
         moment = entry.started_at
         if (moment.year, moment.month) != month:
             month = (moment.year, moment.month)
@@ -215,14 +326,12 @@ def export_markdown(entries: list[Entry], content: Content | None = None) -> str
             day = moment.date()
             lines += ["", f"### {_long_date(day)}"]
         lines += ["", *_markdown_entry(entry, content)]
-    return "\n".join(lines) + "\n"
-
-
-_KIND_NAMES = {"checkin": "check-in", "breathing": "breathing break", "repair": "repair"}
+        yield "\n" + "\n".join(lines)
+    yield "\n"
 
 
 def _markdown_entry(entry: Entry, content: Content) -> list[str]:
-    title = f"**{entry.started_at:%H:%M} · {_KIND_NAMES.get(entry.kind, entry.kind)}**"
+    title = f"**{entry.started_at:%H:%M} · {KIND_NAMES.get(entry.kind, entry.kind)}**"
     if not entry.complete:
         title += " (left part-way)" if entry.kind != "breathing" else " (stopped early)"
     lines = [title, ""]
@@ -242,6 +351,9 @@ def _markdown_entry(entry: Entry, content: Content) -> list[str]:
     if entry.needs:
         labels = (content.label_of(content.needs, k) for k in entry.needs)
         items.append("Needs: " + ", ".join(md_inline(label) for label in labels))
+    if entry.kind_steps:
+        labels = (content.label_of(content.kind_steps, k) for k in entry.kind_steps)
+        items.append("Kind steps: " + ", ".join(md_inline(label) for label in labels))
     if entry.breathing:
         items.append("Breathing: " + _breathing_text(entry, content))
     if entry.senses_steps:
@@ -282,7 +394,7 @@ def _repair_lines(entry: Entry, content: Content) -> list[str]:
     repair = entry.repair
     assert repair is not None
     who = content.label_of(content.people, repair.with_whom) or "someone"
-    status = "done" if repair.status == "done" else "planned"
+    status = status_words(repair.status)
     line = f"Repair ({status}) with {md_inline(who)}"
     if repair.step:
         line += f": {md_inline(content.label_of(content.repair_steps, repair.step))}"
@@ -293,6 +405,12 @@ def _repair_lines(entry: Entry, content: Content) -> list[str]:
         lines.append(f"  - What happened: {md_inline(repair.what_happened)}")
     if repair.my_part:
         lines.append(f"  - My part: {md_inline(repair.my_part)}")
+    if repair.their_side:
+        lines.append(f"  - What they might have felt or needed: {md_inline(repair.their_side)}")
+    if repair.to_a_friend:
+        lines.append(f"  - What I'd say to a friend: {md_inline(repair.to_a_friend)}")
+    if repair.next_time:
+        lines.append(f"  - Next time: {md_inline(repair.next_time)}")
     return lines
 
 
@@ -302,80 +420,6 @@ def _or_dash(value: int | None) -> str:
 
 def _long_date(day: Any) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-_RENDERERS: dict[str, Callable[[list[Entry], Content | None], str]] = {
-    "json": export_json,
-    "csv": export_csv,
-    "markdown": export_markdown,
-}
-
-
-# -- making user text safe ------------------------------------------------------------------
-
-
-def visible(text: str) -> str:
-    """Text safe to show: line breaks become \\n, other control characters and direction
-    overrides become U+FFFD (they could move a terminal's cursor or disguise the text)."""
-    if text.isprintable():  # the usual case, and quick: nothing to replace
-        return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        _REPLACEMENT
-        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in _BIDI_CONTROLS
-        else ch
-        for ch in text
-    )
-
-
-# Every character markdown could read as structure, escaped wherever it appears.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
-# At the start of a line these begin a list, a heading underline or a thematic break.
-_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
-
-
-def md_inline(text: str) -> str:
-    """User text for one line of markdown: line breaks become spaces, structure is escaped."""
-    one_line = " ".join(visible(text).replace("\t", " ").split("\n"))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
-
-
-def md_block(text: str) -> list[str]:
-    """User text as markdown lines (for a quote): each line escaped, the lines kept."""
-    lines = []
-    for raw in visible(text).replace("\t", " ").split("\n"):
-        line = _MARKDOWN_SPECIAL.sub(r"\\\1", raw.strip())
-        lines.append(_LINE_START.sub(_escape_line_start, line))
-    return lines
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    start = match.group(1)
-    # "1." is escaped as "1\." (a backslash before a digit would show); "-" as "\-".
-    return f"{start}\\" if start[0].isdigit() else f"\\{start}"
-
-
-def _escape_invisible(text: str) -> str:
-    """Escape control, format and separator characters in json text as \\uXXXX.
-
-    json.dumps escapes only U+0000–U+001F; DEL, the C1 controls (some terminals obey them) and
-    direction overrides would otherwise reach a terminal. Parsed, the text is the same.
-    """
-    return _NON_ASCII.sub(_json_escape, text)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7e]")
-
-
-def _json_escape(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch in _JOINERS or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"):
-        return ch
-    code = ord(ch)
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -388,7 +432,7 @@ class ImportRefused(Exception):
 def import_history(data_dir: Path, path: Path) -> int:
     """Add the entries of a json export that are not in the history yet; all or nothing."""
     try:
-        entries = read_export(path)
+        records = read_export(path)
     except ImportRefused as error:
         print(f"companion: {error} Nothing was imported.", file=sys.stderr)
         return EXIT_PROBLEM
@@ -401,61 +445,110 @@ def import_history(data_dir: Path, path: Path) -> int:
                   f"({error.strerror or error}); nothing was imported.", file=sys.stderr)
             return EXIT_PROBLEM
     store = HistoryStore(data_dir)
-    added = store.add_missing(entries)
-    _print_notices(store.notices)
-    already = len(entries) - added
+    total = len(records)
+    try:
+        added = store.add_missing(records)
+    except PartlyAdded as error:
+        _print_notices(store.notices)
+        print(f"companion: {error.reason} {error.added:,} of {error.total:,} new entries were "
+              f"added before that; run `companion import {path}` again to add the rest.",
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    except SaveFailed as error:
+        _print_notices(store.notices)
+        print(f"companion: {error} Nothing was imported.", file=sys.stderr)
+        return EXIT_PROBLEM
+    _print_notices([*store.notices, *map(str, store.problems.values())])
+    already = total - added
     were = "was" if already == 1 else "were"
     print(f"Added {_count(added, 'entry', 'entries')} ({already:,} {were} already here).")
     return EXIT_OK
 
 
-def read_export(path: Path) -> list[Entry]:
-    """Every entry of a json export, checked; ImportRefused names the first problem."""
+_MB = 1024 * 1024
+
+
+def read_export(path: Path) -> list[Record]:
+    """Every entry of a json export, checked, as Records; ImportRefused names the first problem.
+
+    The file is read a part at a time (storage.JsonStream) and each entry is kept as the text
+    it will be stored as, so a 100,000-entry export needs well under 200 MB. Only a regular file
+    or a pipe is read (a FIFO or device named by mistake is refused, not read forever), and at
+    most MAX_IMPORT_BYTES of it.
+    """
     name = str(path)
+    limit = MAX_IMPORT_BYTES
+    too_big = f"{name} is more than {limit // _MB} MB, too big for a companion export."
     try:
-        if path.is_dir():
-            raise ImportRefused(f"{name} is a folder, not an export file.")
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ImportRefused(
-                f"{name} is {size // (1024 * 1024)} MB, too big for a companion export "
-                f"(at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."
-            )
-        raw = path.read_bytes()
+        handle = open_regular(path, allow_pipe=True)
     except FileNotFoundError:
         raise ImportRefused(f"{name} does not exist.") from None
+    except SpecialFile as error:
+        raise ImportRefused(f"{name} is {error.kind}, not an export file.") from None
     except OSError as error:
         raise ImportRefused(f"{name} could not be read ({error.strerror or error}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(f"{name} is not a text file (it may be binary).") from None
-    if "\x00" in text:
-        raise ImportRefused(f"{name} is not a text file (it may be binary).")
-    if not text.strip():
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise ImportRefused(
+                f"{name} is {size // _MB} MB, too big for a companion export "
+                f"(at most {limit // _MB} MB)."
+            )
+        stream = JsonStream(handle, name, limit=limit)
+        try:
+            return _records_of(stream, name)
+        except JsonProblem as problem:
+            if stream.too_large:
+                raise ImportRefused(too_big) from None
+            raise ImportRefused(_refusal(name, problem.reason)) from None
+
+
+def _refusal(name: str, reason: str) -> str:
+    if reason.startswith("is not valid JSON"):
+        return f"{name} {reason}: is it a `companion export` file?"
+    if reason.startswith("is not text"):
+        return f"{name} is not a text file (it may be binary)."
+    if reason.startswith("is nested too deeply"):
+        return f"{name} is nested too deeply to be a companion export."
+    return f"{name} {reason}, which no companion export has."
+
+
+def _records_of(stream: JsonStream, name: str) -> list[Record]:
+    first = stream.peek()
+    if not first:
         raise ImportRefused(f"{name} is empty.")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+    if first != "{":
+        try:
+            found = _json_type(stream.value())
+        except JsonProblem as problem:
+            if first != "[" or problem.reason.startswith("is nested"):
+                raise
+            found = "array"  # a long list: whatever it holds, it is not an export
         raise ImportRefused(
-            f"{name} is not valid JSON (line {error.lineno}, column {error.colno}): "
-            f"is it a `companion export` file?"
-        ) from None
-    except RecursionError:
-        raise ImportRefused(f"{name} is nested too deeply to be a companion export.") from None
-    return _entries_of(document, name)
-
-
-def _entries_of(document: Any, name: str) -> list[Entry]:
-    if not isinstance(document, dict) or "entries" not in document:
-        found = f"a JSON {_json_type(document)}" if not isinstance(document, dict) else (
-            "an object without \"entries\""
-        )
-        raise ImportRefused(
-            f"{name} holds {found}, not a companion export "
+            f"{name} holds a JSON {found}, not a companion export "
             '(an object with "schema" and "entries").'
         )
-    schema = document.get("schema")
+    schema: Any = None
+    records: list[Record] | None = None
+    # An entry's problem is said only once the document's schema is known (it may come
+    # after the entries): a newer companion's export is refused as that, not entry by entry.
+    refusal: str | None = None
+    for key in stream.members():
+        if key == "entries":
+            if stream.peek() != "[":
+                found = _json_type(stream.value())
+                raise ImportRefused(f'{name}: "entries" must be a list, not a {found}.')
+            records, refusal = _entries_of(stream, name)
+        elif key == "schema":
+            schema = stream.value()
+        else:
+            stream.value()  # exported_at, and fields a later companion may add
+    stream.end()
+    if records is None:
+        raise ImportRefused(
+            f'{name} holds an object without "entries", not a companion export '
+            '(an object with "schema" and "entries").'
+        )
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ImportRefused(f"{name} has no schema version a companion export would have.")
     if schema > SCHEMA:
@@ -463,24 +556,40 @@ def _entries_of(document: Any, name: str) -> list[Entry]:
             f"{name} was written by a newer companion (schema {schema}); "
             f"this one reads schema {SCHEMA}. Update companion to import it."
         )
-    raw_entries = document["entries"]
-    if not isinstance(raw_entries, list):
-        raise ImportRefused(f'{name}: "entries" must be a list, not a {_json_type(raw_entries)}.')
-    entries: list[Entry] = []
+    if refusal:
+        raise ImportRefused(refusal)
+    return records
+
+
+def _entries_of(stream: JsonStream, name: str) -> tuple[list[Record], str | None]:
+    """The entries, each checked and kept as a Record; or the first one's problem."""
+    records: list[Record] = []
     seen: dict[str, int] = {}
-    for index, raw in enumerate(raw_entries, start=1):
+    refusal: str | None = None
+    for index in stream.items():
+        try:
+            raw = stream.value()
+        except JsonProblem as problem:
+            if problem.reason.startswith(("holds a number", "is nested")):
+                raise ImportRefused(f"{name}: entry {index} {problem.reason}, which no "
+                                    "companion export has.") from None
+            raise
+        if refusal:
+            continue  # read on, to the schema, but keep nothing more
         try:
             entry = Entry.from_dict(raw)
-        except (InvalidEntry, TypeError, ValueError) as error:
-            raise ImportRefused(f"{name}: entry {index}{_id_note(raw)}: {error}.") from None
-        key = entry.id.lower()
+        except (InvalidEntry, TypeError, ValueError, OverflowError) as error:
+            refusal = f"{name}: entry {index}{_id_note(raw)}: {error}."
+            records.clear()
+            continue
+        key = id_key(entry.id)
         if key in seen:
-            raise ImportRefused(
-                f"{name}: entries {seen[key]} and {index} have the same id {entry.id}."
-            )
+            refusal = f"{name}: entries {seen[key]} and {index} have the same id {entry.id}."
+            records.clear()
+            continue
         seen[key] = index
-        entries.append(entry)
-    return entries
+        records.append(Record.of(entry, checked=True))
+    return records, refusal
 
 
 def _id_note(raw: Any) -> str:
@@ -501,12 +610,13 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
     """Delete the whole history with --yes; without it, say what would go and change nothing."""
     store = HistoryStore(data_dir)
     history_dir = data_dir / "history"
-    files = _history_files(data_dir)
-    if not files:
+    if not store.files(legacy=True):
+        if yes and store.cache is not None:
+            store.cache.remove()  # a copy left from files deleted by hand goes too
         print(f"There is no history in {data_dir} to delete.")
         return EXIT_OK
     if not yes:
-        count = len(store.all())
+        count = store.count()
         unread = f" (and {len(store.problems)} files that could not be read)" \
             if store.problems else ""
         print(
@@ -516,21 +626,62 @@ def forget_history(data_dir: Path, yes: bool = False) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    removed = store.forget()
+    removed, left, others = store.forget()
     print(f"Deleted your history: {_count(removed, 'file', 'files')} removed from {history_dir}.")
+    if others:
+        print("Your other machines that share this folder forget it too: each removes its own "
+              "copy the next time it saves.")
+    for sentence in left:
+        print(f"companion: left {sentence}.", file=sys.stderr)
+    return EXIT_PROBLEM if left else EXIT_OK
+
+
+# -- delete one entry -----------------------------------------------------------------------
+
+
+def delete_entry(data_dir: Path, entry_id: str, yes: bool = False) -> int:
+    """Delete one entry with --yes (the review's delete); without it, say which and change
+    nothing. On other machines sharing the folder it goes too (a tombstone, never its text)."""
+    store = HistoryStore(data_dir)
+    entry = store.get(entry_id)
+    _print_notices([*store.notices, *map(str, store.problems.values())])
+    if entry is None:
+        print(f"companion: there is no entry with the id {entry_id} in {data_dir} "
+              "(`companion search \"\" --format json` lists them).", file=sys.stderr)
+        return EXIT_PROBLEM
+    if not yes:
+        print(f"companion: this would delete {describe(entry)}. It can't be brought back. "
+              f"Nothing was changed; to delete it, run `companion delete {entry.id} --yes`.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    said = len(store.notices)
+    if not store.delete(entry):
+        print(f"companion: there is no entry with the id {entry_id} in {data_dir} any more.",
+              file=sys.stderr)
+        return EXIT_PROBLEM
+    _print_notices(store.notices[said:])
+    print(f"Deleted {describe(entry)}.")
     return EXIT_OK
 
 
-def _history_files(data_dir: Path) -> list[Path]:
-    """The files `HistoryStore.forget` would remove (month files and a legacy single file)."""
-    history_dir = data_dir / "history"
-    month_files = (
-        [p for p in history_dir.iterdir() if p.suffix == ".json" and p.name[:1].isdigit()]
-        if history_dir.is_dir()
-        else []
-    )
-    legacy = list(data_dir.glob("history.json*")) if data_dir.is_dir() else []
-    return month_files + legacy
+def describe(entry: Entry) -> str:
+    """One entry in a few words, its text made safe for a terminal: `the check-in of Tue 3
+    Nov 2026 10:00 (activation 7 → 4, tense, "the morning rush again")`."""
+    moment = entry.started_at
+    when = f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+    parts = []
+    if entry.activation_before is not None or entry.activation_after is not None:
+        parts.append(f"activation {_or_dash(entry.activation_before)} → "
+                     f"{_or_dash(entry.activation_after)}")
+    if entry.feelings:
+        parts.append(", ".join(visible(f.word) for f in entry.feelings[:3]))
+    text = entry.note or (entry.repair.what_happened if entry.repair else "")
+    if text:
+        words = " ".join(visible(text).split())
+        parts.append(f"\u201c{words[:40]}{'…' if len(words) > 40 else ''}\u201d")
+    details = f" ({'; '.join(parts)})" if parts else ""
+    kind = KIND_NAMES.get(entry.kind, entry.kind)
+    return f"the {kind} of {when}{details}"
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -550,15 +701,26 @@ def _print_notices(notices: list[str]) -> None:
         print(f"companion: {notice}", file=sys.stderr)
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(chunks: Iterable[str]) -> None:
     stream = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= 256 * 1024:
+            _write_text(stream, "".join(pending))
+            pending, size = [], 0
+    _write_text(stream, "".join(pending))
+    (stream or sys.stdout).flush()
+
+
+def _write_text(stream: Any, text: str) -> None:
     if stream is None:
         sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    sys.stdout.flush()
-    stream.write(text.encode("utf-8"))
-    stream.flush()
+    else:
+        stream.write(text.encode("utf-8"))
 
 
 def _count(number: int, one: str, many: str) -> str:

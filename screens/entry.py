@@ -28,10 +28,10 @@ from textual.widgets import (
 
 from companion.content import Content
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry
-from companion.listing import printable
 from companion.report import entry_facts, moment_name
 from companion.storage import StoreError
 from companion.summary import KIND_NAMES
+from companion.text import printable
 
 READ, EDIT = "read", "edit"
 
@@ -62,7 +62,6 @@ class ConfirmDelete(ModalScreen[bool]):
 
 
 class EntryScreen(Screen[bool]):
-    CSS_PATH = "entry.tcss"
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("e", "edit", "Edit"),
@@ -114,7 +113,7 @@ class EntryScreen(Screen[bool]):
                 yield TextArea(entry.note, id="note", soft_wrap=True)
                 if entry.repair is not None:
                     yield Label("Repair")
-                    yield Select([("Planned", "planned"), ("Done", "done")],
+                    yield Select([("Planned", "planned"), ("Done", "done"), ("Let go", "let_go")],
                                  value=entry.repair.status, allow_blank=False, id="status")
                     yield Label("What happened")
                     yield Input(entry.repair.what_happened, id="what-happened")
@@ -172,7 +171,7 @@ class EntryScreen(Screen[bool]):
             return
         repair = replace(self.entry.repair, status="done",
                          done_at=datetime.now().astimezone())
-        self.save(self.entry.with_changes(repair=repair), "Marked done. Well repaired.")
+        self.save(self.entry.with_changes(repair=repair), "Marked done.")
 
     def action_save(self) -> None:
         try:

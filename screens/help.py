@@ -2,10 +2,14 @@
 
 The words come from data/help.toml and data/safety.toml; the person's own contacts come from
 their settings and are shown as plain text. Up and down (or left and right) move between
-topics, `!` jumps to finding help now, Escape closes.
+topics, `!` jumps to finding help now, Escape closes. Where to find help also comes up by
+itself (offer_help): once a check-in, saying why, and Escape goes straight back.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,15 +18,35 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from companion.content import Content, Safety
-from companion.screens.widgets.breathing import shown
+from companion.content import Content, HelpLine, Safety
 from companion.settings import Contact
+from companion.text import shown
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from companion.checkin import CheckInDraft
 
 SAFETY = "safety"
 
 
+def offer_help(
+    app: App, draft: CheckInDraft | None, then: Callable[[None], None] | None = None
+) -> bool:
+    """Bring up where to find help, by itself: once a check-in (the draft remembers), never over
+    help already open. `then` runs when it closes, so the check-in carries on from there.
+    False when nothing was shown (then `then` is not called)."""
+    if draft is not None:
+        if draft.help_offered:
+            return False
+        draft.help_offered = True
+    if isinstance(app.screen, HelpScreen):
+        return False
+    app.push_screen(HelpScreen(topic=SAFETY, offered=True), then)
+    return True
+
+
 class HelpScreen(Screen[None]):
-    CSS_PATH = "help.tcss"
     AUTO_FOCUS = "#topics"
     # Narrow terminals hide the topic list; left and right still move between topics.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
@@ -39,9 +63,10 @@ class HelpScreen(Screen[None]):
         Binding("question_mark", "show_topic('keys')", "Keys", key_display="?", show=False),
     ]
 
-    def __init__(self, topic: str = "about") -> None:
+    def __init__(self, topic: str = "about", *, offered: bool = False) -> None:
         super().__init__()
         self.topic = topic
+        self.offered = offered  # brought up by the app, not asked for: it says why
 
     def compose(self) -> ComposeResult:
         content: Content = self.app.content  # type: ignore[attr-defined]
@@ -68,7 +93,8 @@ class HelpScreen(Screen[None]):
         self.topic = key
         if key == SAFETY:
             contacts = self.app.settings.contacts  # type: ignore[attr-defined]
-            title, body = content.safety.title, safety_text(content.safety, contacts)
+            title = content.safety.title
+            body = safety_text(content.safety, contacts, offered=self.offered)
         else:
             topic = content.help_topic(key)
             assert topic is not None
@@ -115,18 +141,28 @@ def paragraphs(text: str) -> str:
     return "\n".join(shown(line) for line in text.splitlines())
 
 
-def safety_text(safety: Safety, contacts: tuple[Contact, ...]) -> str:
-    """What companion is and is not, the person's own people, and numbers to call now."""
-    lines = [shown(safety.statement), "", f"[b]{shown(safety.contacts_title)}[/b]"]
+def safety_text(safety: Safety, contacts: tuple[Contact, ...], *, offered: bool = False) -> str:
+    """What companion is and is not, the person's own people, numbers to call now, and the
+    domestic abuse lines for anyone afraid of someone."""
+    lines = [f"[i]{shown(safety.offered)}[/i]", ""] if offered else []
+    lines += [shown(safety.statement), "", f"[b]{shown(safety.contacts_title)}[/b]"]
     if contacts:
         lines += [f"{shown(c.name)}: [b]{shown(c.how)}[/b]" for c in contacts]
     else:
         lines.append(shown(safety.no_contacts))
     lines.append("")
+    # Each number first on its own line: a number is never split across two lines, and the
+    # numbers line up to be found at a glance.
     for country in safety.countries:
-        numbers = "  ·  ".join(
-            f"{shown(line.label)} [b]{shown(line.number)}[/b]" for line in country.lines
-        )
-        lines.append(f"[b]{shown(country.name)}[/b]: {numbers}")
+        lines += [f"[b]{shown(country.name)}[/b]", *_numbers(country.lines)]
     lines.append(shown(safety.elsewhere))
+    lines += ["", f"[b]{shown(safety.afraid_title)}[/b]", shown(safety.afraid)]
+    for country in safety.countries:
+        if country.abuse_lines:
+            lines += [f"[b]{shown(country.name)}[/b]", *_numbers(country.abuse_lines)]
+    lines.append(shown(safety.afraid_elsewhere))
     return "\n".join(lines)
+
+
+def _numbers(lines: tuple[HelpLine, ...]) -> list[str]:
+    return [f"  [b]{shown(line.number)}[/b]  {shown(line.label)}" for line in lines]

@@ -22,7 +22,6 @@ WAYS_IN = (
 
 
 class HomeScreen(Screen[None]):
-    CSS_PATH = "home.tcss"
     # A short terminal (down to 12 lines) keeps the ways in and drops the line of the day.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
     BINDINGS = [

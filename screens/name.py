@@ -8,6 +8,8 @@ answers the flow with dismiss("next"), "skip" or "back".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,10 +20,11 @@ from textual.widgets.option_list import Option
 from companion.checkin import CheckInDraft
 from companion.content import Content, FeelingWord, Quadrant
 from companion.entries import MAX_LIST, MAX_WORD, Feeling
-from companion.listing import printable
+from companion.guidance import heavy_word
+from companion.screens.help import offer_help
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import shown
 from companion.screens.widgets.quadrants import QuadrantGrid, quadrant_style
+from companion.text import printable, shown
 
 QUADRANTS, WORDS = "quadrants", "words"
 OWN_WORD = "\x00own"  # the option id for "your own word" (no real word holds a NUL)
@@ -30,7 +33,6 @@ TOO_MANY = f"That's {MAX_LIST} words already, plenty to hold."
 
 
 class NameScreen(StepScreen):
-    CSS_PATH = "name.tcss"
     # A short terminal (down to 12 lines) drops the hints (the footer has the keys) so the
     # quadrants keep their names and the words their list.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (18, "-tall")]
@@ -225,6 +227,13 @@ class NameScreen(StepScreen):
         self.draft.feelings.append(word)
         return True
 
+    def _offer_help_for(self, word: Feeling, then: Callable[[None], None] | None = None) -> bool:
+        """A word like hopeless or numb brings up where help is (once a check-in); the step
+        carries on, with `then`, once it is closed."""
+        if heavy_word([word.word], self.content.safety.offer_for_words) is None:
+            return False
+        return offer_help(self.app, self.draft, then)
+
     def action_toggle_word(self) -> None:
         word = self._highlighted_word()
         if word is None:
@@ -232,8 +241,8 @@ class NameScreen(StepScreen):
         existing = self._is_named(word)
         if existing is not None:
             self.draft.feelings.remove(existing)
-        else:
-            self._add_word(word)
+        elif self._add_word(word):
+            self._offer_help_for(word)
         highlighted = self.query_one("#word-list", OptionList).highlighted
         if self._typed():
             self.query_one("#filter", Input).value = ""  # ready to find the next word
@@ -247,6 +256,12 @@ class NameScreen(StepScreen):
         if word is not None and not self._add_word(word):
             return
         self._show_named()
+        if word is not None and self._offer_help_for(word, self._go_on):
+            return
+        self.dismiss("next")
+
+    def _go_on(self, _closed: None = None) -> None:
+        # Not a lambda: the help's callback would await what dismiss returns, from a handler.
         self.dismiss("next")
 
     def _show_named(self) -> None:

@@ -11,25 +11,25 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Static
 
-from companion.checkin import CheckInDraft
 from companion.entries import MAX_NOTE
+from companion.screens.help import offer_help
 from companion.screens.step import STEP_KEYS, StepScreen
-from companion.screens.widgets.breathing import (
-    MAX_ACTIVATION,
+from companion.screens.widgets.activation_rating import (
     ActivationRating,
     high_activation_line,
-    shown,
+    nudged,
 )
 from companion.screens.widgets.choices import ChoiceGrid
+from companion.text import shown
 
 DIGITS = "0123456789"
 NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
 
 
 class NoticeScreen(StepScreen):
-    CSS_PATH = "notice.tcss"
     AUTO_FOCUS = "#state"
     HELP_TOPIC = "notice"
     BINDINGS = [
@@ -41,9 +41,8 @@ class NoticeScreen(StepScreen):
         *STEP_KEYS,
     ]
 
-    def __init__(self, draft: CheckInDraft) -> None:
-        super().__init__(draft)
-        self._safety_shown = draft.activation_before == MAX_ACTIVATION  # shown when it was set
+    # Set from the draft when the step opens; the rating shows it, watch_activation keeps it.
+    activation: reactive[int | None] = reactive(None, init=False)
 
     def compose(self) -> ComposeResult:
         content = self.app.content  # type: ignore[attr-defined]
@@ -53,7 +52,7 @@ class NoticeScreen(StepScreen):
         with VerticalScroll(id="notice", can_focus=False):
             yield Static(f"Notice  [$text-muted]{shown(content.activation_prompt)}[/]",
                          classes="step-title")
-            yield ActivationRating()
+            yield ActivationRating().data_bind(value=NoticeScreen.activation)
             yield Static("", id="high", classes="notice-line")
             yield Static("Where are you?  [dim]arrows move, space picks[/]", classes="part")
             yield ChoiceGrid(content.states, multiple=False, id="state",
@@ -68,7 +67,7 @@ class NoticeScreen(StepScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(ActivationRating).set_value(self.draft.activation_before)
+        self.activation = self.draft.activation_before
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_help":
@@ -78,26 +77,22 @@ class NoticeScreen(StepScreen):
     # -- activation ------------------------------------------------------------------------------
 
     def action_rate(self, value: int) -> None:
-        rating = self.query_one(ActivationRating)
-        rating.set_value(value)
-        # Kept at once, not when Changed arrives: a quick "4 Enter" would leave before it does.
-        self.draft.activation_before = rating.value
+        self.activation = value
 
     def action_nudge(self, step: int) -> None:
-        rating = self.query_one(ActivationRating)
-        rating.nudge(step)
-        self.draft.activation_before = rating.value
+        self.activation = nudged(self.activation, step)
 
-    def on_activation_rating_changed(self, event: ActivationRating.Changed) -> None:
-        self.draft.activation_before = event.value
-        line = high_activation_line(self.app, event.value)
+    def watch_activation(self, value: int | None) -> None:
+        # The one place the rating is kept: at once, as a key sets it (a quick "4 Enter" may
+        # leave the step before any message about it would arrive).
+        self.draft.activation_before = value
+        line = high_activation_line(self.app, value)
         high = self.query_one("#high", Static)
         high.update(line)
         high.display = bool(line)
-        if line and not self._safety_shown:
-            # At the top of the scale, where to find help comes up by itself, once (as in Ground).
-            self._safety_shown = True
-            self.app.action_safety()  # type: ignore[attr-defined]
+        if line:
+            # Near the top of the scale, where to find help comes up by itself: once a check-in.
+            offer_help(self.app, self.draft)
 
     # -- choices and the note --------------------------------------------------------------------
 

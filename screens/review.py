@@ -21,7 +21,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from companion.content import Content
 from companion.entries import Entry
-from companion.listing import printable
 from companion.report import day_name, empty_week_words, moment_name, week_span
 from companion.storage import StoreError
 from companion.summary import (
@@ -29,11 +28,14 @@ from companion.summary import (
     GroundingMoment,
     WeekSummary,
     activation_change,
+    grounding_change,
     minutes_text,
+    status_words,
     summarize_week,
     week_bounds,
     week_times,
 )
+from companion.text import printable
 
 SAID_IN_TABLE = 28  # characters of a moment's feelings and note in the table; Enter shows all
 
@@ -102,7 +104,6 @@ class GroundingChart(Widget):
 
 
 class ReviewScreen(Screen[None]):
-    CSS_PATH = "review.tcss"
     COMMANDS = {WeekCommands}
     BINDINGS = [
         Binding("left_square_bracket", "previous_week", "Prev week", key_display="["),
@@ -230,7 +231,7 @@ class ReviewScreen(Screen[None]):
                 _count(day.check_ins),
                 _count(day.breathing_breaks),
                 minutes_text(day.breathing_minutes),
-                activation_change(day.activation_before, day.activation_after),
+                grounding_change(day),
             )
 
     def _show_feelings(self, summary: WeekSummary) -> None:
@@ -269,7 +270,7 @@ class ReviewScreen(Screen[None]):
                 moment_name(repair.started_at),
                 Text(printable(self.content.label_of(self.content.people, repair.with_whom))),
                 Text(printable(self.content.label_of(self.content.repair_steps, repair.step))),
-                "planned · open" if repair.is_open else "done",
+                "planned · open" if repair.is_open else status_words(repair.status),
                 key=repair.entry_id,
             )
         table.display = bool(summary.repairs)
@@ -327,7 +328,7 @@ class ReviewScreen(Screen[None]):
         if entry is None or entry.repair is None or entry.repair.status != "planned":
             return
         repair = replace(entry.repair, status="done", done_at=datetime.now().astimezone())
-        self.save_entry(entry.with_changes(repair=repair), "Marked done. Well repaired.")
+        self.save_entry(entry.with_changes(repair=repair), "Marked done.")
 
     @work(thread=True, exclusive=True, group="review-write")
     def save_entry(self, entry: Entry, said: str) -> None:

@@ -18,12 +18,12 @@ from textual.widgets import Footer, Header, Static
 
 from companion.content import Content
 from companion.entries import Entry
-from companion.listing import printable
-from companion.screens.widgets.breathing import breathed_text, shown
+from companion.screens.widgets.breathing import breathed_text
+from companion.summary import status_words
+from companion.text import printable, shown
 
 
 class SavedScreen(Screen[None]):
-    CSS_PATH = "saved.tcss"
     BINDINGS = [
         Binding("enter,escape", "home", "Home"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -58,6 +58,7 @@ class SavedScreen(Screen[None]):
 
     def _show_how_saving_went(self) -> None:
         state, problem = self.app.saving_state(self.entry.id)  # type: ignore[attr-defined]
+        line: str | Text
         if state == "saved":
             lines = self.app.content.saved_lines  # type: ignore[attr-defined]
             # The same entry always shows the same line (and a snapshot stays still).
@@ -96,6 +97,9 @@ def summary_rows(entry: Entry, content: Content) -> list[tuple[str, Text | str]]
     if entry.needs:
         needs = ", ".join(content.label_of(content.needs, n) for n in entry.needs)
         rows.append(("Needs", Text(printable(needs))))
+    if entry.kind_steps:
+        kind = ", ".join(content.label_of(content.kind_steps, k) for k in entry.kind_steps)
+        rows.append(("A kind step", Text(printable(kind))))
     if entry.breathing is not None:
         rows.append(("Breathing", breathed_text(entry.breathing)))
     if entry.senses_steps:
@@ -124,5 +128,5 @@ def repair_text(entry: Entry, content: Content) -> str:
         parts.append(content.label_of(content.people, repair.with_whom))
     if repair.step:
         parts.append(content.label_of(content.repair_steps, repair.step))
-    parts.append(repair.status)
+    parts.append(status_words(repair.status))
     return " · ".join(parts)

@@ -8,6 +8,7 @@ list or adds a contact, Space ticks a box, Delete removes the highlighted contac
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -29,9 +30,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from companion.listing import printable
 from companion.screens.themes import HIGH_CONTRAST, HIGH_CONTRAST_LIGHT
-from companion.screens.widgets.breathing import MINUTE_STEPS
+from companion.screens.widgets.pattern_choice import MINUTE_STEPS
 from companion.settings import (
     MAX_CONTACT_HOW,
     MAX_CONTACT_NAME,
@@ -41,6 +41,7 @@ from companion.settings import (
     Settings,
     contact_problem,
 )
+from companion.text import printable
 
 WEEK_STARTS = (("Monday", "monday"), ("Sunday", "sunday"))
 
@@ -55,7 +56,6 @@ class Tickbox(Checkbox):
 
 
 class SettingsScreen(Screen[None]):
-    CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#default_pattern"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [
@@ -159,7 +159,7 @@ class SettingsScreen(Screen[None]):
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
         if all(getattr(settings, key) == value for key, value in changes.items()):
             return  # a widget reporting the value it started with
-        self.app.change_settings(settings._replace(**changes))  # type: ignore[attr-defined]
+        self.app.change_settings(replace(settings, **changes))  # type: ignore[attr-defined]
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id and event.value is not Select.BLANK:

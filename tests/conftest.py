@@ -22,7 +22,14 @@ def content() -> Content:
 
 @pytest.fixture(autouse=True)
 def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # A test that forgets --data-dir must never touch the real history, nor write a recovery
-    # file into the real user state folder.
+    # A test that forgets --data-dir must never touch the real history, nor this machine's
+    # real identity, locks and recovery files (subprocesses inherit them).
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "default-data"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    """This machine's state folder in a test (identity, locks): COMPANION_STATE_DIR."""
+    return tmp_path / "state"

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import termios
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ class FakeClock:
 def steady_app(data_dir: Path) -> CompanionApp:
     """The app with one line of the day, so the home screen looks the same every day."""
     content = load_content(user_dir=data_dir)
-    return CompanionApp(data_dir=data_dir, content=content._replace(lines_of_day=("Breathe.",)))
+    return CompanionApp(data_dir=data_dir, content=replace(
+        content, opening=replace(content.opening, lines_of_day=("Breathe.",))))
 
 
 def visible(app: CompanionApp, widget) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from companion.app import CompanionApp
@@ -128,9 +129,11 @@ async def test_a_data_file_broken_after_all_ends_the_app_with_one_line(data_dir:
 async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(data_dir):
     import gc
 
-    gc.disable()  # as `companion` does before it imports the app
+    from companion import startup
+
+    startup.pause_collector()  # as startup.run_app does before it imports the app
     try:
-        app = CompanionApp(data_dir=data_dir)
+        app = CompanionApp(data_dir=data_dir, on_first_frame=startup.first_frame_drawn)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert gc.isenabled()
@@ -150,34 +153,77 @@ async def test_a_collector_that_was_running_is_left_as_it_was(data_dir):
         assert gc.get_freeze_count() == 0
 
 
-def test_companion_pauses_the_collector_until_the_app_has_drawn(data_dir, monkeypatch):
+@pytest.mark.parametrize("argv", [[], ["breathe"], ["review"], ["demo", "--days", "1"]])
+def test_every_way_in_pauses_the_collector_until_the_app_has_drawn(data_dir, monkeypatch, argv):
     import gc
 
-    from companion import cli
+    from companion import cli, startup
 
     seen = []
-    monkeypatch.setattr(CompanionApp, "run", lambda app: seen.append(gc.isenabled()))
+
+    def run(app: CompanionApp) -> None:
+        seen.append(gc.isenabled())
+        app._on_first_frame()  # as the app does once it has drawn
+        seen.append(gc.isenabled())
+
+    monkeypatch.setattr(CompanionApp, "run", run)
+    monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)  # breathe opens the app
+    monkeypatch.setenv("COMPANION_DATA_DIR", str(data_dir))
     try:
-        assert cli.main(["--data-dir", str(data_dir)]) == 0
+        assert cli.main(argv) == 0
     finally:
+        gc.unfreeze()
         gc.enable()
-    assert seen == [False]
+        startup._paused = False
+    assert seen == [False, True]
 
 
-async def test_every_screens_styles_are_read_once_just_after_the_first_frame(
+def test_an_app_that_ends_before_it_draws_leaves_the_collector_running(data_dir, monkeypatch):
+    import gc
+
+    from companion import startup
+
+    monkeypatch.setattr(CompanionApp, "run", lambda app: None)  # ended before its first frame
+    try:
+        app = startup.run_app(data_dir)
+        assert gc.isenabled() and app.data_dir == data_dir
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_every_stylesheet_is_read_with_the_app_and_opening_a_screen_parses_none_again(
     data_dir: Path, monkeypatch
 ):
+    from companion.app import SCREENS_DIR
     from companion.screens.notice import NoticeScreen
 
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        for path in SCREENS_DIR.glob("*.tcss"):
+            assert app.stylesheet.has_source(str(path), ""), path.name
         reparses = []
         monkeypatch.setattr(app.stylesheet, "reparse", lambda: reparses.append(1))
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, NoticeScreen)
-        assert reparses == []  # opening a screen no longer parses every style again
+        assert reparses == []  # opening a screen does not parse every style again
         # Each screen's rules are its own: the entry editor's 6-line #note used to reach the
         # check-in's one-line note once both stylesheets were read.
         assert app.screen.query_one("#note").outer_size.height == 3
+
+
+def test_the_app_lists_every_stylesheet_and_no_screen_loads_its_own():
+    import importlib
+    import inspect
+
+    from textual.screen import Screen
+
+    from companion.app import SCREENS_DIR
+
+    for path in SCREENS_DIR.glob("*.py"):
+        module = importlib.import_module(f"companion.screens.{path.stem}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Screen) and cls.__module__ == module.__name__:
+                assert not cls.CSS_PATH, f"{cls.__name__} loads {cls.CSS_PATH} itself"

@@ -67,3 +67,20 @@ def test_the_table_says_pass_and_fail():
     table = format_table([Row("a", "1 ms", "< 2 ms", True), Row("b", "3 ms", "< 2 ms", False,
                                                                   note="why")])
     assert "pass" in table and "FAIL" in table and "- b: why" in table
+
+
+def test_a_history_from_several_machines_is_read_whole_and_saved_to_by_the_first(tmp_path: Path,
+                                                                                monkeypatch):
+    from bench.histories import BENCH_DEVICES
+    from companion.device import Device, give_identity
+
+    folder = build_history(tmp_path / "data", 90, per_day=10, devices=BENCH_DEVICES[:3])
+    names = sorted(p.name for p in (folder / "history").iterdir())
+    assert {name.split(".")[1] for name in names} == set(BENCH_DEVICES[:3])
+    assert count_entries(folder) == 90
+    give_identity(tmp_path / "state", Device(BENCH_DEVICES[0], "bench"))
+    monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path / "state"))
+    [entry] = make_entries(1, seed=98)
+    scale.save_one(folder, entry)
+    assert sorted(p.name for p in (folder / "history").iterdir()) == names
+    assert count_entries(folder) == 91

@@ -3,9 +3,11 @@ from home, choose first and rate activation after."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
+from keys_at_once import keys_at_once
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -15,7 +17,8 @@ from companion.history import HistoryStore
 from companion.plain import breathe_request
 from companion.screens.breathe import BreatheScreen
 from companion.screens.home import HomeScreen
-from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.breathing import BreathingVisual
 from companion.storage import SaveFailed
 
 
@@ -32,6 +35,19 @@ async def advance(app: CompanionApp, pilot, clock: FakeClock, seconds: float) ->
     clock.now += seconds
     app.screen.query_one(BreathingVisual).sync()
     await pilot.pause()
+
+
+async def open_break(app: CompanionApp, pilot, **options) -> None:
+    """The quick break, opened over home as b opens it (the options are BreatheScreen's)."""
+    await pilot.pause()
+    app.push_screen(BreatheScreen(**options))
+    await pilot.pause()
+
+
+async def breathe_for(app: CompanionApp, pilot, clock: FakeClock, seconds: float) -> None:
+    """Enter on the highlighted pattern, and breathe it for `seconds` on the fake clock."""
+    await pilot.press("enter")
+    await advance(app, pilot, clock, seconds)
 
 
 def text(app: CompanionApp, selector: str) -> str:
@@ -67,9 +83,7 @@ async def test_a_whole_break_is_saved_as_completed_and_the_app_exits(data_dir: P
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(request=request, exit_after=True, clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, request=request, exit_after=True, clock=clock)
         await advance(app, pilot, clock, 2.5)
         assert text(app, "#cue") == "in again"
         await advance(app, pilot, clock, 30)
@@ -84,21 +98,18 @@ async def test_from_home_choose_breathe_stop_early_and_rate(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, clock=clock)
         assert "Length: 1 min (5 breaths)" in text(app, "#length")  # coherent, from settings
         await pilot.press("plus")
         assert "Length: 2 min (11 breaths)" in text(app, "#length")
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 30)
+        await breathe_for(app, pilot, clock, 30)
         await pilot.press("space")
         await advance(app, pilot, clock, 600)  # paused: not breathing
         await pilot.press("x")
         assert "Stopped early, and that's fine. You breathed 30 s (2 breaths)." in text(
             app, "#summary"
         )
-        await pilot.press("4", "enter")
+        await keys_at_once(app, pilot, "4", "enter")  # as quickly as tmux sends them
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -107,17 +118,44 @@ async def test_from_home_choose_breathe_stop_early_and_rate(data_dir: Path):
     assert entry.activation_after == 4
 
 
+async def test_the_dizzy_note_comes_before_a_patterns_first_break_only(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    note = content.safety.dizzy_note
+    async with app.run_test(size=(80, 24)) as pilot:
+        for first in (True, False):
+            await open_break(app, pilot, pattern="coherent", clock=FakeClock())
+            assert (note in text(app, "#about")) is first
+            await pilot.press("enter")
+            await pilot.pause()
+            assert (text(app, "#dizzy") == note) is first
+            await pilot.press("x", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_longer_4_7_8_from_the_command_line_is_kept_to_eight_kindly(
+    data_dir: Path, content
+):
+    request = breathe_request(data_dir, "4-7-8", None, 20)
+    app = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await breath_begun(app, pilot)
+        assert text(app, "#left").endswith("breath 1 of 8")
+        assert text(app, "#dizzy") == (
+            f"{content.pattern('4-7-8').cap_note}\n{content.safety.dizzy_note}")
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+
+
 async def test_rating_after_a_break_is_optional(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="long-exhale", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="long-exhale", clock=clock)
         await pilot.press("u", "minus", "minus", "minus")  # 3 breaths
         assert "Length: 3 breaths" in text(app, "#length")
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 30)
+        await breathe_for(app, pilot, clock, 30)
         assert "You breathed 30 s (3 breaths)." in text(app, "#summary")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
@@ -132,11 +170,8 @@ async def test_quitting_mid_breath_keeps_what_was_breathed(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="box", clock=clock))
-        await pilot.pause()
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 12)
+        await open_break(app, pilot, pattern="box", clock=clock)
+        await breathe_for(app, pilot, clock, 12)
         await pilot.press("ctrl+q")
         await pilot.pause()
     [entry] = saved(data_dir)
@@ -159,11 +194,8 @@ async def test_resizing_mid_breath_changes_the_shape_not_the_timing(data_dir: Pa
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="box", clock=clock))
-        await pilot.pause()
-        await pilot.press("enter")
-        await advance(app, pilot, clock, 4)
+        await open_break(app, pilot, pattern="box", clock=clock)
+        await breathe_for(app, pilot, clock, 4)
         shape = app.screen.query_one(BreathShape)
         wide = str(shape.render())
         await pilot.resize_terminal(40, 16)
@@ -208,14 +240,12 @@ async def test_a_break_that_cannot_be_saved_says_so_exits_1_and_is_kept(
 
 async def test_each_phase_change_rings_the_bell_when_asked(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
-    app.settings = app.settings._replace(bell=True)
+    app.settings = replace(app.settings, bell=True)
     rings = []
     app.bell = lambda: rings.append(1)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="coherent", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="coherent", clock=clock)
         await pilot.press("u", "minus", "minus", "minus", "minus")  # 1 breath
         await pilot.press("enter")
         assert rings == []  # the first cue is on screen, no bell needed
@@ -229,9 +259,7 @@ async def test_help_over_the_breathing_pauses_it_until_you_come_back(data_dir: P
     app = CompanionApp(data_dir=data_dir)
     clock = FakeClock()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="box", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="box", clock=clock)
         await pilot.press("enter")
         clock.now += 3
         app.push_screen(Screen())  # stands in for help
@@ -251,12 +279,9 @@ def _breathe_app(data_dir: Path, seconds: float | None):
     clock = FakeClock()
 
     async def open_breathe(pilot) -> None:
-        await pilot.pause()
-        app.push_screen(BreatheScreen(pattern="4-7-8", clock=clock))
-        await pilot.pause()
+        await open_break(app, pilot, pattern="4-7-8", clock=clock)
         if seconds is not None:
-            await pilot.press("enter")
-            await advance(app, pilot, clock, seconds)
+            await breathe_for(app, pilot, clock, seconds)
 
     return app, open_breathe
 
@@ -276,7 +301,7 @@ async def test_a_break_looks_the_same_from_the_command_line_as_from_home(data_di
         return [(type(w).__name__, w.region) for w in app.screen.query("BreathingVisual, "
                 "BreathingVisual > *, #dizzy")]
 
-    request = breathe_request(data_dir, "coherent", None, 2)  # no long hold: no dizzy note
+    request = breathe_request(data_dir, "coherent", None, 2)  # the note before a first breath
     asked = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
     async with asked.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -290,4 +315,4 @@ async def test_a_break_looks_the_same_from_the_command_line_as_from_home(data_di
         await pilot.pause()
         from_home = layout(home)
     assert from_the_command_line == from_home
-    assert len(from_home) == 6  # the visual, its four lines, and the (empty) dizzy line
+    assert len(from_home) == 6  # the visual, its four lines, and the dizzy line

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import math
+
 import pytest
 
-from companion.breathing import BreathingSchedule, BreathingSession
+from companion.breathing import BreathingSchedule, BreathingSession, Position, combined
 from companion.content import BreathingPattern, Content, Phase
+from companion.entries import Breathing
+from companion.vocabulary import MAX_CYCLES
 
 
 class FakeClock:
@@ -41,16 +47,17 @@ def test_phase_boundaries_are_exact_for_each_built_in_pattern(content: Content, 
     assert schedule.cycle_seconds == CYCLE_SECONDS[name]
     assert schedule.total == 3 * CYCLE_SECONDS[name]
     expected = [
-        (cycle * CYCLE_SECONDS[name] + start, cue, cycle)
+        (cycle * CYCLE_SECONDS[name] + start, cue, index, cycle)
         for cycle in range(3)
-        for cue, start in EXPECTED_STARTS[name]
+        for index, (cue, start) in enumerate(EXPECTED_STARTS[name])
     ]
-    changes = [(c.at, c.phase.cue, c.cycle) for c in schedule.changes()]
+    changes = [(c.at, c.phase.cue, c.phase_index, c.cycle) for c in schedule.changes()]
     assert changes == expected
-    for at, cue, cycle in expected:
+    for at, cue, index, cycle in expected:
         # Exactly on the boundary the new phase has begun; a hair before, the old one runs.
         position = schedule.at(at)
-        assert (position.phase.cue, position.cycle, position.phase_elapsed) == (cue, cycle, 0)
+        assert (position.phase.cue, position.phase_index, position.cycle,
+                position.phase_elapsed) == (cue, index, cycle, 0)
         if at > 0:
             assert schedule.at(at - 1e-6).phase.cue != cue or len(pattern.phases) == 1
         assert schedule.next_change_after(at - 1e-6) == pytest.approx(at)
@@ -204,3 +211,189 @@ def test_for_minutes_rounds_to_the_nearest_whole_breath(minutes, cycle_seconds, 
 def test_impossible_cycle_counts_are_refused(content: Content):
     with pytest.raises(ValueError):
         BreathingSchedule(content.pattern("box"), 0)
+
+
+def two_phase(seconds_in: float, seconds_out: float) -> BreathingPattern:
+    return BreathingPattern("mine", "Mine", (Phase("in", seconds_in), Phase("out", seconds_out)),
+                            custom=True)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [two_phase(1, 1.7), two_phase(2.1, 2.1), two_phase(3.3, 4.4),
+     BreathingPattern("held", "Held", (Phase("in", 2.2), Phase("hold", 1.3), Phase("out", 5.9)))],
+    ids=["1-1.7", "2.1-2.1", "3.3-4.4", "2.2-1.3-5.9"],
+)
+def test_a_boundary_is_the_new_phase_for_breaths_in_tenths_of_a_second(pattern):
+    # Your own patterns may use tenths of a second, whose sums are never exact in binary. The
+    # moment a change is announced for is still that phase's start, a hair before it the last
+    # phase still runs, and the next change always lies ahead.
+    schedule = BreathingSchedule.for_minutes(pattern, 10)
+    changes = list(schedule.changes())
+    for before, change in itertools.pairwise(changes):
+        on = schedule.at(change.at)
+        assert (on.cycle, on.phase_index, on.phase_elapsed) == (change.cycle, change.phase_index, 0)
+        hair_before = math.nextafter(change.at, 0)
+        still = schedule.at(hair_before)
+        assert (still.cycle, still.phase_index) == (before.cycle, before.phase_index)
+        assert 0 < still.phase_remaining < 1e-9
+        assert schedule.next_change_after(hair_before) == change.at
+        assert schedule.next_change_after(change.at) > change.at
+    assert schedule.next_change_after(changes[-1].at) == schedule.total
+
+
+def test_the_shape_eases_in_and_out_between_the_boundaries(content: Content):
+    # The visual follows half a cosine: slow at the turn of the breath, fastest mid-breath.
+    schedule = BreathingSchedule(content.pattern("box"), cycles=1)
+    eased_quarter = (1 - math.cos(math.pi / 4)) / 2  # 0.146...
+    sizes = {t: schedule.at(t).fullness for t in (1, 2, 3, 5, 9, 10, 11, 13)}
+    assert sizes == pytest.approx({1: eased_quarter, 2: 0.5, 3: 1 - eased_quarter, 5: 1.0,
+                                   9: 1 - eased_quarter, 10: 0.5, 11: eased_quarter, 13: 0.0})
+
+
+def test_a_top_up_at_the_end_of_a_pattern_still_follows_a_shorter_in_breath():
+    sigh_last = BreathingPattern("sigh-last", "Sigh last", (
+        Phase("out", 4), Phase("in", 2), Phase("top_up", 1)), custom=True)
+    schedule = BreathingSchedule(sigh_last, cycles=1)
+    assert [schedule.at(t).fullness for t in (4, 6, 7)] == pytest.approx([0.0, 0.75, 1.0])
+
+
+def test_a_moment_within_a_session_is_described_whole(content: Content):
+    schedule = BreathingSchedule(content.pattern("box"), cycles=2)
+    position = schedule.at(20)  # the second breath's first hold has just begun
+    hold = content.pattern("box").phases[1]
+    assert position == Position(
+        phase=hold, phase_index=1, cycle=1, cycles_completed=1, elapsed=20, phase_elapsed=0,
+        phase_remaining=4, total=32, fullness=1.0, finished=False)
+    assert (position.progress, position.remaining) == (0.625, 12)
+
+
+def test_the_position_at_exactly_the_end_is_the_last_phase_finished(content: Content):
+    schedule = BreathingSchedule(content.pattern("box"), cycles=2)
+    end = schedule.at(32)
+    assert end == Position(
+        phase=content.pattern("box").phases[3], phase_index=3, cycle=1, cycles_completed=2,
+        elapsed=32, phase_elapsed=4, phase_remaining=0, total=32, fullness=0.0, finished=True)
+    assert (end.progress, end.remaining) == (1.0, 0.0)
+    assert schedule.at(45) == end  # later than the end is the end
+    assert schedule.at(-3) == schedule.at(0)  # and earlier than the start, the start
+
+
+def test_less_than_a_second_left_is_shown_as_it_is(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 1), clock=clock)
+    session.start()
+    clock.advance(3.75)
+    assert session.position().phase_remaining == 0.25
+    assert session.seconds_to_next_change() == 0.25
+
+
+@pytest.mark.parametrize("cycles", [0, MAX_CYCLES + 1])
+def test_impossible_cycle_counts_are_refused_saying_what_is_possible(content: Content, cycles):
+    with pytest.raises(ValueError, match=r"^cycles must be from 1 to 10000$"):
+        BreathingSchedule(content.pattern("box"), cycles)
+
+
+@pytest.mark.parametrize("cycles", [1, MAX_CYCLES])
+def test_one_breath_and_the_most_breaths_a_break_may_hold_are_possible(content, cycles):
+    schedule = BreathingSchedule(content.pattern("coherent"), cycles)
+    assert schedule.total == 11 * cycles
+
+
+def test_pausing_twice_keeps_the_first_pause(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    session.start()
+    clock.advance(2)
+    session.pause()
+    clock.advance(5)
+    session.pause()  # a second press of pause while paused changes nothing
+    clock.advance(5)
+    session.resume()
+    clock.advance(1)
+    assert session.elapsed() == 3
+
+
+def test_each_pause_is_left_out_of_the_time_breathed(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    session.start()
+    for _ in range(3):
+        clock.advance(2)
+        session.toggle_pause()
+        clock.advance(10)
+        session.toggle_pause()
+    assert session.elapsed() == 6 and not session.paused
+
+
+def test_nothing_pauses_or_stops_before_the_start(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    session.pause()
+    session.stop()
+    assert not (session.paused or session.stopped)
+    session.start()
+    clock.advance(3)
+    assert session.elapsed() == 3
+
+
+def test_after_stopping_a_pause_or_a_second_stop_changes_nothing(content: Content):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    session.start()
+    clock.advance(6)
+    session.stop()
+    clock.advance(4)
+    session.pause()
+    session.stop()
+    clock.advance(4)
+    assert not session.paused and session.elapsed() == 6
+    assert session.record().seconds == 6
+
+
+@pytest.mark.parametrize(("breathed", "recorded"), [(12.34, 12.3), (12.36, 12.4), (0.06, 0.1)])
+def test_the_time_breathed_is_recorded_to_a_tenth_of_a_second(content, breathed, recorded):
+    clock = FakeClock()
+    session = BreathingSession(BreathingSchedule(content.pattern("box"), 2), clock=clock)
+    session.start()
+    clock.advance(breathed)
+    session.stop()
+    assert session.record().seconds == recorded
+
+
+def test_two_breaks_in_one_check_in_are_recorded_as_one():
+    first = Breathing("box", 64.1, 4, False)
+    second = Breathing("coherent", 33.2, 3, True)
+    assert combined(None, second) == second
+    assert combined(first, second) == Breathing("coherent", 97.3, 7, True)
+    assert combined(second, first) == Breathing("box", 97.3, 7, False)
+
+
+# -- how many breaths ----------------------------------------------------------------------------
+
+
+def test_how_many_breaths_as_asked_or_by_the_patterns_own_default():
+    from companion.breathing import Length, length_for
+
+    box = BreathingPattern("box", "Box", tuple(Phase(k, 4) for k in ("in", "hold", "out", "hold")))
+    counted = dataclasses.replace(box, default_cycles=4, max_cycles=8)
+    assert length_for(box, cycles=3) == Length(3)
+    assert length_for(box) == Length(4)  # one minute of 16 s breaths: 3.75, the nearest whole
+    assert length_for(box, minutes=2) == Length(8)  # 7.5 rounds to even
+    assert length_for(box, minutes=0.1) == Length(1)  # never none at all
+    assert length_for(box, default_minutes=3) == Length(11)  # 11.25
+    assert length_for(counted) == Length(4)  # its own default count, with nothing asked
+    assert length_for(counted, minutes=1) == Length(4)  # minutes asked win over the default
+
+
+def test_a_pattern_kept_short_is_never_longer_than_its_most_breaths(content: Content):
+    from companion.breathing import Length, length_for
+
+    four_seven_eight = content.pattern("4-7-8")
+    assert (four_seven_eight.default_cycles, four_seven_eight.max_cycles) == (4, 8)
+    assert length_for(four_seven_eight) == Length(4)
+    assert length_for(four_seven_eight, cycles=8) == Length(8)  # at most: still as asked
+    assert length_for(four_seven_eight, cycles=9) == Length(8, capped=True)
+    assert length_for(four_seven_eight, minutes=5) == Length(8, capped=True)  # 15.8 breaths
+    # Coherent breathing's breath is 11 s: a minute is 5.45 breaths, so 5.
+    assert length_for(content.pattern("coherent"), minutes=1) == Length(5)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from companion import __version__
-from companion.cli import AS_TYPED, main, parse_args
+from companion.cli import main
+from companion.first_pass import VERSION, WITHOUT_PARSER, parse_args
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -102,11 +103,40 @@ def test_data_dir_is_accepted_before_or_after_the_command(argv, expected):
     assert build_parser().parse_args(argv).data_dir == Path(expected)
 
 
-@pytest.mark.parametrize("argv", sorted(AS_TYPED))
+@pytest.mark.parametrize("argv", sorted(WITHOUT_PARSER))
 def test_the_command_lines_answered_without_the_parser_get_the_parsers_answer(argv):
     from companion.arguments import build_parser
 
     assert vars(parse_args(list(argv))) == vars(build_parser().parse_args(list(argv)))
+
+
+def test_version_without_the_parser_is_what_the_parser_says(capsys):
+    from companion.arguments import build_parser
+
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"{VERSION}\n"
+    with pytest.raises(SystemExit) as stop:
+        parse_args(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == f"{VERSION}\n"
+
+
+def test_version_is_answered_without_building_the_parser():
+    script = (
+        "import sys\n"
+        "from companion.cli import main\n"
+        "try:\n"
+        "    main(['--version'])\n"
+        "except SystemExit as stop:\n"
+        "    assert stop.code == 0\n"
+        "print('argparse' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr) == (f"{VERSION}\n", "False\n")
 
 
 def test_companion_as_typed_opens_without_building_the_parser(tmp_path: Path):

@@ -81,7 +81,7 @@ def test_the_opening_is_what_the_whole_content_says(data_dir: Path, content):
     assert opening.patterns == content.patterns
     assert (opening.welcome, opening.lines_of_day) == (content.welcome, content.lines_of_day)
     assert opening.dizzy_note == content.safety.dizzy_note
-    assert content.opening() == opening
+    assert content.opening == opening
 
 
 def test_the_opening_reads_only_what_a_first_frame_needs(tmp_path: Path):

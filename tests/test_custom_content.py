@@ -110,6 +110,14 @@ def test_companion_patterns_lists_yours_marked_as_yours(data_dir: Path, capsys):
             f'name = "box"\n{EVEN}',
             "the name 'box' is taken",
         ),
+        (f'name = "x"\nsuits = 5\n{EVEN}', "'suits' must be a list of states"),
+        (f'name = "x"\nsuits = ["calm"]\n{EVEN}', "'suits' must be a list of states"),
+        (f'name = "x\\u001b]0;title\\u0007"\n{EVEN}', "name must be one word"),
+        (  # an int too large for a float
+            f'name = "x"\nphases = [{{ kind = "in", seconds = 1{"0" * 400} }}, '
+            '{ kind = "out", seconds = 4 }]',
+            "seconds must be from 1 to 20",
+        ),
     ],
 )
 def test_a_bad_pattern_gets_one_message_naming_the_file_and_entry(
@@ -176,6 +184,8 @@ def test_your_words_join_their_quadrant(data_dir: Path):
         ('quadrant = "low_pleasant"', "'word' must be text"),
         (f'word = "{"a" * 41}"\nquadrant = "low_pleasant"', "1 to 40 characters"),
         ('word = "Calm"\nquadrant = "high_unpleasant"', "'calm' is already in the list"),
+        ('word = "meh"\nquadrant = "low_pleasant"\nmeaning = 5', "'meaning' must be text"),
+        ('word = "m\\u001b[2Jeh"\nquadrant = "low_pleasant"', "no control characters"),
     ],
 )
 def test_a_bad_word_gets_one_message_naming_the_file_and_entry(

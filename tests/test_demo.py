@@ -163,7 +163,7 @@ def test_without_out_the_app_opens_on_a_temporary_folder_then_it_is_removed(
     class FakeApp:
         return_code = 0
 
-        def __init__(self, data_dir, start):
+        def __init__(self, data_dir, start, **options):
             seen.update(data_dir=Path(data_dir), start=start)
 
         def run(self):

@@ -50,6 +50,20 @@ DAMAGE = {
     "newer-schema": (history_file({"1": good_doc()}, schema=7), "newer companion"),
     "newer-entry": (history_file({"1": good_doc(schema=7)}), "entry that could not be read"),
     "foreign-object": (b'{"theme": "dark", "volume": 11}', "does not look like"),
+    # A foreign file's schema, numbers and nesting (issue 13, item 7): each used to end every
+    # command that read the history (KeyError, ValueError, RecursionError).
+    "schema-zero": (history_file({"1": good_doc()}, schema=0), "its schema is 0"),
+    "schema-negative": (history_file({"1": good_doc()}, schema=-3), "its schema is -3"),
+    "schema-text": (history_file({"1": good_doc()}, schema="1"), "its schema is '1'"),
+    "5000-digits": (
+        b'{"entries": {"1": {"activation_before": ' + b"9" * 5000 + b"}}}",
+        "a number with thousands of digits",
+    ),
+    "nested-50000": (
+        b'{"entries": {"1": ' + b"[" * 50_000 + b"]" * 50_000 + b"}}",
+        "nested too deeply",
+    ),
+    "not-tinydb-ids": (history_file({"first": good_doc()}), "does not look like"),
     "extra-table": (history_file({}, other={"1": {}}), "does not look like"),
     "folder": (None, "is a folder"),
 }
@@ -184,3 +198,48 @@ def test_reading_a_damaged_month_never_creates_anything(data_dir):
         datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC) + timedelta(days=30)
     )
     assert sorted(p.name for p in path.parent.iterdir()) == ["2026-11.json"]
+
+
+def test_import_beside_a_foreign_file_adds_the_entries_and_names_the_file(
+    data_dir, damaged, tmp_path, capsys
+):
+    path, before, reason = damaged
+    new = Entry(kind="breathing", started_at=datetime(2026, 11, 13, 8, tzinfo=UTC))
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"schema": 1, "entries": [new.to_dict()]}))
+
+    code = main(["--data-dir", str(data_dir), "import", str(export)])
+    out, err = capsys.readouterr()
+
+    assert (code, out) == (0, "Added 1 entry (0 were already here).\n")
+    assert str(path) in err and reason in err and "Traceback" not in err
+    assert snapshot(path) == before
+    assert new in HistoryStore(data_dir).all()
+
+
+async def test_the_app_opens_beside_foreign_files_and_names_each(data_dir: Path):
+    """Schema 0, a 5,000-digit number, nesting 50,000 deep: the app used to end on them with
+    a traceback whose locals showed history entries."""
+    HistoryStore(data_dir).save(GOOD)
+    now = datetime.now(UTC)
+    kinds = ("schema-zero", "5000-digits", "nested-50000")
+    planted = [plant(data_dir / "history", f"{now:%Y-%m}.{n}.json", DAMAGE[kind][0])
+               for n, kind in enumerate(kinds, start=2)]
+    app = CompanionApp(data_dir=data_dir)
+    shown: list[str] = []
+    real_notify = app.notify
+    app.notify = lambda message, **o: (shown.append(message), real_notify(message, **o))[1]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        for path, kind in zip(planted, kinds, strict=True):
+            [message] = [m for m in shown if str(path) in m]
+            assert DAMAGE[kind][1] in message and "left untouched" in message
+        entry = Entry(kind="breathing", started_at=now, note="saved beside them")
+        app.save_entry(entry)
+        await app.workers.wait_for_complete()
+        assert app.unsaved == []
+    assert GOOD.id in {e.id for e in HistoryStore(data_dir).all()}
+    assert entry in HistoryStore(data_dir).between(now - timedelta(days=1),
+                                                   now + timedelta(days=1))

@@ -12,14 +12,19 @@ from __future__ import annotations
 import builtins
 import errno
 import io
+import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from machines import own_file
 
 from companion.app import CompanionApp
 from companion.cli import main
@@ -75,6 +80,8 @@ class FullDisk:
         self.full = False
 
 
+_REAL_WRITE = os.write
+
 needs_proc = pytest.mark.skipif(
     not Path("/proc/self/fd").is_dir(), reason="finds the file behind a descriptor in /proc"
 )
@@ -86,7 +93,7 @@ def full_disk(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Callable[[], F
 
 
 def month_file(data_dir: Path) -> Path:
-    return data_dir / "history" / "2026-11.json"
+    return data_dir / "history" / own_file("2026-11")
 
 
 def leftovers(data_dir: Path) -> list[Path]:
@@ -107,7 +114,7 @@ def test_a_full_disk_leaves_the_old_file_byte_identical_and_says_so(data_dir, fu
         store.save(breath(4, note="written while the disk filled up"))
     assert disk.failed_writes == 1
     assert str(failure.value) == (
-        "The disk is full, so 2026-11.json could not be saved; the file is unchanged."
+        f"The disk is full, so {own_file('2026-11')} could not be saved; the file is unchanged."
     )
     assert month_file(data_dir).read_bytes() == before
     assert leftovers(data_dir) == []
@@ -172,7 +179,7 @@ async def test_the_app_keeps_an_entry_the_full_disk_refused_and_saves_it_later(
         assert app.unsaved == [refused]
         assert month_file(data_dir).read_bytes() == before
         [error] = notes.errors()
-        assert error.startswith("The disk is full, so 2026-11.json could not be saved")
+        assert error.startswith(f"The disk is full, so {own_file('2026-11')} could not be saved")
         assert "kept" in error
 
         disk.space_back()
@@ -339,3 +346,169 @@ async def test_the_app_with_a_data_dir_that_is_a_file_says_so_and_keeps_running(
             f"{problem} Your entry is kept here and will be saved on the next try.",
         ]
     assert a_file.read_text() == "mine"
+
+
+# -- import on a full disk: all or nothing (issue 13, item 5) ----------------------------------
+
+
+def export_across_months(tmp_path: Path, months: int, per_month: int = 3) -> Path:
+    entries = [
+        Entry(kind="breathing", started_at=datetime(2020 + m // 12, m % 12 + 1, 1 + n, 9,
+                                                    tzinfo=TZ),
+              breathing=Breathing("box", 64.0, 4, True), note=f"month {m} entry {n}")
+        for m in range(months) for n in range(per_month)
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"schema": 1, "entries": [e.to_dict() for e in entries]}))
+    return path
+
+
+class DiskFillsAfter(FullDisk):
+    """As FullDisk, but the first `spared` temporary files are written whole: the disk fills
+    up part-way through writing several files, as an import of many months does."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, folder: Path, spared: int) -> None:
+        super().__init__(monkeypatch, folder)
+        full_write = os.write
+        seen: list[Path] = []
+
+        def write(fd: int, data) -> int:
+            target = self._temp_file_behind(fd)
+            if target is not None:
+                if target not in seen:
+                    seen.append(target)
+                if seen.index(target) < spared:
+                    return _REAL_WRITE(fd, data)
+            return full_write(fd, data)
+
+        monkeypatch.setattr(os, "write", write)
+
+
+@needs_proc
+def test_an_import_the_disk_fills_up_during_adds_nothing_and_says_so(data_dir, tmp_path,
+                                                                     monkeypatch, capsys):
+    store = HistoryStore(data_dir)
+    store.save(breath(3))
+    before = {p.name: p.read_bytes() for p in (data_dir / "history").glob("*.json")}
+    export = export_across_months(tmp_path, months=6)
+
+    disk = DiskFillsAfter(monkeypatch, data_dir, spared=3)
+    code = main(["--data-dir", str(data_dir), "import", str(export)])
+    out, err = capsys.readouterr()
+
+    assert (code, out) == (1, "")
+    assert err.startswith(f"companion: The disk is full, so {own_file('2020-04')} could not be "
+                          "saved")
+    assert err.endswith("Nothing was imported.\n") and len(err.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (data_dir / "history").glob("*.json")} == before
+    assert leftovers(data_dir) == []
+
+    disk.space_back()
+    assert main(["--data-dir", str(data_dir), "import", str(export)]) == 0
+    assert capsys.readouterr()[0] == "Added 18 entries (0 were already here).\n"
+    assert len(HistoryStore(data_dir).all()) == 19
+
+
+def test_an_import_whose_renames_fail_part_way_says_exactly_how_many_landed(
+    data_dir, tmp_path, monkeypatch, capsys
+):
+    export = export_across_months(tmp_path, months=4, per_month=2)
+    real_replace = os.replace
+    replaced: list[str] = []
+
+    def replace_three_times_then_fail(source, target, *args, **kwargs):
+        # This machine's device file first (it is new), then two months.
+        if str(target).endswith(".json") and len(replaced) == 3:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        replaced.append(str(target))
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace_three_times_then_fail)
+    code = main(["--data-dir", str(data_dir), "import", str(export)])
+    out, err = capsys.readouterr()
+    march = own_file("2020-03")
+    monkeypatch.setattr(os, "replace", real_replace)
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"companion: Could not save {march}: Input/output error. The file is "
+        "unchanged. "
+        "4 of 8 new entries were added before that; run "
+        f"`companion import {export}` again to add the rest.\n"
+    )
+    assert len(HistoryStore(data_dir).all()) == 4
+    assert list((data_dir / "history").glob(".*.tmp")) == []
+    assert main(["--data-dir", str(data_dir), "import", str(export)]) == 0
+    assert capsys.readouterr()[0] == "Added 4 entries (4 were already here).\n"
+
+
+def _mount_tmpfs(folder: Path, *options: str) -> bool:
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.name == "nt" or os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs",
+                           str(folder)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 256 KB file system (tmpfs), mounted for the test: root only."""
+    folder = tmp_path / "small-disk"
+    if not _mount_tmpfs(folder, "size=256k", "mode=0700"):
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_real_full_disk_during_import_leaves_the_history_as_it_was(small_disk, tmp_path):
+    """The issue's case, on a real file system that fills up: 1,895 of ~3,900 entries landed
+    and the message named one unsaved month."""
+    data_dir = small_disk / "data"
+    command = [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "import"]
+    first = export_across_months(tmp_path, months=2)
+    assert subprocess.run([*command, str(first)], timeout=60).returncode == 0
+    before = {p.name: p.read_bytes() for p in (data_dir / "history").glob("*.json")}
+    export = tmp_path / "big" / "export.json"
+    export.parent.mkdir()
+    export_across_months(tmp_path / "big", months=60, per_month=12).replace(export)
+
+    result = subprocess.run([*command, str(export)], capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 1 and result.stdout == ""
+    assert "The disk is full" in result.stderr and "Nothing was imported." in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in (data_dir / "history").glob("*.json")} == before
+    assert list((data_dir / "history").glob(".*.tmp")) == []
+
+
+# -- demo --out where nothing can be written (issue 13, item 17) --------------------------------
+
+
+def test_demo_out_on_a_read_only_folder_is_one_line(tmp_path, read_only, capsys):
+    read_only(tmp_path)
+    code = main(["demo", "--days", "2", "--out", str(tmp_path / "demo")])
+    out, err = capsys.readouterr()
+    assert (code, out) == (1, "")
+    assert err == (f"companion: could not write the demo history to {tmp_path / 'demo'} "
+                   "(Read-only file system); nothing was written.\n")
+
+
+def test_demo_out_on_a_real_read_only_file_system_is_one_line(tmp_path):
+    folder = tmp_path / "read-only"
+    if not _mount_tmpfs(folder, "size=64k", "ro"):
+        pytest.skip("mounting a tmpfs needs root and mount(8)")
+    try:
+        for out in (folder, folder / "demo"):
+            result = subprocess.run(
+                [sys.executable, "-m", "companion.cli", "demo", "--days", "2", "--out",
+                 str(out)], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 1 and result.stdout == ""
+            assert len(result.stderr.splitlines()) == 1, result.stderr
+            assert result.stderr.startswith(f"companion: could not write the demo history to "
+                                            f"{out}")
+            assert "Read-only file system" in result.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

@@ -10,6 +10,7 @@ monthly file and come back for the right local day.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from machines import month_files, own_file, this_machine
 
 from companion.cli import main
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry, Repair, check_entry_dict
@@ -78,10 +80,10 @@ def test_text_that_cannot_be_written_as_utf8_is_refused_before_any_file_is_touch
         check_entry_dict(entry.to_dict())
     store = HistoryStore(data_dir)
     first = store.save(Entry(kind="checkin", started_at=datetime(2026, 11, 17, tzinfo=UTC)))
-    before = (data_dir / "history" / "2026-11.json").read_bytes()
+    before = (data_dir / "history" / own_file("2026-11")).read_bytes()
     with pytest.raises(InvalidEntry):
         store.save(entry)
-    assert (data_dir / "history" / "2026-11.json").read_bytes() == before
+    assert (data_dir / "history" / own_file("2026-11")).read_bytes() == before
     assert HistoryStore(data_dir).all() == [first]
 
 
@@ -169,7 +171,7 @@ def test_entries_far_from_utc_are_filed_by_utc_month_and_found_on_their_local_da
 ):
     store = HistoryStore(data_dir)
     entry = store.save(Entry(kind="breathing", started_at=moment))
-    assert [p.name for p in (data_dir / "history").glob("*.json")] == [month_file]
+    assert month_files(data_dir) == [own_file(month_file.removesuffix(".json"))]
     zone = moment.tzinfo
     assert isinstance(zone, ZoneInfo)
     found = HistoryStore(data_dir).between(*local_day(moment.year, moment.month, moment.day, zone))
@@ -185,8 +187,7 @@ def test_week_53_spans_two_years_and_two_month_files(data_dir: Path):
                                                                   tzinfo=KIRITIMATI)))
     last = store.save(Entry(kind="breathing", started_at=datetime(2027, 1, 3, 23, 55,
                                                                  tzinfo=PAGO_PAGO)))
-    names = sorted(p.name for p in (data_dir / "history").glob("*.json"))
-    assert names == ["2026-12.json", "2027-01.json"]
+    assert month_files(data_dir) == [own_file("2026-12"), own_file("2027-01")]
     monday = datetime.fromisocalendar(2026, 53, 1)
     # The widest possible reading of that week: from its Monday in the first zone to reach it
     # to its Sunday's end in the last.
@@ -228,3 +229,103 @@ def test_main_with_hostile_data_dir_name_prints_it_as_text(tmp_path: Path, capsy
     _, err = capsys.readouterr()
     assert not RAW_CONTROL.findall(err)
     assert len(err.splitlines()) == 1
+
+
+# -- the ends of the calendar (issue 13, item 4) ------------------------------------------------
+
+
+def export_of(*entries: Entry) -> str:
+    return json.dumps({"schema": 1, "entries": [e.to_dict() for e in entries]})
+
+
+def test_an_entry_before_the_year_1000_is_filed_with_four_digits_and_found_again(
+    data_dir: Path, tmp_path: Path, capsys
+):
+    """strftime("%Y") named its file 999-06.json, which nothing read: import said "Added 1",
+    export showed nothing, a second import added it again and forget left it behind."""
+    early = Entry(kind="breathing", started_at=datetime(999, 6, 1, 10, tzinfo=UTC), note="early")
+    export = tmp_path / "early.json"
+    export.write_text(export_of(early))
+    argv = ["--data-dir", str(data_dir)]
+
+    assert main([*argv, "import", str(export)]) == 0
+    assert main([*argv, "import", str(export)]) == 0
+    out, _ = capsys.readouterr()
+    assert out.splitlines() == ["Added 1 entry (0 were already here).",
+                                "Added 0 entries (1 was already here)."]
+    assert month_files(data_dir) == [own_file("0999-06")] == ["0999-06." + this_machine() + ".json"]
+    assert main([*argv, "export"]) == 0
+    assert [e["note"] for e in json.loads(capsys.readouterr()[0])["entries"]] == ["early"]
+    assert HistoryStore(data_dir).between(datetime(999, 5, 30, tzinfo=UTC),
+                                          datetime(999, 6, 2, tzinfo=UTC)) == [early]
+
+    assert main([*argv, "forget", "--yes"]) == 0
+    assert month_files(data_dir) == []
+
+
+@pytest.mark.parametrize(
+    "started_at",
+    ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+05:00", "9999-12-25T00:00:00+00:00",
+     "0001-01-20T00:00:00+00:00"],
+)
+def test_a_moment_past_the_calendars_edge_is_refused_at_import_naming_the_entry(
+    data_dir: Path, tmp_path: Path, capsys, started_at: str
+):
+    entry_id = "7d0c6a5e-1f3b-4c2a-9e8d-5b4a3c2d1e0f"
+    doc = {"id": entry_id, "kind": "breathing", "started_at": started_at}
+    export = tmp_path / "edge.json"
+    export.write_text(json.dumps({"schema": 1, "entries": [doc]}))
+
+    code = main(["--data-dir", str(data_dir), "import", str(export)])
+    out, err = capsys.readouterr()
+
+    assert (code, out) == (1, "")
+    assert err == (
+        f"companion: {export}: entry 1 (id '{entry_id}'): started_at '{started_at}' is outside "
+        "the dates companion can show (0001-02-01 to 9999-11-30). Nothing was imported.\n"
+    )
+    assert not (data_dir / "history").exists()
+
+
+def test_the_first_and_last_moments_companion_can_show_are_kept(data_dir: Path):
+    first = Entry(kind="breathing", started_at=datetime(1, 2, 1, tzinfo=UTC))
+    last = Entry(kind="breathing",
+                 started_at=datetime(9999, 11, 30, 11, 59, 59, tzinfo=timedelta_zone(-12)))
+    store = HistoryStore(data_dir)
+    store.save(first)
+    store.save(last)
+    assert HistoryStore(data_dir).all() == [first, last]
+    assert month_files(data_dir) == [own_file("0001-02"), own_file("9999-11")]
+
+
+def timedelta_zone(hours: int):
+    from datetime import timezone
+
+    return timezone(timedelta(hours=hours))
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "9999-W53"])
+def test_a_week_the_calendar_cannot_hold_is_a_usage_error(data_dir: Path, capsys, week: str):
+    with pytest.raises(SystemExit) as stop:
+        main(["--data-dir", str(data_dir), "week", "--week", week])
+    _, err = capsys.readouterr()
+    assert stop.value.code == 2
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert week in err
+    assert "from 0001-W02 to 9999-W51" in err or "exists in the calendar" in err
+
+
+@pytest.mark.parametrize(
+    ("week", "zone"),
+    # Where each end is nearest: local midnight is a day before in UTC east of Greenwich, and
+    # the week's end a day after in UTC west of it.
+    [("0001-W02", "Pacific/Kiritimati"), ("9999-W51", "Etc/GMT+12")],
+)
+def test_the_first_and_last_weeks_print_in_the_furthest_time_zones(data_dir, week, zone):
+    result = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "week", "--week",
+         week, "--format", "json"],
+        capture_output=True, text=True, env={**os.environ, "TZ": zone}, timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(result.stdout)["week"] == week

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from machines import own_file
 
 from companion import storage
 from companion.app import CompanionApp
@@ -42,9 +45,11 @@ def entry(day: int = 5) -> Entry:
 @pytest.fixture
 def holder(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the history's lock until it is killed."""
-    HistoryStore(data_dir).check()
+    store = HistoryStore(data_dir)
+    store.check()
+    store.lock_path.parent.mkdir(mode=0o700, exist_ok=True)
     process = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(data_dir / "history" / ".lock")],
+        [sys.executable, "-c", HOLD_THE_LOCK, str(store.lock_path)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -64,7 +69,7 @@ def short_wait(monkeypatch: pytest.MonkeyPatch) -> float:
 def test_a_lock_left_by_a_killed_process_does_not_block(data_dir, holder, short_wait):
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
-    assert (data_dir / "history" / ".lock").exists()  # the file stays; the lock went with it
+    assert HistoryStore(data_dir).lock_path.exists()  # the file stays; the lock went with it
     saved = HistoryStore(data_dir).save(entry())
     assert HistoryStore(data_dir).all() == [saved]
 
@@ -74,7 +79,7 @@ def test_a_live_holder_makes_a_save_wait_then_says_so(data_dir, holder, short_wa
     with pytest.raises(StoreBusy) as busy:
         store.save(entry())
     assert str(busy.value) == (
-        f"Another companion has been saving for over 0.3 s (lock: {data_dir}/history/.lock); "
+        f"Another companion has been saving for over 0.3 s (lock: {store.lock_path}); "
         "nothing was changed, try again in a moment."
     )
     holder.kill()
@@ -115,10 +120,12 @@ def test_orphaned_temporary_files_are_ignored_then_cleared_and_others_left(data_
     store = HistoryStore(data_dir)
     kept = store.save(entry(3))
     history = data_dir / "history"
-    orphans = [history / ".2026-11.json.k3j_x9qa.tmp", history / ".probe.abcdefgh.tmp"]
+    orphans = [history / f".{own_file('2026-11')}.k3j_x9qa.tmp", history / ".probe.abcdefgh.tmp"]
     orphans[0].write_text('{"half": ')
     orphans[1].write_bytes(b"")
-    not_ours = [history / ".my-notes.tmp", history / "2026-11.json.bak"]
+    # Not ours: a file of our own, and another machine's copy a sync tool may be bringing over.
+    not_ours = [history / ".my-notes.tmp", history / "2026-11.notes.txt",
+                history / ".2026-11.m2xq7hd3pa.json.abcdefgh.tmp"]
     for path in not_ours:
         path.write_text("mine")
     (history / ".lock").write_text("pid 12345 was here")  # a lock file with old content
@@ -140,3 +147,105 @@ def test_a_folder_named_like_a_temporary_file_is_left_alone(data_dir):
     odd.mkdir()
     HistoryStore(data_dir).save(entry())
     assert odd.is_dir()
+
+
+# -- copies a killed `export --out` left (issue 13, item 16) ------------------------------------
+
+
+def export_copies(out: Path) -> list[Path]:
+    """The temporary copies an export names: .export.md.k3j_x9qa.tmp"""
+    return sorted(p for p in out.parent.glob(f".{out.name}.*.tmp") if len(p.suffixes[-2]) == 9)
+
+
+def start_export(data_dir: Path, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "export",
+         "--format", "markdown", "--out", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+def kill_once_a_copy_is_being_written(data_dir: Path, out: Path) -> None:
+    """SIGKILL an export as soon as its temporary copy appears (tried until one is caught)."""
+    for _ in range(20):
+        export = start_export(data_dir, out)
+        while export.poll() is None and not export_copies(out):
+            time.sleep(0.0005)
+        export.send_signal(signal.SIGKILL)
+        export.wait(timeout=30)
+        if export_copies(out):
+            return
+    pytest.fail("the export always ended before its copy could be caught")
+
+
+@pytest.fixture
+def long_history(tmp_path: Path) -> Path:
+    from companion.demo import write_demo_history
+
+    folder = tmp_path / "data"
+    write_demo_history(folder, 120)  # ~1,200 entries: a markdown export takes a while
+    return folder
+
+
+def test_a_killed_exports_copies_are_removed_by_the_next_export(long_history, tmp_path):
+    out = tmp_path / "export.md"
+    kill_once_a_copy_is_being_written(long_history, out)
+    kill_once_a_copy_is_being_written(long_history, out)
+    left = export_copies(out)
+    assert left and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in left)
+    unrelated = [tmp_path / ".export.md.notes.tmp", tmp_path / ".other.md.abcdefgh.tmp"]
+    for path in unrelated:
+        path.write_text("not an export's copy")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(long_history), "export",
+         "--format", "markdown", "--out", str(out)], capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert export_copies(out) == []
+    assert out.read_text().startswith("# Your companion history")
+    assert all(path.read_text() == "not an export's copy" for path in unrelated)
+
+
+def test_a_copy_another_export_is_still_writing_is_left_alone(long_history, tmp_path):
+    out = tmp_path / "export.md"
+    first = start_export(long_history, out)
+    try:
+        while first.poll() is None and not export_copies(out):
+            time.sleep(0.0005)
+        first.send_signal(signal.SIGSTOP)  # paused mid-write, its copy locked
+        held = export_copies(out)
+        if not held:
+            pytest.skip("the first export ended before its copy could be caught")
+        second = subprocess.run(
+            [sys.executable, "-m", "companion.cli", "--data-dir", str(long_history), "export",
+             "--format", "markdown", "--out", str(out)], capture_output=True, timeout=60)
+        assert second.returncode == 0
+        assert all(path.exists() for path in held)
+    finally:
+        first.send_signal(signal.SIGCONT)
+        _, err = first.communicate(timeout=60)
+        assert first.returncode == 0, err
+    assert export_copies(out) == []
+    assert out.read_text().startswith("# Your companion history")
+
+
+def test_a_copy_made_just_before_its_lock_is_left_until_it_is_surely_a_leftover(tmp_path):
+    # A locked copy is made as .NAME.XXXXXXXX.tmp.new and renamed once locked, so another
+    # export never removes one in that instant; one still named so after a minute was left by
+    # a writer killed in it, and goes.
+    data_dir = tmp_path / "data"
+    HistoryStore(data_dir).save(Entry(kind="checkin", started_at=datetime.now().astimezone()))
+    out = tmp_path / "export.json"
+    fresh, old = (tmp_path / ".export.json.abcdefgh.tmp.new",
+                  tmp_path / ".export.json.ijklmnop.tmp.new")
+    for path in (fresh, old):
+        path.write_text("half an export")
+        path.chmod(0o600)
+    minute_ago = time.time() - 61
+    os.utime(old, (minute_ago, minute_ago))
+    done = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "export",
+         "--out", str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert fresh.exists() and not old.exists()

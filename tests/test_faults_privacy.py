@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from machines import own_device_file, own_file
 
 from companion import plain
 from companion.app import CompanionApp
@@ -50,7 +51,7 @@ def breath(day: int) -> Entry:
 
 @POSIX
 def test_every_file_companion_writes_is_owner_only_even_with_an_open_umask(
-    data_dir: Path, tmp_path: Path, open_umask, capsys
+    data_dir: Path, tmp_path: Path, state_dir: Path, open_umask, capsys
 ):
     store = HistoryStore(data_dir)
     store.save(breath(3))
@@ -65,15 +66,18 @@ def test_every_file_companion_writes_is_owner_only_even_with_an_open_umask(
     capsys.readouterr()
 
     written = [
-        data_dir / "history" / "2026-11.json",
-        data_dir / "history" / "2026-10.2.json",
-        data_dir / "history" / ".lock",
+        data_dir / "history" / own_file("2026-11"),
+        data_dir / "history" / own_file("2026-10"),
+        data_dir / "history" / own_device_file(),
+        store.lock_path,
+        state_dir / "device.json",
         data_dir / "settings.toml",
         export,
         *(demo / "history").glob("*.json"),
     ]
     assert {path: oct(mode(path)) for path in written} == {path: "0o600" for path in written}
-    folders = [data_dir, data_dir / "history", demo, demo / "history"]
+    folders = [data_dir, data_dir / "history", demo, demo / "history", state_dir,
+               store.lock_path.parent]
     assert {path: oct(mode(path)) for path in folders} == {path: "0o700" for path in folders}
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from companion.app import CompanionApp
 from companion.entries import Feeling, Repair
+from companion.guidance import suggested_pattern
 from companion.history import HistoryStore
 from companion.screens.ground import GroundScreen
 from companion.screens.home import HomeScreen
@@ -66,6 +67,8 @@ async def test_a_whole_check_in_is_saved_as_it_was_done(data_dir: Path, clock, c
         assert isinstance(app.screen, NoticeScreen)
         await pilot.press("8", "space", "tab", "space", "tab", "right", "right", "space", "enter")
         assert isinstance(app.screen, GroundScreen)
+        assert "Sit or lie down first?" in str(app.screen.query_one("#kind-hints").render())
+        await pilot.press("space", "enter")  # sat down first (tired), then on to breathing
         await pilot.press("enter")  # the suggested pattern for revved up
         await breath_begun(app, pilot)
         clock.now += 3600
@@ -76,26 +79,31 @@ async def test_a_whole_check_in_is_saved_as_it_was_done(data_dir: Path, clock, c
         await pilot.press("enter", *"fru", "tab", *"tense", "enter")
         assert isinstance(app.screen, RepairScreen)
         await pilot.press("space", "tab", *"snapped at bedtime", "enter", "enter")
-        await pilot.press("down", "right", "space", "tab", "space", "enter")  # a hug, done
+        await pilot.press(*"tired too", "enter", "enter")  # their side; nothing for next time
+        await pilot.press(*["down"] * 5, "space", "tab", "space", "enter")  # a hug, done
         await settle(app, pilot)
         assert isinstance(app.screen, SavedScreen)
         shown = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "8 → 4" in shown and "frustrated" in shown and "tense" in shown
         assert "My child · A hug or gentle touch · done" in shown
+        assert "Sat or lay down" in shown  # the kind step taken, said back
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
     [entry] = saved(data_dir)
-    suggested = content.suggested_pattern("revved_up")
+    suggested = suggested_pattern(content.patterns, state="revved_up", activation=8)
     assert (entry.kind, entry.complete) == ("checkin", True)
     assert (entry.activation_before, entry.activation_after) == (8, 4)
     assert entry.state == "revved_up"
     assert entry.body_signals == ("tight_chest",) and entry.needs == ("tired",)
+    assert entry.kind_steps == ("tired",)
+    assert suggested.name == "cyclic-sigh"  # revved up: no holds first
     assert entry.breathing.pattern == suggested.name and entry.breathing.completed
     assert entry.feelings == (Feeling("frustrated", "high_unpleasant"),
                               Feeling("tense", "high_unpleasant"))
     repair = entry.repair
     assert repair is not None and repair.done_at is not None
-    assert repair == Repair("child", "snapped at bedtime", "", "hug", "done", repair.done_at)
+    assert repair == Repair("child", "snapped at bedtime", "", "hug", "done", repair.done_at,
+                            their_side="tired too")
 
 
 async def test_the_senses_instead_of_breathing(data_dir: Path):

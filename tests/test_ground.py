@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
+from keys_at_once import keys_at_once
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
@@ -12,7 +14,8 @@ from companion.app import CompanionApp
 from companion.checkin import CheckInDraft
 from companion.entries import Breathing
 from companion.screens.ground import GroundScreen
-from companion.screens.widgets.breathing import BreathingVisual, BreathShape
+from companion.screens.widgets.breath_shape import BreathShape
+from companion.screens.widgets.breathing import BreathingVisual
 
 
 class FakeClock:
@@ -21,6 +24,13 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def box_app(data_dir: Path) -> CompanionApp:
+    """An app whose person chose box breathing as their default (so it is suggested)."""
+    app = CompanionApp(data_dir=data_dir)
+    app.settings = replace(app.settings, default_pattern="box")
+    return app
 
 
 class Ground:
@@ -45,34 +55,93 @@ class Ground:
         self.screen.query_one(BreathingVisual).sync()
         await self.pilot.pause()
 
+    async def breathe(self, seconds: float) -> None:
+        """Enter on the highlighted pattern, and breathe it for `seconds` on the fake clock."""
+        await self.pilot.press("enter")
+        await self.advance(seconds)
+
     def text(self, selector: str) -> str:
         return str(self.screen.query_one(selector, Static).render())
 
 
-async def test_the_suggested_pattern_is_chosen_and_marked(data_dir: Path):
+def suggested(ground: Ground) -> list[str]:
+    options = ground.screen.query_one(OptionList)
+    marked = [options.get_option_at_index(i) for i in range(options.option_count)]
+    return [o.id for o in marked if "suggested" in str(o.prompt)]
+
+
+def highlighted(ground: Ground) -> str | None:
+    options = ground.screen.query_one(OptionList)
+    return options.get_option_at_index(options.highlighted).id
+
+
+async def test_shut_down_is_offered_something_gentle(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft(state="shut_down")).open()
-        options = ground.screen.query_one(OptionList)
-        highlighted = options.get_option_at_index(options.highlighted)
-        assert highlighted.id == "box"
-        assert "suggested" in str(highlighted.prompt)
-        marked = [options.get_option_at_index(i) for i in range(options.option_count)]
-        assert [o.id for o in marked if "suggested" in str(o.prompt)] == ["box"]
+        assert highlighted(ground) == "coherent"
+        assert suggested(ground) == ["coherent"]
 
 
-async def test_long_holds_show_the_dizzy_note(data_dir: Path, content):
+async def test_revved_up_is_offered_a_pattern_without_holds_first(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
+        ground = await Ground(app, pilot, CheckInDraft(state="revved_up",
+                                                       activation_before=8)).open()
+        assert highlighted(ground) == suggested(ground)[0] == "cyclic-sigh"
+
+
+async def test_with_no_state_the_suggestion_follows_your_default_and_activation(data_dir: Path):
+    app = box_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        calm = await Ground(app, pilot, CheckInDraft(activation_before=3)).open()
+        assert suggested(calm) == ["box"]  # your own default, holds and all
+        await pilot.press("escape")
+        high = await Ground(app, pilot, CheckInDraft(activation_before=8)).open()
+        assert suggested(high) == ["cyclic-sigh"]  # highly activated: no holds first
+
+
+async def test_the_dizzy_note_comes_before_each_patterns_first_breath(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    note = content.safety.dizzy_note
+    async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft(state="revved_up")).open()
-        assert ground.screen.query_one(OptionList).highlighted == 1  # 4-7-8 suits revved up
-        assert content.safety.dizzy_note in ground.text("#about")
+        assert highlighted(ground) == "cyclic-sigh"  # no holds, and still the note first
+        assert note in ground.text("#about")
         await pilot.press("enter")
-        assert content.safety.dizzy_note in ground.text("#dizzy")
+        assert note in ground.text("#dizzy")
+        await pilot.press("x", "b")  # breathe again: this pattern was breathed already
+        assert note not in ground.text("#about")
+        await pilot.press("up")  # coherent: a first time in this session
+        assert note in ground.text("#about")
+        await pilot.press("up")  # 4-7-8: a long hold has the note every time
+        assert note in ground.text("#about")
+        await pilot.press("down", "down", "enter")
+        assert ground.text("#dizzy") == ""
+
+
+async def test_4_7_8_is_four_breaths_and_eight_at_most_with_a_kind_line(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    pattern = content.pattern("4-7-8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        ground = await Ground(app, pilot, CheckInDraft(state="steady")).open()
+        await pilot.press("down")  # from box to 4-7-8
+        assert highlighted(ground) == "4-7-8"
+        assert "Length: 4 breaths" in ground.text("#length")
+        await pilot.press(*["plus"] * 4)
+        assert "Length: 8 breaths" in ground.text("#length")
+        assert pattern.cap_note not in ground.text("#length")
+        await pilot.press("plus")  # a ninth is asked for: kept at eight, and why
+        assert "Length: 8 breaths" in ground.text("#length")
+        assert pattern.cap_note in ground.text("#length")
+        await pilot.press("u", "minus")  # counted in breaths whatever the unit
+        assert ground.text("#length").startswith("Length: 7 breaths")
+        await pilot.press("enter")
+        assert ground.text("#left").endswith("breath 1 of 7")
 
 
 async def test_breathing_shows_each_phase_as_it_comes(data_dir: Path):
-    app = CompanionApp(data_dir=data_dir)
+    app = box_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
         await pilot.press("enter")  # box, 1 minute: 4 breaths
@@ -88,25 +157,23 @@ async def test_breathing_shows_each_phase_as_it_comes(data_dir: Path):
 
 
 async def test_a_whole_breath_is_written_to_the_draft_with_activation_after(data_dir: Path):
-    app = CompanionApp(data_dir=data_dir)
-    draft = CheckInDraft(activation_before=8)
+    app = box_app(data_dir)
+    draft = CheckInDraft(activation_before=6)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, draft).open()
-        await pilot.press("enter")
-        await ground.advance(64)
+        await ground.breathe(64)
         assert "You breathed 64 s (4 breaths)." in ground.text("#summary")
-        await pilot.press("4", "enter")
+        await keys_at_once(app, pilot, "4", "enter")  # as quickly as tmux sends them
     assert ground.answers == ["next"]
     assert draft.breathing == Breathing("box", 64, 4, True)
     assert draft.activation_after == 4
 
 
 async def test_pause_stops_the_clock(data_dir: Path):
-    app = CompanionApp(data_dir=data_dir)
+    app = box_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
-        await pilot.press("enter")
-        await ground.advance(2)
+        await ground.breathe(2)
         await pilot.press("space")
         await ground.advance(300)
         assert ground.text("#cue") == "in · paused"
@@ -118,11 +185,10 @@ async def test_pause_stops_the_clock(data_dir: Path):
 
 
 async def test_escape_first_stops_the_breathing_then_goes_back(data_dir: Path):
-    app = CompanionApp(data_dir=data_dir)
+    app = box_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
-        await pilot.press("enter")
-        await ground.advance(20)
+        await ground.breathe(20)
         await pilot.press("escape")
         assert ground.draft.breathing == Breathing("box", 20, 1, False)
         assert "Stopped early, and that's fine" in ground.text("#summary")
@@ -169,28 +235,31 @@ async def test_skip_leaves_the_step_untouched(data_dir: Path):
     assert draft == CheckInDraft(activation_before=6, started_at=draft.started_at, id=draft.id)
 
 
-async def test_activation_reaches_10_and_shows_where_help_is(data_dir: Path, content):
+async def test_activation_reaches_10_and_shows_where_help_is_from_9(data_dir: Path, content):
     app = CompanionApp(data_dir=data_dir)
     draft = CheckInDraft()
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, draft).open()
-        await pilot.press("enter", "x", "9")
+        await pilot.press("enter", "x", "8")
         assert ground.text("#high") == ""
         await pilot.press("plus")
-        assert draft.activation_after == 10
+        assert draft.activation_after == 9
         assert content.safety.high_activation in ground.text("#high")
-        assert getattr(app.screen, "topic", None) == "safety"  # shown by itself at 10
-        await pilot.press("escape", "plus", "minus", "minus")
+        assert getattr(app.screen, "topic", None) == "safety"  # shown by itself from 9
+        assert content.safety.offered in str(app.screen.query_one("#topic-body").render())
+        await pilot.press("escape", "plus")
+        assert draft.activation_after == 10
+        assert getattr(app.screen, "topic", None) is None  # once a check-in, not again at 10
+        await pilot.press("minus", "minus")
     assert draft.activation_after == 8
 
 
 async def test_breathing_again_adds_to_what_was_breathed(data_dir: Path):
-    app = CompanionApp(data_dir=data_dir)
+    app = box_app(data_dir)
     draft = CheckInDraft()
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, draft).open()
-        await pilot.press("enter")
-        await ground.advance(16)
+        await ground.breathe(16)
         await pilot.press("x", "b", "down", "down", "enter")  # now coherent
         await ground.advance(11)
         await pilot.press("x")
@@ -208,8 +277,8 @@ async def test_coming_back_to_the_step_shows_what_was_done(data_dir: Path):
 
 
 async def test_reduced_motion_shows_text_and_countdown_only(data_dir: Path):
-    app = CompanionApp(data_dir=data_dir)
-    app.settings = app.settings._replace(reduced_motion=True)
+    app = box_app(data_dir)
+    app.settings = replace(app.settings, reduced_motion=True)
     async with app.run_test(size=(80, 24)) as pilot:
         ground = await Ground(app, pilot, CheckInDraft()).open()
         await pilot.press("enter")
@@ -263,3 +332,55 @@ async def test_your_own_pattern_names_show_as_plain_text(data_dir: Path):
         assert Content.from_markup(mine.prompt).plain.startswith("[b]Mine[/b] \ufffd[31m")
         await pilot.press("end", "up", "enter")
         assert ground.text("#title") == "Ground · [b]Mine[/b] \ufffd[31m · 3-5"
+
+
+async def test_a_body_need_is_offered_its_kind_step_first(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    draft = CheckInDraft(needs=["lonely", "thirsty", "need_fresh_air"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        ground = await Ground(app, pilot, draft).open()
+        assert ground.screen.mode == "kind"
+        hints = ground.text("#kind-hints")
+        assert "Some water first?" in hints and "fresh air first?" in hints
+        assert "lonely" not in hints.lower()  # not a body need: nothing to offer here
+        await pilot.press("space")  # some water: done
+        assert draft.kind_steps == ["thirsty"]
+        await pilot.press("enter")  # on to breathing
+        assert ground.screen.mode == "choose"
+        await pilot.press("escape")  # back to the kind step, as it was
+        assert ground.screen.mode == "kind" and draft.kind_steps == ["thirsty"]
+        await pilot.press("enter", "s")  # or instead of breathing: straight on
+    assert ground.answers == ["skip"]
+    assert draft.kind_steps == ["thirsty"] and draft.breathing is None
+
+
+async def test_a_kind_step_can_be_passed_by(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    draft = CheckInDraft(needs=["hungry"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        ground = await Ground(app, pilot, draft).open()
+        assert ground.screen.mode == "kind"
+        await pilot.press("enter")
+        assert ground.screen.mode == "choose"
+    assert draft.kind_steps == []
+
+
+async def test_without_a_body_need_the_step_starts_on_the_breathing(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        ground = await Ground(app, pilot, CheckInDraft(needs=["lonely"])).open()
+        assert ground.screen.mode == "choose"
+        await pilot.press("escape")
+    assert ground.answers == ["back"]
+
+
+def test_a_kind_step_looks_right(data_dir: Path, snap_compare):
+    app = CompanionApp(data_dir=data_dir)
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        app.push_screen(GroundScreen(CheckInDraft(needs=["thirsty", "tired"])))
+        await pilot.pause()
+        await pilot.press("space")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,8 @@ def shown(app: CompanionApp, selector: str) -> str:
 def steady_content() -> Content:
     """The built-in content with one line of the day, so the home screen looks the same daily."""
     content = load_content()
-    return content._replace(lines_of_day=content.lines_of_day[:1])
+    return replace(content, opening=replace(content.opening,
+                                            lines_of_day=content.lines_of_day[:1]))
 
 
 # -- the words ------------------------------------------------------------------------------------
@@ -58,7 +60,8 @@ def test_help_and_safety_words_never_judge_or_overclaim(content: Content, text_o
         texts = [t.body for t in content.help_topics] + [t.title for t in content.help_topics]
     else:
         s = content.safety
-        texts = [s.statement, s.high_activation, s.dizzy_note, s.elsewhere, s.no_contacts]
+        texts = [s.statement, s.high_activation, s.dizzy_note, s.elsewhere, s.no_contacts,
+                 s.offered, s.afraid, s.afraid_elsewhere]
     for text in texts:
         for pattern in NEVER_SAID:
             assert not re.search(pattern, text, re.IGNORECASE), (pattern, text[:60])
@@ -71,6 +74,64 @@ def test_the_safety_text_says_what_companion_is_not_and_lists_numbers(content: C
     numbers = {c.name: [line.number for line in c.lines] for c in safety.countries}
     assert "988" in numbers["United States"]
     assert {"999", "111", "116 123"} <= set(numbers["United Kingdom"])
+
+
+def test_the_statement_covers_harming_someone_else_and_points_to_the_crisis_lines(
+    content: Content,
+):
+    statement = content.safety.statement
+    assert "harming yourself or someone else" in statement
+    assert "crisis lines below" in statement
+
+
+def test_the_uk_lines_say_where_each_one_works(content: Content):
+    uk = {c.name: c for c in content.safety.countries}["United Kingdom"]
+    labels = {line.number: line.label for line in uk.lines}
+    # NHS 111 does not cover Northern Ireland, which has Lifeline for a crisis.
+    assert "England, Scotland and Wales" in labels["111"]
+    assert "Northern Ireland" in labels["0808 808 8000"]
+
+
+def test_australia_offers_lifelines_text_number_too(content: Content):
+    australia = {c.name: c for c in content.safety.countries}["Australia"]
+    lines = {line.number: line.label for line in australia.lines}
+    assert "13 11 14" in lines and "text" in lines["0477 13 11 14"]
+
+
+def test_domestic_abuse_lines_are_listed_for_anyone_afraid_of_someone(content: Content):
+    safety = content.safety
+    abuse = {c.name: {line.number: line.label for line in c.abuse_lines}
+             for c in safety.countries}
+    assert "START to 88788" in abuse["United States"]["1-800-799-7233"]
+    assert "England" in abuse["United Kingdom"]["0808 2000 247"]
+    assert "Northern Ireland" in abuse["United Kingdom"]["0808 802 1414"]
+    assert "1800 737 732" in abuse["Australia"]
+    assert "afraid of someone" in safety.afraid and "not your job" in safety.afraid
+    assert "afraid of someone" in content.repair_afraid and "not your job" in content.repair_afraid
+    repair_help = content.help_topic("repair").body
+    assert "afraid of someone" in repair_help and "not your job" in repair_help
+
+
+async def test_the_safety_topic_lists_the_domestic_abuse_lines(data_dir: Path, content: Content):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("exclamation_mark")
+        body = shown(app, "#topic-body")
+        afraid = body[body.index(content.safety.afraid_title):]
+        assert content.safety.afraid in afraid
+        assert "United States\n  1-800-799-7233  National Domestic Violence Hotline" in afraid
+        assert "1-800-799-7233" in afraid and "0808 2000 247" in afraid
+        assert "0808 802 1414" in afraid and "1800 737 732" in afraid
+        assert afraid.rstrip().endswith(content.safety.afraid_elsewhere)
+        assert content.safety.offered not in body  # asked for, not offered: nothing to explain
+
+
+def test_help_says_who_should_skip_holds_and_what_the_sigh_study_found(content: Content):
+    ground = content.help_topic("ground").body
+    for who in ("pregnant", "heart or lung condition", "brings on panic"):
+        assert who in ground
+    assert "dizzy, light-headed or tingly" in ground
+    assert "2023 study" in ground and "mindfulness meditation" in ground
 
 
 # -- the screen -----------------------------------------------------------------------------------
@@ -147,7 +208,7 @@ async def test_the_safety_topic_lists_numbers_and_your_own_people_as_plain_text(
         await pilot.press("exclamation_mark")
         body = shown(app, "#topic-body")
         assert content.safety.statement in body
-        assert "United Kingdom: Emergency 999" in body and "Samaritans 116 123" in body
+        assert "United Kingdom\n  999  Emergency\n" in body and "  116 123  Samaritans\n" in body
         assert "[b]Mum[/b]: 07700 900123" in body
         assert "Jo \ufffd[31m: [link=http://x]next door[/link]" in body
         assert "\x1b" not in body
@@ -163,9 +224,10 @@ async def test_without_contacts_the_safety_topic_says_where_to_add_them(
 
 
 async def test_help_text_from_data_is_never_markup(data_dir: Path, content: Content):
-    odd = content._replace(
+    odd = replace(
+        content,
         help_topics=(
-            content.help_topics[0]._replace(body="Use [b]this[/b] \x1b[2J now"),
+            replace(content.help_topics[0], body="Use [b]this[/b] \x1b[2J now"),
             *content.help_topics[1:],
         ),
     )
@@ -210,10 +272,10 @@ async def test_the_breathing_break_opens_the_breathing_topic(data_dir: Path):
         assert isinstance(app.screen, HelpScreen) and app.screen.topic == "ground"
 
 
-# -- the safety screen at activation 10 -----------------------------------------------------------
+# -- the safety screen at activation 9 and 10 -----------------------------------------------------
 
 
-async def test_where_to_find_help_appears_by_itself_at_activation_10(data_dir: Path):
+async def test_where_to_find_help_appears_by_itself_from_activation_9(data_dir: Path):
     from companion.screens.ground import GroundScreen
 
     draft = CheckInDraft()
@@ -225,12 +287,12 @@ async def test_where_to_find_help_appears_by_itself_at_activation_10(data_dir: P
         await pilot.press("5")  # the senses: no breathing timer needed
         for _ in range(5):
             await pilot.press("enter")
-        await pilot.press("9")
+        await pilot.press("8")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("plus")
         assert isinstance(app.screen, HelpScreen) and app.screen.topic == "safety"
-        assert draft.activation_after == 10
-        await pilot.press("escape", "minus", "plus")  # once is enough: not again and again
+        assert draft.activation_after == 9
+        await pilot.press("escape", "plus", "minus", "plus")  # once is enough, 10 included
         assert isinstance(app.screen, GroundScreen)
         assert draft.activation_after == 10
 

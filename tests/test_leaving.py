@@ -69,9 +69,9 @@ async def test_an_entry_that_still_cannot_be_saved_is_kept_in_a_recovery_file_an
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert month_file(data_dir).read_bytes() == before
     assert capsys.readouterr().err == (
-        "companion: 1 entry could not be saved: The disk is full, so 2026-11.json could not be "
-        f"saved; the file is unchanged. It is kept in {kept} and will be added to your history "
-        "the next time companion starts.\n"
+        f"companion: 1 entry could not be saved: The disk is full, so {month_file(data_dir).name} "
+        f"could not be saved; the file is unchanged. It is kept in {kept} and will be added to "
+        "your history the next time companion starts.\n"
     )
 
 

@@ -96,6 +96,46 @@ async def test_several_words_across_quadrants(data_dir: Path):
     assert name.answers == ["next"]
 
 
+async def test_a_word_like_hopeless_brings_up_where_help_is_once(data_dir: Path, content):
+    from companion.screens.help import HelpScreen
+
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        name = await Name(app, pilot).open()
+        await pilot.press("down", "enter")  # low energy, unpleasant
+        await name.type("tired")
+        await pilot.press("tab")
+        assert app.screen is name.screen
+        await name.type("numb")
+        await pilot.press("tab")
+        assert isinstance(app.screen, HelpScreen) and app.screen.topic == "safety"
+        body = str(app.screen.query_one("#topic-body", Static).render())
+        assert content.safety.offered in body
+        await pilot.press("escape")  # back, with the word named, ready for the next
+        assert app.screen is name.screen and name.answers == []
+        await name.type("empty")
+        await pilot.press("tab")  # once a check-in is enough
+        assert app.screen is name.screen
+    assert [f.word for f in name.draft.feelings] == ["tired", "numb", "empty"]
+
+
+async def test_enter_on_such_a_word_goes_on_once_help_is_closed(data_dir: Path):
+    from companion.screens.help import HelpScreen
+
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        name = await Name(app, pilot).open()
+        await pilot.press("down", "enter")
+        await name.type("hopeless")
+        await pilot.press("enter")
+        assert isinstance(app.screen, HelpScreen) and name.answers == []
+        await pilot.press("escape")
+        await pilot.pause()
+    assert name.answers == ["next"]  # never blocking: the check-in carries on
+    assert name.draft.feelings == [Feeling("hopeless", "low_unpleasant")]
+    assert name.draft.help_offered
+
+
 async def test_tab_on_a_named_word_unnames_it(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     draft = CheckInDraft(feelings=[Feeling("sad", "low_unpleasant")])

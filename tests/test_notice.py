@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keys_at_once import keys_at_once
 from textual.widgets import Input, Static
 
 from companion.app import CompanionApp
 from companion.checkin import CheckInDraft
 from companion.entries import MAX_NOTE
+from companion.screens.help import HelpScreen
 from companion.screens.notice import NOTE_CUT, NoticeScreen
 from companion.screens.widgets.choices import ChoiceGrid
 from companion.screens.widgets.leaving import LeaveCheckIn
@@ -37,7 +39,8 @@ class Notice:
 async def test_digits_set_activation_and_plus_reaches_10(data_dir: Path):
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        notice = await Notice(app, pilot).open()
+        # Where help is came up already in this check-in, so it does not come up at 9 or 10.
+        notice = await Notice(app, pilot, CheckInDraft(help_offered=True)).open()
         await pilot.press("7")
         assert notice.draft.activation_before == 7
         await pilot.press("0")
@@ -48,21 +51,61 @@ async def test_digits_set_activation_and_plus_reaches_10(data_dir: Path):
     assert notice.draft.activation_before == 10
 
 
-async def test_at_10_where_to_find_help_shows(data_dir: Path, content):
+async def test_from_9_where_to_find_help_shows_once_a_check_in(data_dir: Path, content):
     app = CompanionApp(data_dir=data_dir)
-    asked: list[str] = []
-    app.action_safety = lambda: asked.append("safety")  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         notice = await Notice(app, pilot).open()
-        await pilot.press("9")
+        await pilot.press("8")
         assert not notice.screen.query_one("#high").display
-        assert asked == []
-        await pilot.press("plus")
+        assert app.screen is notice.screen
+        await pilot.press("9")
         assert notice.screen.query_one("#high").display
         assert content.safety.high_activation in notice.text("#high")
-        assert asked == ["safety"]  # once: moving down and up again does not ask again
-        await pilot.press("minus", "plus", "exclamation_mark")
-        assert asked == ["safety", "safety"]  # ! always finds help
+        assert isinstance(app.screen, HelpScreen) and app.screen.topic == "safety"
+        body = str(app.screen.query_one("#topic-body", Static).render())
+        assert content.safety.offered in body  # says why it came up, and how to go back
+        await pilot.press("escape")  # straight back to where you were
+        assert app.screen is notice.screen and notice.draft.activation_before == 9
+        await pilot.press("plus", "minus", "plus")  # 10, 9, 10: once a check-in is enough
+        assert app.screen is notice.screen and notice.draft.activation_before == 10
+        await pilot.press("exclamation_mark")  # ! always finds help
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("enter")
+    assert notice.answers == ["next"]
+
+
+async def test_help_offered_in_one_step_is_not_offered_again_in_the_next(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await pilot.press("9", "escape", "enter")
+        assert notice.draft.help_offered
+        again = await Notice(app, pilot, notice.draft).open()  # back to the step, say
+        assert app.screen is again.screen
+        assert again.draft.activation_before == 9
+
+
+async def test_a_digit_and_enter_typed_together_keep_the_rating(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        await keys_at_once(app, pilot, "4", "enter")
+        assert notice.answers == ["next"]
+    assert notice.draft.activation_before == 4
+
+
+async def test_the_rating_shows_the_steps_activation_whichever_key_set_it(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot, CheckInDraft(help_offered=True)).open()
+        assert "Now: —" in notice.text("ActivationRating")
+        await pilot.press("minus")  # from nothing, - starts at the top
+        assert "Now: 10" in notice.text("ActivationRating")
+        assert notice.draft.activation_before == 10
+        await pilot.press("3", "plus")
+        assert "Now: 4" in notice.text("ActivationRating")
+        assert notice.draft.activation_before == 4
 
 
 async def test_picks_go_into_the_draft(data_dir: Path):

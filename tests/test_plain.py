@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 
 from companion import cli, plain
+from companion.content import load_content
 from companion.history import HistoryStore
 from companion.plain import breathe_request, run_plain
+
+# Said before the breath: each `breathe --plain` is a session of its own, so the note before a
+# pattern's first breath in a session comes every time.
+DIZZY = load_content().safety.dizzy_note
 
 
 class FakeTime:
@@ -54,6 +59,7 @@ def test_each_phase_is_printed_at_the_moment_it_begins(data_dir: Path):
     assert breathe(data_dir, fake, "box", cycles=2) == 0
     assert fake.lines == [
         (0, "Box breathing (4-4-4-4), 2 breaths, about 0.5 min. Ctrl-C stops whenever you like."),
+        (0, DIZZY),
         (0, "in 4"), (4, "hold 4"), (8, "out 4"), (12, "hold 4"),
         (16, "in 4"), (20, "hold 4"), (24, "out 4"), (28, "hold 4"),
         (32, "Done: 32 s, 2 breaths. Saved."),
@@ -67,14 +73,50 @@ def test_each_phase_is_printed_at_the_moment_it_begins(data_dir: Path):
 def test_cyclic_sigh_says_in_again_for_the_top_up(data_dir: Path):
     fake = FakeTime()
     breathe(data_dir, fake, "cyclic-sigh", cycles=1)
-    assert fake.lines[1:4] == [(0, "in 2"), (2, "in again 1"), (3, "out 6")]
+    assert fake.lines[2:5] == [(0, "in 2"), (2, "in again 1"), (3, "out 6")]
 
 
-def test_long_holds_come_with_the_dizzy_note(data_dir: Path, content):
+@pytest.mark.parametrize("pattern", ["box", "4-7-8", "coherent", "cyclic-sigh", "long-exhale"])
+def test_every_pattern_comes_with_the_dizzy_note_first(data_dir: Path, content, pattern):
+    # Over-breathing (the cyclic sigh's double in-breath) can make a person light-headed as
+    # much as a long hold can: the note is not only for holds.
     fake = FakeTime()
-    breathe(data_dir, fake, "4-7-8", cycles=1)
+    breathe(data_dir, fake, pattern, cycles=1)
     assert fake.lines[1] == (0, content.safety.dizzy_note)
-    assert [line for _, line in fake.lines[2:5]] == ["in 4", "hold 7", "out 8"]
+    assert fake.lines[2][1].startswith("in ")
+
+
+def test_4_7_8_is_four_breaths_unless_asked_and_eight_at_most(data_dir: Path, content):
+    # Weil: four breaths at a time at first, eight at most later on.
+    cap_note = content.pattern("4-7-8").cap_note
+    assert breathe_request(data_dir, "4-7-8", None, None).schedule.cycles == 4
+    for minutes, cycles, wanted in ((None, 6, 6), (None, 8, 8), (None, 20, 8), (10, None, 8)):
+        request = breathe_request(data_dir, "4-7-8", minutes, cycles)
+        assert request.schedule.cycles == wanted
+        assert request.cap_note == (cap_note if wanted < (cycles or 99) else "")
+    # Other patterns keep to the length asked for.
+    assert breathe_request(data_dir, "box", None, 20).schedule.cycles == 20
+
+
+def test_a_longer_4_7_8_from_the_command_line_gets_a_kind_line_and_the_cap(
+    data_dir: Path, capsys, monkeypatch, content
+):
+    fake = FakeTime()
+    real = plain.run_plain
+    monkeypatch.setattr(plain, "run_plain", lambda data_dir, request: real(
+        data_dir, request, clock=fake.clock, sleep=fake.sleep))
+    code = cli.main(["--data-dir", str(data_dir), "breathe", "--pattern", "4-7-8",
+                     "--cycles", "20", "--plain"])
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
+    assert code == 0 and captured.err == ""
+    assert out[0] == content.pattern("4-7-8").cap_note
+    assert out[1].startswith("4-7-8 breathing (4-7-8), 8 breaths,")
+    assert out[2] == content.safety.dizzy_note
+    assert out[3:6] == ["in 4", "hold 7", "out 8"]
+    assert out[-1] == "Done: 152 s, 8 breaths. Saved."
+    [entry] = HistoryStore(data_dir).all()
+    assert entry.breathing.cycles == 8 and entry.breathing.completed
 
 
 def test_late_wake_ups_never_add_up(data_dir: Path):
@@ -90,7 +132,7 @@ def test_late_wake_ups_never_add_up(data_dir: Path):
 def test_ctrl_c_stops_cleanly_and_still_saves(data_dir: Path):
     fake = FakeTime(interrupt_at=13.5)
     assert breathe(data_dir, fake, "coherent", cycles=5) == 0
-    assert [line for _, line in fake.lines[1:]] == [
+    assert [line for _, line in fake.lines[2:]] == [
         "in 5.5", "out 5.5", "in 5.5", "Stopped early, and that's fine: 13.5 s, 1 breath. Saved.",
     ]
     [entry] = HistoryStore(data_dir).all()
@@ -129,7 +171,7 @@ def test_plain_breathing_from_the_command_line(data_dir: Path, capsys, monkeypat
                      "long-exhale", "--cycles", "1"])
     out = capsys.readouterr().out.splitlines()
     assert code == 0
-    assert out[1:] == ["in 4", "out 6", "Done: 10 s, 1 breath. Saved."]
+    assert out[1:] == [DIZZY, "in 4", "out 6", "Done: 10 s, 1 breath. Saved."]
 
 
 def test_patterns_lists_every_pattern_with_its_timings(data_dir: Path, capsys):
@@ -171,7 +213,7 @@ def test_your_own_patterns_cannot_send_escape_sequences(data_dir: Path, capsys):
     fake = FakeTime()
     breathe(data_dir, fake, "mine", cycles=1)
     assert not any("\x1b" in line for _, line in fake.lines)
-    assert [line for _, line in fake.lines[1:3]] == ["in 3", "out 5"]
+    assert [line for _, line in fake.lines[2:4]] == ["in 3", "out 5"]
 
 
 @pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
@@ -187,6 +229,7 @@ def test_kill_or_a_closed_terminal_stops_the_breath_and_still_saves(data_dir: Pa
     )
     assert process.stdout is not None
     process.stdout.readline()  # the title line
+    assert process.stdout.readline().strip() == DIZZY
     assert process.stdout.readline().strip() == "in 5.5"  # breathing now
     process.send_signal(getattr(signal, ending))
     out, err = process.communicate(timeout=30)

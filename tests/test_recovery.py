@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from companion.entries import Breathing, Entry
-from companion.history import HistoryStore
+from companion.history import HistoryStore, Record
 from companion.recovery import (
     KeptEntries,
     RecoveryUnreadable,
@@ -59,7 +59,7 @@ def test_the_places_are_the_state_folder_then_the_data_folder_then_a_private_tem
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR afresh
     state, data, temp = recovery_places(data_dir)
-    assert state == tmp_path / "state" / "companion" / "recovery"  # XDG_STATE_HOME (conftest)
+    assert state == tmp_path / "state" / "recovery"  # COMPANION_STATE_DIR (conftest)
     assert data == data_dir
     assert temp == tmp_path / "tmp" / f"companion-{os.getuid()}"
 
@@ -70,7 +70,8 @@ def test_a_recovery_file_is_an_export_readable_only_by_you(data_dir: Path, place
     assert path.parent == places[0]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(places[0].stat().st_mode) == 0o700
-    assert read_export(path) == entries  # what `companion import FILE` reads, exactly
+    # What `companion import FILE` reads, exactly.
+    assert read_export(path) == [Record.of(entry) for entry in entries]
     assert read_recovery(path) == entries
     raw = path.read_bytes()
     assert raw.isascii() and b"\x1b" not in raw  # safe to look at with cat

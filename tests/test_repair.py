@@ -39,14 +39,78 @@ async def test_a_repair_done_is_kept_with_when(data_dir: Path):
         await pilot.press("space", "tab")  # my child
         await pilot.press(*"I snapped about shoes", "enter")
         await pilot.press(*"the sharp voice", "enter")
-        await pilot.press("right", "space")  # said sorry
+        await pilot.press(*"to be heard, not hurried", "enter")  # what they might have needed
+        await pilot.press(*"start earlier", "enter")  # one thing to try next time
+        await pilot.press("down", "down", "down", "space")  # said sorry (two a row)
         await pilot.press("tab", "space")  # done
         await pilot.press("enter")
     repair = step.draft.repair
     assert repair is not None and repair.done_at is not None
     assert repair == Repair("child", "I snapped about shoes", "the sharp voice", "apologised",
-                            "done", repair.done_at)
+                            "done", repair.done_at, their_side="to be heard, not hurried",
+                            next_time="start earlier")
     assert step.answers == ["next"]
+
+
+async def test_with_a_child_being_with_them_is_said(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    child = next(p for p in content.people if p.key == "child")
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        assert not step.screen.query_one("#person-hint").display
+        await pilot.press("space")  # my child
+        assert step.screen.query_one("#person-hint").display
+        assert step.text("#person-hint") == child.hint
+        assert "being with them" in child.hint
+        await pilot.press("right", "space")  # my partner: no hint of its own
+        assert not step.screen.query_one("#person-hint").display
+    steps = [s.key for s in content.repair_steps]
+    assert {"shared_my_side", "stayed_with_them", "made_a_plan"} <= set(steps)
+    # Gottman's aftermath order: calm first ("later" a real step), a plan together last.
+    assert steps[0] == "will_try_later" and "calm" in content.repair_steps[0].label
+    assert steps.index("stayed_with_them") < steps.index("apologised") < steps.index("made_a_plan")
+    assert "later is a real step" in content.repair_later
+
+
+async def test_with_yourself_it_asks_what_you_would_say_to_a_friend(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        asked = {"my-part", "their-side", "to-a-friend", "what-happened", "next-time"}
+        shown = {i for i in asked if step.screen.query_one(f"#{i}", Input).display}
+        assert shown == asked - {"to-a-friend"}
+        await pilot.press("down", "right", "space")  # myself (4 a row)
+        shown = {i for i in asked if step.screen.query_one(f"#{i}", Input).display}
+        assert shown == asked - {"my-part", "their-side"}  # not "what part is yours to own"
+        text = " ".join(str(s.render()) for s in step.screen.query(Static) if s.display)
+        assert "What would you say to a friend" in text
+        assert "what you did, not who you are" in text and "yours to own" not in text
+        await pilot.press("tab", *"I lost it at the bus stop", "enter")
+        await pilot.press(*"you were running on empty", "enter")
+    assert step.draft.repair == Repair("myself", "I lost it at the bus stop",
+                                       to_a_friend="you were running on empty")
+
+
+async def test_a_repair_can_be_let_go_without_calling_it_done(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        await pilot.press("right", "space")  # my partner
+        step.screen.query_one("#status").focus()
+        await pilot.press("space")  # done
+        assert step.draft.repair.done_at is not None
+        await pilot.press("down", "down", "space")  # let it go (one a row)
+    assert step.draft.repair == Repair(with_whom="partner", status="let_go", done_at=None)
+
+
+async def test_the_afraid_line_is_always_in_sight(data_dir: Path, content):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await RepairStep(app, pilot).open()
+        await pilot.pause()
+        assert step.text("#afraid") == content.repair_afraid
+        form = step.screen.query_one("#repair").region
+        assert form.contains_region(step.screen.query_one("#afraid").region)  # in sight
 
 
 async def test_planned_is_the_default_and_done_can_be_undone(data_dir: Path):
@@ -169,6 +233,5 @@ def test_the_repair_step_looks_right(data_dir: Path, snap_compare):
         app.push_screen(RepairScreen(draft))
         await pilot.pause()
         await pilot.press("space", "tab", *"we both raised our voices", "enter")
-        await pilot.press("tab", "right", "space")
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

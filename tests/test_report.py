@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from machines import own_file
 
 from companion import report
 from companion.cli import main
@@ -76,7 +77,7 @@ def test_the_table_shows_each_day_and_what_the_week_held(data_dir, history, caps
         assert day in out
     assert "8 → 5" in out and "1.5 min" in out and "2.0 min" in out
     assert "Tired (1)" in out and "frazzled (1)" in out
-    assert "My partner · Will try later · planned, still open — cold shoulder" in out
+    assert "My partner · Later, once I'm calm · planned, still open — cold shoulder" in out
     assert "before" not in out.split("Moments")[1] and "after" not in out.split("Moments")[1]
 
 
@@ -91,7 +92,7 @@ def test_the_markdown_report_can_be_handed_on(data_dir, history, capsys):
     code, out, _ = week(data_dir, capsys, "--format", "markdown")
     assert code == 0
     assert out.startswith("# My week: 2026-W47 (Mon 16 Nov – Sun 22 Nov 2026)\n")
-    assert "| Mon 16 Nov | 1 |  | 1.5 min | 8 → 5 |" in out
+    assert "| Mon 16 Nov | 1 |  | 1.5 min | 8 → 5 (1 pair) |" in out
     assert "| Wed 18 Nov |  | 1 | 2.0 min |  |" in out
     assert "- Mon 16 Nov 12:00: 8 → 5" in out
     assert "- ▲ High energy, unpleasant: 1" in out
@@ -200,8 +201,8 @@ def test_week_53_reads_both_months(data_dir, capsys):
 
 
 def test_a_damaged_file_is_named_and_what_could_be_read_still_prints(data_dir, history, capsys):
-    month = data_dir / "history" / "2026-11.json"
-    month.rename(month.with_name("2026-11.2.json"))
+    month = data_dir / "history" / own_file("2026-11")
+    month.rename(month.with_name("2026-11.json"))  # a file from before: read as well
     month.write_text("{ this is not json")
     code, out, err = week(data_dir, capsys)
     assert code == 1
@@ -260,3 +261,27 @@ def test_the_installed_command_prints_the_week(data_dir, history):
          "markdown"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("# My week: 2026-W47")
+
+
+def test_a_week_of_tens_of_thousands_of_moments_lists_the_first_and_says_how_many_more(
+    data_dir, capsys, monkeypatch
+):
+    """Issue 13's large month: laying out 61,000 lines took Rich minutes; the table lists
+    TABLE_MOMENTS of each kind of line and says where to find the rest."""
+    monkeypatch.setattr(report, "TABLE_MOMENTS", 3)
+    entries = [
+        Entry(kind="checkin", started_at=local(MONDAY, 8 + n), activation_before=6,
+              activation_after=4, note=f"moment {n}",
+              repair=Repair(with_whom="child", step="apologised", status="done"))
+        for n in range(5)
+    ]
+    HistoryStore(data_dir).add_missing(entries)
+
+    code, out, _ = week(data_dir, capsys)
+
+    assert code == 0
+    assert [n for n in range(5) if f"moment {n}" in out] == [0, 1, 2]
+    more = "  … and 2 more; `companion week --format markdown` lists every one."
+    assert out.count(more) == 3  # groundings, repairs, moments
+    code, out, _ = week(data_dir, capsys, "--format", "markdown")
+    assert all(f"moment {n}" in out for n in range(5))

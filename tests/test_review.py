@@ -84,7 +84,7 @@ async def test_the_week_shows_each_day_the_grounding_and_what_came_up(data_dir, 
         assert text(screen, "#week-title") == "Your week · Mon 16 Nov – Sun 22 Nov 2026 · 2026-W47"
         days = rows(screen, "#days")
         assert len(days) == 7
-        assert days[0] == ["Mon 16 Nov", "1", "", "1.5 min", "8 → 5"]
+        assert days[0] == ["Mon 16 Nov", "1", "", "1.5 min", "8 → 5 (1 pair)"]
         assert days[2] == ["Wed 18 Nov", "", "1", "2.0 min", ""]
         chart = str(screen.query_one(GroundingChart).render())
         assert "Mon 16 Nov 12:00   8 → 5" in chart and "░" in chart
@@ -96,7 +96,7 @@ async def test_the_week_shows_each_day_the_grounding_and_what_came_up(data_dir, 
         assert "Afternoon (12–17): 2, activation around 8" in text(screen, "#times")
         assert rows(screen, "#repairs") == [
             ["Mon 16 Nov 12:00", "My child", "Said sorry", "done"],
-            ["Thu 19 Nov 19:00", "My partner", "Will try later", "planned · open"],
+            ["Thu 19 Nov 19:00", "My partner", "Later, once I'm calm", "planned · open"],
         ]
         moments = rows(screen, "#moments")
         assert [m[1] for m in moments] == ["check-in", "breathing break", "repair"]
@@ -220,7 +220,8 @@ async def test_editing_an_entry_saves_it_and_the_week_shows_it(data_dir, history
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is review
-        assert rows(review, "#days")[0][4] == "6 → –"
+        # With its after cleared the entry is no grounding pair, so the day shows none.
+        assert rows(review, "#days")[0][4] == ""
         assert len(review.summary.open_repairs) == 2
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,14 @@ import pytest
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.summary import (
     PARTS_OF_DAY,
+    RepairNote,
+    WordCount,
     activation_change,
+    grounding_change,
+    local_midnight,
+    minutes_text,
     part_of_day,
+    status_words,
     summarize_week,
     week_bounds,
     week_label,
@@ -252,7 +259,8 @@ def test_the_summary_json_holds_every_part_without_a_score():
                          "repairs", "open_repairs"}
     assert data["days"][0] == {"date": "2026-11-16", "check_ins": 1, "breathing_breaks": 0,
                                "breathing_minutes": 1.1, "activation_before": 6,
-                               "activation_after": 3}
+                               "activation_after": 3, "pairs": 1, "before_avg": 6,
+                               "after_avg": 3}
     assert data["grounding"] == [{"id": entry.id, "started_at": "2026-11-16T07:00:00-05:00",
                                   "before": 6, "after": 3}]
     assert data["times_of_day"][0] == {"part": "morning", "hours": "05-12", "moments": 1,
@@ -272,3 +280,155 @@ def test_parts_of_day_cover_every_hour_once():
 )
 def test_activation_change_reads_as_before_and_after(before, after, text):
     assert activation_change(before, after) == text
+
+
+def test_a_repair_let_go_is_closed_not_open_and_not_called_done():
+    tuesday = MONDAY + timedelta(days=1)
+    let_go = Entry(kind="repair", started_at=at(tuesday, 22), repair=Repair(
+        with_whom="co_parent", what_happened="the handover", status="let_go"))
+    planned = Entry(kind="repair", started_at=at(tuesday, 23), repair=Repair(with_whom="partner"))
+    summary = summarize_week([let_go, planned], MONDAY, tz=NEW_YORK)
+    assert [r.entry_id for r in summary.open_repairs] == [planned.id]
+    assert summary.to_dict()["open_repairs"] == [planned.id]
+    assert [r["status"] for r in summary.to_dict()["repairs"]] == ["let_go", "planned"]
+    assert [status_words(r.status) for r in summary.repairs] == ["let go", "planned"]
+    assert status_words("done") == "done"
+
+
+# -- what the json and the renderings rely on -------------------------------------------------
+
+
+@pytest.fixture
+def system_zone_new_york(monkeypatch):
+    """The system's own zone is New York (what `companion week` uses when it gives no zone)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_week_starts_on_monday_unless_asked_otherwise():
+    assert week_bounds(date(2026, 11, 22)) == (MONDAY, MONDAY + timedelta(days=7))
+
+
+def test_without_a_zone_the_week_is_the_systems_local_week_in_utc(system_zone_new_york):
+    assert local_midnight(date(2026, 11, 1)).isoformat() == "2026-11-01T00:00:00-04:00"
+    start, end = week_times(date(2026, 10, 26))  # clocks go back on Sun 1 Nov
+    # In UTC, as HistoryStore.between compares them (see week_times).
+    assert (start.isoformat(), end.isoformat()) == (
+        "2026-10-26T04:00:00+00:00", "2026-11-02T05:00:00+00:00")
+
+
+def test_the_week_json_keeps_every_key_of_words_needs_and_repairs():
+    # The json is a documented contract (README, `companion week --format json`): each item is
+    # compared whole, so a renamed or missing key shows here.
+    tuesday = MONDAY + timedelta(days=1)
+    worried = checkin(at(tuesday, 8), activation_before=7, activation_after=4, needs=("tired",),
+                      breathing=Breathing("box", 75.0, 4, True),
+                      feelings=(Feeling("Frazzled", "high_unpleasant"),))
+    done = Entry(kind="repair", started_at=at(tuesday, 20, 15), repair=Repair(
+        with_whom="child", what_happened="I snapped", my_part="my tone", step="apologised",
+        status="done", done_at=at(tuesday, 21)))
+    planned = Entry(kind="repair", started_at=at(tuesday, 22), repair=Repair(
+        what_happened="cold shoulder"))
+    data = summarize_week([planned, worried, done], MONDAY, tz=NEW_YORK).to_dict()
+    assert data["words"] == [{"word": "Frazzled", "quadrant": "high_unpleasant", "count": 1}]
+    assert data["needs"] == [{"need": "tired", "count": 1}]
+    assert data["repairs"] == [
+        {"id": done.id, "started_at": "2026-11-17T20:15:00-05:00", "with_whom": "child",
+         "step": "apologised", "status": "done", "done_at": "2026-11-17T21:00:00-05:00"},
+        {"id": planned.id, "started_at": "2026-11-17T22:00:00-05:00", "with_whom": None,
+         "step": None, "status": "planned", "done_at": None},
+    ]
+    assert data["open_repairs"] == [planned.id]
+    assert data["feelings"] == {"high_unpleasant": 1, "high_pleasant": 0, "low_pleasant": 0,
+                                "low_unpleasant": 0}
+    assert data["days"][1] == {"date": "2026-11-17", "check_ins": 1, "breathing_breaks": 0,
+                               "breathing_minutes": 1.2, "activation_before": 7,
+                               "activation_after": 4, "pairs": 1, "before_avg": 7,
+                               "after_avg": 4}
+    assert [part["moments"] for part in data["times_of_day"]] == [1, 0, 0, 0]
+
+
+def test_a_repair_is_noted_with_everything_its_entry_holds():
+    tuesday = MONDAY + timedelta(days=1)
+    entry = Entry(kind="repair", started_at=at(tuesday, 20).astimezone(UTC), repair=Repair(
+        with_whom="co_parent", what_happened="the handover", my_part="I was curt",
+        step="named_it", status="done", done_at=at(tuesday, 21)))
+    [note] = summarize_week([entry], MONDAY, tz=NEW_YORK).repairs
+    assert note == RepairNote(
+        entry_id=entry.id, started_at=at(tuesday, 20), with_whom="co_parent",
+        what_happened="the handover", my_part="I was curt", step="named_it", status="done",
+        done_at=at(tuesday, 21))
+    assert note.started_at.utcoffset() == timedelta(hours=-5)  # shown in the local zone
+
+
+def test_averages_are_rounded_to_one_decimal():
+    tuesday = MONDAY + timedelta(days=1)
+    entries = [checkin(at(tuesday, 8 + i), activation_before=before, activation_after=after)
+               for i, (before, after) in enumerate([(7, 2), (8, 3), (8, 3)])]
+    summary = summarize_week(entries, MONDAY, tz=NEW_YORK)
+    assert (summary.days[1].activation_before, summary.days[1].activation_after) == (7.7, 2.7)
+    assert summary.parts_of_day[0].activation_before == 7.7
+
+
+def test_only_the_eight_words_and_needs_used_most_are_listed():
+    tuesday = MONDAY + timedelta(days=1)
+    words = [f"word{i}" for i in range(10)]
+    needs = [f"need{i}" for i in range(10)]
+    entries = [
+        checkin(at(tuesday, 8), feelings=tuple(Feeling(w, "low_pleasant") for w in words),
+                needs=tuple(needs)),
+        checkin(at(tuesday, 9), feelings=(Feeling("word9", "low_pleasant"),), needs=("need9",)),
+    ]
+    summary = summarize_week(entries, MONDAY, tz=NEW_YORK)
+    # The most used first, then ties in the order they came; the rest stay in the entries.
+    assert [(w.word, w.count) for w in summary.words] == [
+        ("word9", 2), *((f"word{i}", 1) for i in range(7))]
+    assert [(n.need, n.count) for n in summary.needs] == [
+        ("need9", 2), *((f"need{i}", 1) for i in range(7))]
+
+
+def test_your_own_words_count_as_one_however_they_are_spaced():
+    tuesday = MONDAY + timedelta(days=1)
+    entries = [checkin(at(tuesday, 8), feelings=(Feeling("worn  out", "low_unpleasant"),)),
+               checkin(at(tuesday, 9), feelings=(Feeling(" Worn out ", "low_unpleasant"),))]
+    summary = summarize_week(entries, MONDAY, tz=NEW_YORK)
+    assert summary.words == (WordCount("worn  out", "low_unpleasant", 2),)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, ""), (-1, ""), (0.5, "0.5 min"), (1, "1.0 min"), (12.5, "12.5 min")],
+)
+def test_breathing_minutes_read_to_a_tenth_and_nothing_when_there_were_none(minutes, text):
+    assert minutes_text(minutes) == text
+
+
+def test_a_days_grounding_averages_its_pairs_only():
+    # Issue 16: a day with one check-in 1 → 0 and two breaks rated only afterwards (3 and 4)
+    # read "1 → 2.3", as if grounding raised activation. Only one entry's before and its after
+    # make a pair.
+    tuesday = MONDAY + timedelta(days=1)
+    pair = checkin(at(tuesday, 8), activation_before=1, activation_after=0)
+    after_only = [Entry(kind="breathing", started_at=at(tuesday, hour), activation_after=after,
+                        breathing=Breathing("box", 60.0, 4, True))
+                  for hour, after in ((12, 3), (18, 4))]
+    before_only = checkin(at(tuesday, 21), activation_before=9)
+    day = summarize_week([pair, *after_only, before_only], MONDAY, tz=NEW_YORK).days[1]
+    assert (day.pairs, day.before_avg, day.after_avg) == (1, 1, 0)
+    assert grounding_change(day) == "1 → 0 (1 pair)"
+    # Every value noted is still there for the json's readers.
+    assert (day.activation_before, day.activation_after) == (5, 2.3)
+    second = checkin(at(tuesday, 22), activation_before=6, activation_after=4)
+    day = summarize_week([pair, second], MONDAY, tz=NEW_YORK).days[1]
+    assert grounding_change(day) == "3.5 → 2 (2 pairs)"
+    assert grounding_change(summarize_week([], MONDAY, tz=NEW_YORK).days[1]) == ""
+
+
+def test_a_repairs_status_in_words_and_one_from_a_newer_companion_as_itself():
+    from companion.summary import status_words
+
+    assert [status_words(s) for s in ("done", "planned", "let_go", "tried_again_later")] == [
+        "done", "planned", "let go", "tried again later"]

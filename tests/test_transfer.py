@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from machines import month_files, own_device_file
 from markdown_it import MarkdownIt
 
 from companion import transfer
@@ -21,6 +22,7 @@ from companion.cli import main
 from companion.demo import write_demo_history
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.history import HistoryStore
+from companion.text import escape_invisible
 
 NEW_YORK = timezone(timedelta(hours=-4))
 BERLIN = timezone(timedelta(hours=1))
@@ -174,6 +176,15 @@ def test_json_export_is_the_readme_format_with_every_field(capsys, data_dir, his
     assert starts == sorted(starts)
 
 
+def test_json_export_is_laid_out_as_json_dumps_with_an_indent_would(capsys, data_dir, history):
+    """The export is written an entry at a time; the file is the same as the whole document
+    dumped at once would be."""
+    _, out, _ = run(capsys, "--data-dir", str(data_dir), "export")
+    document = json.loads(out)
+    assert out == escape_invisible(
+        json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
 def test_json_export_escapes_terminal_controls_and_still_parses_to_the_same_text(
     capsys, data_dir, history
 ):
@@ -284,7 +295,7 @@ def test_markdown_is_readable_and_user_text_cannot_change_its_structure(capsys, 
     assert "- Breathing: Box breathing, 40 s, 2 breaths, stopped early\n" in out
     assert "**07:05 · breathing break** (stopped early)" in out
     assert "**18:00 · check-in** (left part-way)" in out
-    assert "- Repair (planned) with My partner: Will try later\n" in out
+    assert "- Repair (planned) with My partner: Later, once I'm calm\n" in out
     assert "- Repair (done) with My child: Said sorry (2026-11-01 02:00)\n" in out
     assert "\n  - What happened: -I snapped\n  - My part: @my tone\n" in out
     assert "> left part-way  \n> second line\n" in out
@@ -412,6 +423,18 @@ BAD_ID = "0b0b0b0b-6a52-4c43-9d3a-2b7d1c0e5a11"
          "entries 1 and 2 have the same id 6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11"),
         (export_with([GOOD, {**GOOD, "id": GOOD["id"].upper()}]).encode(),
          "entries 1 and 2 have the same id"),
+        # Issue 13, item 17: these ended in "something went wrong".
+        pytest.param(
+            export_with([GOOD, {**GOOD, "id": BAD_ID, "activation_before": 0}]).replace(
+                '"activation_before": 0', '"activation_before": ' + "9" * 5000).encode(),
+            "entry 2 holds a number with thousands of digits, which no companion export has",
+            id="5000-digits"),
+        pytest.param(
+            export_with([{**GOOD, "started_at": "9999-12-31T23:59:59-12:00"}]).encode(),
+            "entry 1 (id '6f1c1a8e-6a52-4c43-9d3a-2b7d1c0e5a11'): started_at "
+            "'9999-12-31T23:59:59-12:00' is outside the dates companion can show", id="year-10000"),
+        pytest.param(b'{"schema": 1, "entries": [' + b"[" * 50_000 + b"]" * 50_000 + b"]}",
+                     "entry 1 is nested too deeply", id="deep-entry"),
     ],
 )
 def test_a_bad_file_gets_one_line_and_changes_nothing(capsys, data_dir, tmp_path, history,
@@ -446,6 +469,39 @@ def test_a_file_that_cannot_be_an_export_is_refused(capsys, data_dir, tmp_path, 
     assert snapshot(data_dir) == files
 
 
+def test_an_id_in_other_capitals_is_the_same_entry_everywhere(capsys, data_dir, tmp_path,
+                                                               history):
+    """Issue 13, item 14: refused twice within one file, but added again against the history."""
+    shouted = [{**entry.to_dict(), "id": entry.id.upper()} for entry in history]
+    path = tmp_path / "shouted.json"
+    path.write_text(export_with(shouted))
+
+    assert run(capsys, "--data-dir", str(data_dir), "import", str(path)) == (
+        0, "Added 0 entries (4 were already here).\n", "")
+    store = HistoryStore(data_dir)
+    assert len(store.all()) == 4
+    assert store.get(history[0].id.upper()) == history[0]
+    edited = history[1].with_changes(id=history[1].id.upper(), note="edited")
+    store.save(edited)
+    assert [e.note for e in store.all() if e.id.lower() == history[1].id] == ["edited"]
+    assert store.delete(history[2].with_changes(id=history[2].id.upper())) is True
+    assert {e.id for e in HistoryStore(data_dir).all()} == {
+        history[0].id, edited.id, history[3].id}
+
+
+def test_import_reads_an_export_through_a_pipe(data_dir, tmp_path):
+    """A pipe is read (`companion import /dev/stdin < FILE`); a FIFO or device named by
+    mistake is not (see test_faults_special.py)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "companion.cli", "--data-dir", str(data_dir), "import",
+         "/dev/stdin"],
+        input=export_with([GOOD]).encode(), capture_output=True, timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout == b"Added 1 entry (0 were already here).\n"
+    assert HistoryStore(data_dir).get(GOOD["id"]).to_dict() == GOOD
+
+
 def test_a_file_with_a_byte_order_mark_imports(capsys, data_dir, tmp_path):
     path = tmp_path / "from-windows.json"
     path.write_bytes(b"\xef\xbb\xbf" + export_with([GOOD]).encode())
@@ -477,7 +533,13 @@ def test_forget_with_yes_deletes_every_history_file_and_says_how_many(capsys, da
 
     assert (code, err) == (0, "")
     assert out == f"Deleted your history: 2 files removed from {data_dir / 'history'}.\n"
-    assert [p.name for p in (data_dir / "history").iterdir() if p.suffix == ".json"] == []
+    assert month_files(data_dir) == []
+    # What stays is this machine's forget marker (older files arriving from another machine
+    # stay forgotten): its name and a version stamp, no entry's text.
+    left = [p.name for p in (data_dir / "history").iterdir() if p.suffix == ".json"]
+    assert left == [own_device_file()]
+    marker = json.loads((data_dir / "history" / left[0]).read_text())
+    assert marker["forgotten"] and marker["deleted"] == {}
     assert HistoryStore(data_dir).all() == []
 
 
@@ -497,12 +559,15 @@ def test_forget_with_no_history_says_so_and_creates_nothing(capsys, data_dir, ye
     [
         ["export"], ["export", "--format", "csv"], ["export", "--format", "markdown"],
         ["import", "{export}"], ["forget"], ["forget", "--yes"],
+        ["devices"], ["devices", "--format", "json"], ["delete", "{id}"],
+        ["delete", "{id}", "--yes"],
     ],
 )
 def test_these_commands_never_import_textual(data_dir, tmp_path, history, argv):
     export = tmp_path / "export.json"
     export.write_text(export_with([GOOD]))
-    argv = ["--data-dir", str(data_dir)] + [a.replace("{export}", str(export)) for a in argv]
+    argv = ["--data-dir", str(data_dir)] + [
+        a.replace("{export}", str(export)).replace("{id}", history[0].id) for a in argv]
     script = (
         "import sys; from companion.cli import main; code = main(sys.argv[1:]); "
         "assert 'textual' not in sys.modules, 'textual was imported'; sys.exit(code)"

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from companion.content import Choice
-from companion.listing import printable
+from companion.text import printable
 
 GAP = 2  # blank cells between columns
 MARKS = {True: {True: "☒", False: "☐"}, False: {True: "●", False: "○"}}  # [multiple][picked]

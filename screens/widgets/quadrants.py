@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color as TextualColor
 from textual.color import ColorParseError
+from textual.css.types import EdgeType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
 from companion.content import Quadrant
-from companion.listing import printable
+from companion.text import printable
 
 # Reading order of the grid: top row high energy, left column unpleasant.
 GRID_ORDER = ("high_unpleasant", "high_pleasant", "low_unpleasant", "low_pleasant")
@@ -56,7 +57,7 @@ class QuadrantCell(Static):
 
     def show_cursor(self, here: bool) -> None:
         self.set_class(here, "-cursor")
-        kind = "heavy" if here else "round"
+        kind: EdgeType = "heavy" if here else "round"
         try:
             self.styles.border = (kind, TextualColor.parse(self.quadrant.colour))
         except ColorParseError:  # a colour from data that cannot be read: plain instead

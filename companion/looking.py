@@ -1,0 +1,255 @@
+"""Looking back on the command line: `month`, `year`, `insights`, `repairs` and `search`.
+
+Each command reads the history it needs, hands the entries to a pure module (spans.py,
+insights.py, search.py) and prints the value as a table, markdown or json (spans_report.py,
+insights_report.py). Like `week`: if part of the history cannot be read, what could be read is
+still printed, each problem is one line on stderr and the exit status is 1; if nothing could be
+read, only the problems are printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from rich.console import Console
+
+from companion.content import Content, load_content
+from companion.entries import Entry
+from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
+from companion.history import HistoryStore
+from companion.month_cache import Moment
+from companion.settings import load_settings
+from companion.text import printable
+
+Read = TypeVar("Read")
+
+# What `insights` looks back over unless asked: long enough for a few dozen grounding pairs in
+# everyday use, short enough to say how things are now.
+DEFAULT_MONTHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reading(Generic[Read]):
+    """What a command read: the entries, the person's settings and words, and the problems."""
+
+    entries: list[Read]
+    week_start: str
+    content: Content
+    problems: int
+
+
+def read_history(data_dir: Path, span: tuple[datetime, datetime] | None = None
+                 ) -> Reading[Entry]:
+    """The entries in `span` (all of them when None); notices and problems said on stderr."""
+    return read_with(data_dir, lambda store, _: store.all() if span is None
+                     else store.between(*span))
+
+
+def read_with(data_dir: Path, read: Callable[[HistoryStore, Content], list[Read]]
+              ) -> Reading[Read]:
+    """What `read` reads of the history (given the person's words too); notices and problems
+    said on stderr, in that order, then anything wrong with the person's words."""
+    settings, warnings = load_settings(data_dir)
+    for warning in warnings:
+        say(warning)
+    content = load_content(user_dir=data_dir)
+    store = HistoryStore(data_dir)
+    entries = read(store, content)
+    for notice in store.notices:
+        say(notice)
+    for problem in store.problems.values():
+        say(str(problem))
+    for warning in content.warnings:
+        say(warning)
+    return Reading(entries, settings.week_start, content, len(store.problems))
+
+
+def finish(reading: Reading[Any]) -> int:
+    """The exit status once the output is printed: 1 when part of the history was unreadable."""
+    if reading.problems:
+        say("this may be missing entries from the file(s) above.")
+        return EXIT_PROBLEM
+    return EXIT_OK
+
+
+def nothing_readable(reading: Reading[Any]) -> bool:
+    if reading.problems and not reading.entries:
+        say("nothing here could be read, so there is nothing to show.")
+        return True
+    return False
+
+
+def say(line: str) -> None:
+    print(f"companion: {printable(line)}", file=sys.stderr)
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+
+def print_month(data_dir: Path, month: date | None = None, offset: int = 0,
+                fmt: str = "table", today: date | None = None) -> int:
+    """The month `month` (its first day), or this month moved by `offset` months."""
+    from companion import spans, spans_report
+
+    today = today or date.today()
+    first = month if month is not None else _shifted_month(today, offset)
+    before = spans.previous_month(first) or first
+    reading = read_history(data_dir, spans.span_times(before, spans.next_month(first)))
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    summary = spans.summarize_month(reading.entries, first)
+    spans_report.write_month(summary, fmt, reading.content, reading.week_start, today,
+                             console())
+    return finish(reading)
+
+
+def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
+               today: date | None = None) -> int:
+    from companion import spans, spans_report
+
+    today = today or date.today()
+    year = year if year is not None else today.year
+    # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
+    first, end = spans.year_read_span(year, "sunday")
+    reading = read_history(data_dir, spans.span_times(first, end))
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    summary = spans.summarize_year(reading.entries, year, week_start=reading.week_start)
+    spans_report.write_year(summary, fmt, today, console())
+    return finish(reading)
+
+
+def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str = "table",
+                   now: datetime | None = None) -> int:
+    """What helps, over the last `months` months (this one included), or everything if None."""
+    from companion import insights, insights_report, spans
+
+    now = now or datetime.now().astimezone()
+    today = now.date()
+    # Moments: what the insights read of each entry, quicker to load than whole entries.
+    if months is None:
+        reading = read_with(data_dir, lambda store, _: store.moments())
+        first = _first_day(reading.entries, today)
+    else:
+        first = _shifted_month(today, 1 - months)
+        after_today = spans.days_from(today, None)[1:2]  # none on the calendar's last day
+        end = after_today[0] if after_today else None
+        reading = read_with(data_dir,
+                            lambda store, _: store.moments(*spans.span_times(first, end)))
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
+                                     week_start=reading.week_start)
+    insights_report.write_insights(found, fmt, reading.content, console())
+    return finish(reading)
+
+
+def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
+                  now: datetime | None = None) -> int:
+    from companion import insights, insights_report
+
+    now = now or datetime.now().astimezone()
+    reading = read_history(data_dir)
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    items = insights.repair_items(reading.entries, now, open_only=open_only)
+    # Unique among every repair, so an id shown with --open is the one shown without.
+    short = insights.short_ids(e.id for e in reading.entries if e.repair is not None)
+    insights_report.write_repairs(items, open_only, fmt, reading.content, console(), short)
+    return finish(reading)
+
+
+def mark_repair(data_dir: Path, given: str, status: str, now: datetime | None = None) -> int:
+    """`repairs --done ID` or `--let-go ID`: the repair whose id begins with `given` gets
+    `status` (done: done now; let go: closed, not called done, without a time)."""
+    from dataclasses import replace
+
+    from companion import insights
+    from companion.insights_report import when
+    from companion.report import _repair_parts
+
+    reading = read_history(data_dir)
+    found = insights.find_repair(reading.entries, given)
+    if not found:
+        raise UsageError(f"no repair has an id beginning {given.strip()!r}; "
+                         "`companion repairs` lists them with their ids.")
+    if len(found) > 1:
+        raise UsageError(f"{len(found)} repairs have ids beginning {given.strip()!r}; "
+                         "give more of the id, as `companion repairs` shows it.")
+    entry = found[0]
+    assert entry.repair is not None
+    parts = _repair_parts(entry.repair.with_whom, None, reading.content)
+    which = " · ".join([when(entry.started_at), *parts])
+    words = "done" if status == "done" else "let go"
+    if entry.repair.status == status:
+        print(printable(f"That repair ({which}) is already marked {words}; nothing changed."))
+        return finish(reading)
+    done_at = (now or datetime.now().astimezone()) if status == "done" else None
+    repair = replace(entry.repair, status=status, done_at=done_at)
+    HistoryStore(data_dir).save(entry.with_changes(repair=repair))
+    print(printable(f"Marked {words}: your repair of {which}."))
+    return finish(reading)
+
+
+def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
+                 need: str | None = None, with_whom: str | None = None,
+                 since: date | None = None, fmt: str = "table") -> int:
+    from companion import insights_report, search
+
+    query = search.SearchQuery(text, feeling, need, with_whom, since)
+    words = search.folded(text).split()
+
+    def read(store: HistoryStore, content: Content) -> list[Entry]:
+        if not words:
+            return store.all()
+        labels = {key: search.folded(label) for key, label in labels_of(content).items()}
+        return store.entries_where(
+            lambda own, keys: search.might_match(own, keys, words, labels))
+
+    # Everything, and --since filtered with the rest: an entry saved under a clock set ahead
+    # is found with --since as it is without. Words asked: only the entries that might hold
+    # them are made (from the month cache), then each checked as always.
+    reading = read_with(data_dir, read)
+    if nothing_readable(reading):
+        return EXIT_PROBLEM
+    found = search.find_entries(reading.entries, query, labels_of(reading.content))
+    insights_report.write_search(found, query, fmt, reading.content, console())
+    return finish(reading)
+
+
+def _first_day(entries: Sequence[Entry | Moment], today: date) -> date:
+    """The local day of the earliest entry (oldest first): only the entries of its first two
+    days in UTC can fall on it, whatever the zone (offsets are under a day)."""
+    if not entries:
+        return today
+    near = entries[0].started_at + timedelta(days=2)
+    return min(e.started_at.astimezone().date()
+               for e in itertools.takewhile(lambda e: e.started_at < near, entries))
+
+
+def labels_of(content: Content) -> dict[str, str]:
+    """Every key a person may search by, with the label they see for it."""
+    labels = {c.key: c.label for choices in (content.needs, content.body_signals,
+                                             content.states, content.people,
+                                             content.repair_steps) for c in choices}
+    labels |= {p.name: p.label for p in content.patterns}
+    return labels
+
+
+def _shifted_month(today: date, months: int) -> date:
+    from companion.spans import shift_months
+
+    try:
+        return shift_months(today.replace(day=1), months)
+    except ValueError:
+        raise UsageError("that month is outside the calendar (years 1 to 9999).") from None
