@@ -31,7 +31,7 @@ from companion.guidance import FirstBreaths
 from companion.recovery import KeptEntries, save_in_time, write_recovery
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
-from companion.text import printable
+from companion.text import printable, shown
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -602,9 +602,10 @@ class CompanionApp(App[None]):
         yield SystemCommand("Check in", "Notice, ground, name, repair", self.action_checkin)
         yield SystemCommand("Breathe", "A quick breathing break", self.action_quick_breathe)
         for pattern in self.content.patterns:
+            # Your own patterns' words are text: the palette reads both strings as markup.
             yield SystemCommand(
-                f"Breathe: {pattern.label}",
-                f"{pattern.timing_text} — {pattern.about}",
+                f"Breathe: {shown(pattern.label)}",
+                shown(f"{pattern.timing_text} — {pattern.about}"),
                 lambda name=pattern.name: self.action_quick_breathe(pattern=name),
             )
         yield SystemCommand("Add a repair", "Log a rupture and its repair, done or planned",
