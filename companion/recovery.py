@@ -11,8 +11,9 @@ format, readable only by you, in the first of these places that takes it:
 
 The app, as it next opens, brings every recovery file of the data folder into the history,
 keeping ids and adding nothing twice, and deletes a file only once all of it is in the history
-(`companion import FILE` reads one too: it is an export). Nothing here imports Textual; the app holds a KeptEntries from before
-its first frame, so the entry model and the JSON module are imported only where used.
+(`companion import FILE` reads one too: it is an export). Nothing here imports Textual; the app
+holds a KeptEntries from before its first frame, so the entry model and the JSON module are
+imported only where used.
 """
 
 from __future__ import annotations
