@@ -595,6 +595,23 @@ class CompanionApp(App[None]):
         self._keep_the_draft()
         self.exit(return_code=128 + number)
 
+    # -- an unexpected error -------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Textual's own, but the traceback shows no frame's local variables: those hold
+        entries, notes and feeling words, and would print them on the terminal (and into any
+        bug report pasted from it). What happened and where is still shown."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     # -- command palette -----------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
