@@ -54,6 +54,10 @@ if not SCREENS_DIR.is_dir():  # a source checkout: screens/ sits beside the pack
 # never outlives a closed terminal by more than that.
 SAVING_ON_LEAVING = 1.0
 LEAVING_AT_MOST = 2.0
+# Leaving with the terminal still there (a key, Ctrl-C): the closing line is still to be printed,
+# which on a busy machine can take more than LEAVING_AT_MOST; the bound is only against a read
+# that never returns.
+ENDING_AT_MOST = 20.0
 
 
 class CompanionApp(App[None]):
@@ -507,7 +511,9 @@ class CompanionApp(App[None]):
         self._keep_the_draft()
         self._keep_what_is_not_saved()
         if not self.is_headless:
-            _end_within(LEAVING_AT_MOST, lambda: self.return_code or 0)
+            gone = bool(getattr(self._driver, "terminal_gone", False))
+            _end_within(LEAVING_AT_MOST if gone else ENDING_AT_MOST,
+                        lambda: self.return_code or 0)
 
     def _keep_what_is_not_saved(self) -> None:
         entries = self.kept.entries()
