@@ -150,7 +150,7 @@ def as_nobody() -> Iterator[tuple[list[str], Path]]:
     home.mkdir()
     os.chown(home, NOBODY, NOBODY)
     command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-               python, "-m", "companion.cli"]
+               python, "-P", "-m", "companion.cli"]  # -P: this checkout, whatever the cwd
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "PYTHONPATH": pythonpath,
            "TMPDIR": str(home), "LANG": "C.UTF-8"}
     try:
