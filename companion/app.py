@@ -7,7 +7,12 @@ the disk.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -23,13 +28,17 @@ from textual.theme import Theme
 
 from companion.content import Content, ContentError, Opening, load_content, load_opening
 from companion.guidance import FirstBreaths
-from companion.screens.messages import HistoryChecked, SaveTried, SettingsSaved
+from companion.recovery import KeptEntries, save_in_time, write_recovery
+from companion.screens.messages import EntryTried, HistoryChecked, SaveTried, Say, SettingsSaved
 from companion.settings import Settings, load_settings, save_settings
 from companion.storage import StoreError
-from companion.text import printable
+from companion.text import printable, shown
 
 if TYPE_CHECKING:
     from datetime import date, datetime
+
+    from textual.driver import Driver
+    from textual.worker import Worker
 
     from companion.checkin import CheckInDraft
     from companion.entries import Entry
@@ -39,6 +48,17 @@ if TYPE_CHECKING:
 SCREENS_DIR = Path(__file__).resolve().parent / "screens"
 if not SCREENS_DIR.is_dir():  # a source checkout: screens/ sits beside the package
     SCREENS_DIR = SCREENS_DIR.parent.parent / "screens"
+
+# Leaving: what is not saved yet gets this long to be saved (a save waits up to 10 s for another
+# companion's lock), then goes to a recovery file. Once companion has been told to go (a key, or
+# SIGTERM/SIGHUP), the process ends within LEAVING_AT_MOST whatever else is still running, so it
+# never outlives a closed terminal by more than that.
+SAVING_ON_LEAVING = 1.0
+LEAVING_AT_MOST = 2.0
+# Leaving with the terminal still there (a key, Ctrl-C): the closing line is still to be printed,
+# which on a busy machine can take more than LEAVING_AT_MOST; the bound is only against a read
+# that never returns.
+ENDING_AT_MOST = 20.0
 
 
 class CompanionApp(App[None]):
@@ -92,9 +112,19 @@ class CompanionApp(App[None]):
         self._settings_problem = ""
         self.start = start
         self.breathe_request = breathe
-        self.unsaved: list[Entry] = []
+        # Every entry handed over to be saved, until it is in the history.
+        self.kept = KeptEntries()
+        self.refused: dict[str, str] = {}  # why each kept entry was last refused
+        self.entry_saved_signal: Signal[str] = Signal(self, "entry-saved")
         self.draft: CheckInDraft | None = None
         self.first_breaths = FirstBreaths()  # the note on feeling dizzy: each pattern's first
+        # Said at the start when the data folder cannot be saved to ("" when it can).
+        self.folder_problem = ""
+
+    @property
+    def unsaved(self) -> list[Entry]:
+        """Entries kept because they could not be saved (yet)."""
+        return self.kept.entries()
 
     @property
     def content(self) -> Content:
@@ -115,6 +145,19 @@ class CompanionApp(App[None]):
             return self._store
 
     # -- starting -----------------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, made to let go of a terminal that has been closed (terminal.py)."""
+        driver = super().get_driver_class()
+        if os.name == "nt":  # pragma: no cover
+            return driver
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from companion.terminal import CompanionDriver
+
+            return CompanionDriver
+        return driver
 
     def get_default_screen(self) -> Screen[Any]:
         """Home, or the breathing for `companion breathe`: the first screen is the only one
@@ -164,7 +207,8 @@ class CompanionApp(App[None]):
 
     @work(thread=True, group="store")
     def check_history(self) -> None:
-        """Open the store once in the background: report damaged files and fixed permissions."""
+        """Open the store once in the background: say at once if nothing can be saved, bring
+        back entries a recovery file kept, report damaged files and fixed permissions."""
         # Not before the first frame: the read would compete with drawing it for the GIL.
         self._first_frame.wait(timeout=1.0)
         try:
@@ -172,15 +216,58 @@ class CompanionApp(App[None]):
         except StoreError as error:
             self.post_message(HistoryChecked(str(error), []))
             return
+        unusable = ""
+        try:
+            self.store.check()  # before anyone breathes or types into something not kept
+        except StoreError as error:
+            unusable = str(error)
+        said = self._bring_back()
+        # Paths and reasons are data (a folder may be named "[b]"): never markup.
         warnings = [*self.store.notices, *map(str, self.store.problems.values())]
-        self.post_message(HistoryChecked("", warnings))
+        self.post_message(HistoryChecked("", warnings, unusable=unusable, said=said))
 
     def on_history_checked(self, message: HistoryChecked) -> None:
-        # Paths and reasons are data (a folder may be named "[b]"): never markup.
         if message.problem:
             self.notify(message.problem, severity="error", timeout=15, markup=False)
+        if message.unusable:
+            self._folder_unusable(message.unusable)
+        for say in message.said:
+            self.on_say(say)
         for line in message.warnings:
             self.notify(line, severity="warning", timeout=15, markup=False)
+
+    def on_say(self, message: Say) -> None:
+        self.notify(message.text, severity=message.severity, timeout=message.timeout,
+                    markup=False)
+
+    def _folder_unusable(self, problem: str) -> None:
+        self.folder_problem = problem
+        self.notify(
+            f"{problem} Anything you enter is kept while companion is open, and put somewhere "
+            "safe when you leave.",
+            severity="error", timeout=30, markup=False,
+        )
+
+    def _bring_back(self) -> list[Say]:
+        """Entries a recovery file kept when companion last closed go into the history; what
+        to say of it (in the worker: said on the main thread)."""
+        from companion.recovery import bring_back
+
+        try:
+            brought = bring_back(self.data_dir, self.store)
+        except StoreError as error:  # the history itself could not be read
+            return [Say(f"Kept from when companion last closed: {error}", "warning", 20)]
+        said = []
+        if brought.cleared:
+            added = brought.added
+            said.append(Say(
+                f"Brought back {_count(added)} that could not be saved when companion last "
+                "closed." if added else "Removed a recovery file whose entries were all saved.",
+                "information", 10,
+            ))
+        said += [Say(f"Kept from when companion last closed: {line}", "warning", 20)
+                 for line in brought.waiting]
+        return said
 
     def _use_theme_from_settings(self) -> None:
         from companion.screens.themes import THEMES
@@ -236,29 +323,58 @@ class CompanionApp(App[None]):
 
     # -- saving --------------------------------------------------------------------------------
 
+    def save_entry(self, entry: Entry, quiet: bool = False) -> Worker[None]:
+        """Save in the background; the entry is kept until it is saved (and tried again with
+        the next one, and once more when companion closes)."""
+        self.kept.keep(entry)
+        return self._save_kept(quiet)
+
+    def keep(self, entry: Entry) -> None:
+        """Keep an entry to be saved as companion closes (a screen that is going away)."""
+        self.kept.keep(entry)
+
     @work(thread=True, group="store")
-    def save_entry(self, entry: Entry, quiet: bool = False) -> None:
-        """Save in the background; an entry that cannot be saved is kept to try again."""
-        waiting = [e for e in self.unsaved if e.id != entry.id] + [entry]
-        still_unsaved: list[Entry] = []
+    def _save_kept(self, quiet: bool) -> None:
         problem = ""
-        for item in waiting:
+        for item in self.kept.entries():
             try:
                 self.store.save(item)
             except StoreError as error:
-                still_unsaved.append(item)
                 problem = str(error)
-        # Set here, not in the handler: the command line reads it once the app has exited, which
-        # may come before a posted message is handled, and the next save reads it in its thread.
-        self.unsaved = still_unsaved
+                self.post_message(EntryTried(item.id, problem))
+                continue
+            self.kept.safe(item)
+            self.post_message(EntryTried(item.id, ""))
         self.post_message(SaveTried(problem, quiet))
 
+    def on_entry_tried(self, message: EntryTried) -> None:
+        self._saving_done(message.entry_id, message.problem)
+
     def on_save_tried(self, message: SaveTried) -> None:
-        if message.problem:
-            said = f"{message.problem} Your entry is kept here and will be saved on the next try."
+        problem = message.problem
+        if problem and problem == self.folder_problem:
+            # Said at the start already (as an error); a quieter word each time.
+            said = "Not saved: the data folder cannot be written to. Your entry is kept here."
+            self.notify(said, severity="warning", timeout=8)
+        elif problem:
+            said = f"{problem} Your entry is kept here and will be saved on the next try."
             self.notify(said, severity="error", timeout=20, markup=False)
         elif not message.quiet:
             self.notify("Saved.", timeout=2)
+
+    def _saving_done(self, entry_id: str, problem: str) -> None:
+        if problem:
+            self.refused[entry_id] = problem
+        else:
+            self.refused.pop(entry_id, None)
+        self.entry_saved_signal.publish(entry_id)
+
+    def saving_state(self, entry_id: str) -> tuple[str, str]:
+        """("saved", ""), ("saving", "") or ("kept", why) for an entry handed over to be saved."""
+        if entry_id not in self.kept:
+            return "saved", ""
+        problem = self.refused.get(entry_id, "")
+        return ("kept", problem) if problem else ("saving", "")
 
     # -- ways in ---------------------------------------------------------------------------------
 
@@ -297,7 +413,11 @@ class CompanionApp(App[None]):
             self.notify("Every step skipped, so there was nothing to save. That's fine.")
             return
         entry = draft.to_entry(complete=True)
-        self.save_entry(entry, quiet=True)
+        saving = self.save_entry(entry, quiet=True)
+        # A save takes milliseconds: waiting a moment lets the Saved screen open knowing how it
+        # went (it follows along if the save takes longer, e.g. waiting for another companion).
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(asyncio.shield(saving.wait()), timeout=0.5)
         await self.push_screen_wait(SavedScreen(entry))
 
     def _step_screen(self, step: str, draft: CheckInDraft) -> Screen[str]:
@@ -403,37 +523,128 @@ class CompanionApp(App[None]):
         self.action_leave()
 
     def action_leave(self) -> None:
-        """Quit; a check-in in progress is saved as it is first."""
-        if self.draft is not None and not self.draft.is_empty():
-            self.store_partial_now()
+        """Quit; a check-in in progress is kept and saved as it is."""
+        self._keep_the_draft()
         self.exit()
 
-    def store_partial_now(self) -> None:
-        """Save the draft in progress at once (used when quitting or on a signal)."""
+    def _keep_the_draft(self) -> None:
         draft, self.draft = self.draft, None
-        if draft is None or draft.is_empty():
+        if draft is not None and not draft.is_empty():
+            self.kept.keep(draft.to_entry(complete=False))
+
+    def on_unmount(self) -> None:
+        """The last step of leaving, however it happens (the screens have closed, the terminal
+        is restored): what is not saved yet is tried once more, and what still cannot be saved
+        goes to a recovery file, said in one line with a non-zero exit."""
+        self._keep_the_draft()
+        self._keep_what_is_not_saved()
+        if not self.is_headless:
+            gone = bool(getattr(self._driver, "terminal_gone", False))
+            _end_within(LEAVING_AT_MOST if gone else ENDING_AT_MOST,
+                        lambda: self.return_code or 0)
+
+    def _keep_what_is_not_saved(self) -> None:
+        entries = self.kept.entries()
+        if not entries:
             return
-        entry = draft.to_entry(complete=False)
+        unsaved, problem = save_in_time(entries, self._save_now, within=SAVING_ON_LEAVING)
+        if not unsaved:
+            return
+        count = _count(len(unsaved))
+        them = "It is" if len(unsaved) == 1 else "They are"
+        reason = printable(problem.rstrip("."))
         try:
-            self.store.save(entry)
-        except StoreError:
-            self.unsaved.append(entry)
+            path = write_recovery(self.data_dir, unsaved)
+        except StoreError as error:
+            # Nowhere to keep them: the terminal is the last place left.
+            from companion.recovery import recovery_document
+
+            line = (f"companion: {count} could not be saved: {reason}. No recovery file could "
+                    f"be written either ({printable(str(error))}). {them} here as an export; "
+                    "save it and run `companion import FILE`:")
+            self._say_on_leaving(Text(line + "\n" + recovery_document(self.data_dir, unsaved)))
+            return
+        for entry in unsaved:
+            self.kept.safe(entry)
+        self._say_on_leaving(Text(
+            f"companion: {count} could not be saved: {reason}. {them} kept in "
+            f"{printable(str(path))} and will be added to your history the next time companion "
+            "starts."
+        ))
+
+    def _save_now(self, entry: Entry) -> None:
+        self.store.save(entry)
+        self.kept.safe(entry)
+
+    def _say_on_leaving(self, message: Text) -> None:
+        # One line however narrow the terminal: the terminal wraps it, Rich does not break it.
+        self.error_console.soft_wrap = True
+        self.exit(return_code=self.return_code or 1, message=message)
 
     def _leave_on_signals(self) -> None:
         """SIGTERM and SIGHUP (the terminal closed) leave as Ctrl+Q does: the check-in in
-        progress is saved and the terminal restored, instead of the process dying mid-screen."""
-        import asyncio
+        progress is kept and saved, and the terminal restored.
+
+        The handlers only note the signal; a thread of their own then asks the app to leave,
+        and ends the process LEAVING_AT_MOST later if it is somehow still here (keeping what
+        is not saved in a recovery file first), so that nothing can keep companion alive
+        after its terminal has gone.
+        """
         import signal
 
         if self.is_headless or not hasattr(signal, "SIGHUP"):
             return
         loop = asyncio.get_running_loop()
+        arrived = threading.Event()
+        numbers: list[int] = []
+
+        def note(number: int, _frame: object) -> None:
+            numbers.append(number)
+            arrived.set()
+
         for number in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(number, self._leave_for_signal, number)
+            signal.signal(number, note)
+        threading.Thread(
+            target=self._leave_when_signalled, args=(loop, arrived, numbers),
+            daemon=True, name="companion-signals",
+        ).start()
+
+    def _leave_when_signalled(
+        self, loop: asyncio.AbstractEventLoop, arrived: threading.Event, numbers: list[int]
+    ) -> None:
+        arrived.wait()
+        number = numbers[0]
+        with contextlib.suppress(RuntimeError):  # the loop has closed: leaving already
+            loop.call_soon_threadsafe(self._leave_for_signal, number)
+        time.sleep(LEAVING_AT_MOST)
+        # Still here: something is stuck. What is not saved yet goes to a recovery file.
+        self._keep_the_draft()
+        entries = self.kept.entries()
+        if entries:
+            with contextlib.suppress(StoreError):
+                write_recovery(self.data_dir, entries)
+        _end_now(128 + number)
 
     def _leave_for_signal(self, number: int) -> None:
-        self.store_partial_now()
+        self._keep_the_draft()
         self.exit(return_code=128 + number)
+
+    # -- an unexpected error -------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """Textual's own, but the traceback shows no frame's local variables: those hold
+        entries, notes and feeling words, and would print them on the terminal (and into any
+        bug report pasted from it). What happened and where is still shown."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     # -- command palette -----------------------------------------------------------------------
 
@@ -442,9 +653,10 @@ class CompanionApp(App[None]):
         yield SystemCommand("Check in", "Notice, ground, name, repair", self.action_checkin)
         yield SystemCommand("Breathe", "A quick breathing break", self.action_quick_breathe)
         for pattern in self.content.patterns:
+            # Your own patterns' words are text: the palette reads both strings as markup.
             yield SystemCommand(
-                f"Breathe: {pattern.label}",
-                f"{pattern.timing_text} — {pattern.about}",
+                f"Breathe: {shown(pattern.label)}",
+                shown(f"{pattern.timing_text} — {pattern.about}"),
                 lambda name=pattern.name: self.action_quick_breathe(pattern=name),
             )
         yield SystemCommand("Add a repair", "Log a rupture and its repair, done or planned",
@@ -455,6 +667,28 @@ class CompanionApp(App[None]):
                             self.action_safety)
         yield SystemCommand("Settings", "Patterns, motion, cues, week start, contacts",
                             self.action_settings)
+
+
+def _end_within(seconds: float, code: Callable[[], int]) -> None:
+    """End the process `seconds` from now if it is still here: everything kept is safe by
+    then, and a save waiting on a lock or a read that never returns must not keep it alive."""
+
+    def end() -> None:
+        time.sleep(seconds)
+        _end_now(code())
+
+    threading.Thread(target=end, daemon=True, name="companion-leaving").start()
+
+
+def _end_now(code: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def _count(number: int) -> str:
+    return f"{number} entry" if number == 1 else f"{number} entries"
 
 
 def _this_month() -> tuple[datetime, datetime]:

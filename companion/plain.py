@@ -16,13 +16,17 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from companion.breathing import BreathingSchedule, BreathingSession, length_for
 from companion.content import BreathingPattern, Opening, load_opening
-from companion.exits import EXIT_OK, UsageError, exit_for_signal
+from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError, exit_for_signal
 from companion.storage import check_data_folder
 from companion.text import printable
+
+if TYPE_CHECKING:
+    from companion.entries import Entry
+    from companion.history import HistoryStore
 
 DEFAULT_PATTERN = "coherent"
 DEFAULT_MINUTES = 1.0
@@ -119,7 +123,11 @@ def run_plain(
     entry = Entry(kind="breathing", started_at=started_at, breathing=record,
                   saved_at=datetime.now().astimezone(), complete=record.completed)
     with _ignoring_interrupts():
-        store.save(entry)
+        kept = _save_or_keep(data_dir, store, entry)
+    if kept:
+        with suppress(OSError):
+            print(kept, file=sys.stderr, flush=True)
+        return EXIT_PROBLEM
     if unwritten is not None:
         raise unwritten
     ending = "Done" if record.completed else "Stopped early, and that's fine"
@@ -128,6 +136,37 @@ def run_plain(
     with suppress(OSError):
         print(summary, file=out, flush=True)
     return EXIT_OK if ended_by is None else exit_for_signal(ended_by)
+
+
+def _save_or_keep(data_dir: Path, store: HistoryStore, entry: Entry) -> str:
+    """Save the breath: "" once it is saved, else the line saying where it is kept instead.
+
+    Another companion holding the lock past its wait is slow, not stuck: one more wait. If the
+    breath still cannot be saved it goes to a recovery file (recovery.py), which the app brings
+    into the history when it next opens; never "nothing was changed", as if it were nothing.
+    """
+    from companion import storage
+    from companion.recovery import write_recovery
+    from companion.storage import StoreBusy, StoreError
+
+    try:
+        try:
+            store.save(entry)
+        except StoreBusy:
+            store.save(entry)
+        return ""
+    except StoreBusy:
+        waited = 2 * storage.LOCK_WAIT_SECONDS
+        reason = f"another companion held the history for over {waited:g} s"
+    except StoreError as error:
+        reason = printable(str(error)).rstrip(".")
+    said = f"companion: your breathing could not be saved: {reason}."
+    try:
+        path = write_recovery(data_dir, [entry])
+    except StoreError as error:
+        return f"{said} No recovery file could be written either: {printable(str(error))}"
+    return (f"{said} It is kept in {printable(str(path))} and will be added to your history "
+            "the next time you open companion.")
 
 
 class _Ended(Exception):

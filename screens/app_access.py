@@ -29,7 +29,15 @@ class CompanionServices(Protocol):
     opening: Opening
     settings: Settings
     settings_saved_signal: Signal[str]
-    unsaved: list[Entry]
+    entry_saved_signal: Signal[str]
+    folder_problem: str
+
+    @property
+    def unsaved(self) -> list[Entry]: ...
+
+    def keep(self, entry: Entry) -> None: ...
+
+    def saving_state(self, entry_id: str) -> tuple[str, str]: ...
     first_breaths: FirstBreaths
 
     @property

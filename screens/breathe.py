@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +23,6 @@ from companion.screens.breathing_keys import BREATH_KEYS, LENGTH_KEYS, RATING_KE
 from companion.screens.messages import BreakSaved
 from companion.screens.widgets.breathing_part import AFTER, BreathingPart
 from companion.storage import StoreError
-from companion.text import printable
 
 if TYPE_CHECKING:
     from companion.entries import Entry
@@ -98,11 +96,10 @@ class BreatheScreen(BreathingKeys[None], UsesCompanion):
         # Saved here, synchronously, so the app only exits once the break is on disk.
         try:
             self.companion.store.save(entry)
-        except StoreError as error:
-            # A Text, not a string: the message holds a path, and a string would be markup.
-            message = Text(f"companion: {printable(str(error))} (the breathing could not be saved)")
-            self.post_message(BreakSaved(message))
-            return
+        except StoreError:
+            # Kept: as the app closes it is tried once more, then put in a recovery file, and
+            # that is said in one line with exit code 1.
+            self.companion.keep(entry)
         self.post_message(BreakSaved(None))
 
     def on_break_saved(self, message: BreakSaved) -> None:
@@ -149,7 +146,5 @@ class BreatheScreen(BreathingKeys[None], UsesCompanion):
             entry = Entry(kind="breathing", started_at=started_at,
                           saved_at=datetime.now().astimezone(),
                           breathing=session.record(), complete=False)
-            try:
-                self.companion.store.save(entry)
-            except StoreError:
-                self.companion.unsaved.append(entry)
+            # Saved by the app as it closes, just after this (or kept in a recovery file).
+            self.companion.keep(entry)

@@ -13,6 +13,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from rich.text import Text
+    from textual.notifications import SeverityLevel
 
     from companion.entries import Entry
     from companion.summary import WeekSummary
@@ -72,12 +73,36 @@ class SaveTried(Report):
 
 
 class HistoryChecked(Report):
-    """The history was opened in the background: a problem opening it, or what to warn of."""
+    """The history was opened in the background: a problem opening it, or what to warn of;
+    `unusable` says why nothing can be saved in the folder ("" when it can), `said` what was
+    brought back from a recovery file."""
 
-    def __init__(self, problem: str, warnings: list[str]) -> None:
+    def __init__(self, problem: str, warnings: list[str], *, unusable: str = "",
+                 said: list[Say] | None = None) -> None:
         super().__init__()
         self.problem = problem
         self.warnings = warnings
+        self.unusable = unusable
+        self.said = said or []
+
+
+class Say(Report):
+    """One notification a worker asks for, shown as text (never markup)."""
+
+    def __init__(self, text: str, severity: SeverityLevel, timeout: float) -> None:
+        super().__init__()
+        self.text = text
+        self.severity = severity
+        self.timeout = timeout
+
+
+class EntryTried(Report):
+    """One kept entry's save was tried: saved (`problem` empty) or still kept, and why."""
+
+    def __init__(self, entry_id: str, problem: str) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self.problem = problem
 
 
 class SettingsSaved(Report):

@@ -1,4 +1,9 @@
-"""The end of a check-in: a short summary of what was saved, then home."""
+"""The end of a check-in: a short summary of what was saved, then home.
+
+The heading says "Saved" only once the entry is in the history: while the save waits it says so,
+and an entry that could not be saved is said to be kept (the app saves it later, or puts it in a
+recovery file as it closes).
+"""
 
 from __future__ import annotations
 
@@ -31,19 +36,44 @@ class SavedScreen(Screen[None], UsesCompanion):
 
     def compose(self) -> ComposeResult:
         content: Content = self.companion.content
-        lines = content.saved_lines
-        # The same entry always shows the same line (and a snapshot stays still).
-        line = lines[uuid.UUID(self.entry.id).int % len(lines)]
         yield Header()
         with Vertical(id="saved"):
-            yield Static("Saved", classes="step-title")
-            yield Static(shown(line), id="saved-line")
+            yield Static(id="saved-title", classes="step-title")
+            yield Static(id="saved-line")
             for label, value in summary_rows(self.entry, content):
                 with Vertical(classes="row"):
                     yield Static(label, classes="label")
                     yield Static(value, classes="value")
             yield Static("Enter or Esc takes you home.", classes="hint")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_how_saving_went()
+        self.companion.entry_saved_signal.subscribe(
+            self, self._entry_saved
+        )
+
+    def _entry_saved(self, entry_id: str) -> None:
+        if entry_id == self.entry.id:
+            self._show_how_saving_went()
+
+    def _show_how_saving_went(self) -> None:
+        state, problem = self.companion.saving_state(self.entry.id)
+        line: str | Text
+        if state == "saved":
+            lines = self.companion.content.saved_lines
+            # The same entry always shows the same line (and a snapshot stays still).
+            title, line = "Saved", shown(lines[uuid.UUID(self.entry.id).int % len(lines)])
+        elif state == "saving":
+            title, line = "Saving…", ""
+        else:
+            title = "Not saved yet"
+            line = Text(
+                f"{printable(problem)} It is kept here: companion tries again with your next "
+                "entry, and keeps it safe when you leave."
+            )
+        self.query_one("#saved-title", Static).update(title)
+        self.query_one("#saved-line", Static).update(line)
 
     def action_home(self) -> None:
         self.dismiss(None)

@@ -25,7 +25,7 @@ def content() -> Content:
 @pytest.fixture(autouse=True)
 def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # A test that forgets --data-dir must never touch the real history, nor this machine's
-    # real identity and locks (subprocesses inherit both).
+    # real identity, locks and recovery files (subprocesses inherit them).
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))

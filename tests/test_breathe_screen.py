@@ -3,13 +3,11 @@ from home, choose first and rate activation after."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from pathlib import Path
 
 from breathing_waits import breath_begun
 from keys_at_once import keys_at_once
-from rich.console import Console
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -211,7 +209,11 @@ async def test_resizing_mid_breath_changes_the_shape_not_the_timing(data_dir: Pa
     assert entry.breathing.seconds == 5
 
 
-async def test_a_break_that_cannot_be_saved_says_so_and_exits_1(data_dir: Path, monkeypatch):
+async def test_a_break_that_cannot_be_saved_says_so_exits_1_and_is_kept(
+    data_dir: Path, monkeypatch, capsys
+):
+    from companion.recovery import find_recovery, read_recovery
+
     request = breathe_request(data_dir, "box", None, 1)
     app = CompanionApp(data_dir=data_dir, start="breathe", breathe=request)
 
@@ -224,14 +226,15 @@ async def test_a_break_that_cannot_be_saved_says_so_and_exits_1(data_dir: Path, 
         await pilot.press("enter")  # Enter while breathing stops, like x
         await app.workers.wait_for_complete()
         await pilot.pause()
-        said = list(app._exit_renderables)
     assert app.return_code == 1
-    printed = io.StringIO()
-    for renderable in said:  # as Textual prints them as it exits: the path is not markup
-        Console(file=printed, width=200).print(renderable)
-    assert printed.getvalue() == (
-        "companion: The disk is full, so /tmp/[/b]/2026-11.json could not be saved. "
-        "(the breathing could not be saved)\n"
+    [kept] = find_recovery(data_dir)
+    [entry] = read_recovery(kept)
+    assert (entry.kind, entry.breathing.pattern) == ("breathing", "box")
+    # As Textual prints it as it exits: one line, and the path in it is not markup.
+    assert capsys.readouterr().err == (
+        "companion: 1 entry could not be saved: The disk is full, so /tmp/[/b]/2026-11.json "
+        f"could not be saved. It is kept in {kept} and will be added to your history the next "
+        "time companion starts.\n"
     )
 
 

@@ -249,3 +249,49 @@ def test_a_copy_made_just_before_its_lock_is_left_until_it_is_surely_a_leftover(
          "--out", str(out)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert fresh.exists() and not old.exists()
+
+
+def test_breathe_plain_keeps_the_breath_when_another_process_holds_the_lock(
+    data_dir, holder, short_wait, capsys
+):
+    """Issue 13 item 15: tried again, then kept in a recovery file, said in one line, exit 1;
+    never "nothing was changed" (the breath was not nothing)."""
+    from test_plain import FakeTime, breathe
+
+    from companion.recovery import find_recovery, read_recovery
+
+    assert breathe(data_dir, FakeTime(), "box", cycles=1) == 1
+    [kept] = find_recovery(data_dir)
+    [breath] = read_recovery(kept)
+    assert (breath.kind, breath.breathing.pattern, breath.complete) == ("breathing", "box", True)
+    err = capsys.readouterr().err
+    assert err == (
+        f"companion: your breathing could not be saved: another companion held the history "
+        f"for over {2 * short_wait:g} s. It is kept in {kept} and will be added to your "
+        "history the next time you open companion.\n"
+    )
+    assert "nothing was changed" not in err.lower()
+    holder.kill()
+    holder.wait(timeout=30)
+    assert HistoryStore(data_dir).all() == []  # in the recovery file only, not half-saved
+
+
+def test_breathe_plain_saves_the_breath_once_the_lock_is_let_go(
+    data_dir, holder, short_wait, capsys
+):
+    """The first wait runs out, the lock is let go, and the second try saves it."""
+    import threading
+
+    from test_plain import FakeTime, breathe
+
+    from companion.recovery import find_recovery
+
+    letting_go = threading.Timer(short_wait * 1.5, holder.kill)
+    letting_go.start()
+    try:
+        assert breathe(data_dir, FakeTime(), "box", cycles=1) == 0
+    finally:
+        letting_go.cancel()
+    assert [e.breathing.pattern for e in HistoryStore(data_dir).all()] == ["box"]
+    assert find_recovery(data_dir) == []
+    assert capsys.readouterr().err == ""
