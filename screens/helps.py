@@ -22,6 +22,7 @@ from companion.insights import Insights, gather_insights
 from companion.insights_report import insights_table
 from companion.looking import DEFAULT_MONTHS
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, now
+from companion.screens.messages import InsightsGathered
 from companion.spans import shift_months, span_times
 
 
@@ -64,7 +65,10 @@ class HelpsScreen(LookingBack):
             return
         found = gather_insights(entries, first, max(first, today), now=moment,
                                 week_start=self.week_start)
-        self.app.call_from_thread(self._show, found)
+        self.post_message(InsightsGathered(found))
+
+    def on_insights_gathered(self, message: InsightsGathered) -> None:
+        self._show(message.found)
 
     def _show(self, found: Insights) -> None:
         self.found = found

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.screens.app_access import UsesCompanion
+from companion.screens.messages import OpenRepairsCounted
 
 WAYS_IN = (
     ("checkin", "c", "Check in", "notice · ground · name · repair"),
@@ -73,7 +74,10 @@ class HomeScreen(Screen[None], UsesCompanion):
             oldest = still_open[0].started_at
             count = "1 repair" if len(still_open) == 1 else f"{len(still_open)} repairs"
             said = f"{count} still open, the oldest from {oldest:%-d %b %Y} (r)"
-        self.app.call_from_thread(self._show_open_repairs, said)
+        self.post_message(OpenRepairsCounted(said))
+
+    def on_open_repairs_counted(self, message: OpenRepairsCounted) -> None:
+        self._show_open_repairs(message.said)
 
     def _show_open_repairs(self, said: str) -> None:
         line = self.query_one("#open-repairs", Static)

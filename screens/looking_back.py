@@ -20,6 +20,7 @@ from companion.content import Content
 from companion.entries import Entry
 from companion.history import HistoryStore
 from companion.screens.app_access import UsesCompanion
+from companion.screens.messages import Say
 from companion.spans import span_times
 
 # (key, view, the footer's word, what the palette says)
@@ -117,13 +118,15 @@ class LookingBack(Screen[None], UsesCompanion):
         try:
             entries: list[Entry] = reading()
         except StoreError as error:
-            self.app.call_from_thread(self.notify, printable(str(error)), severity="error",
-                                      timeout=15)
+            self.post_message(Say(printable(str(error)), "error", 15))
             return None
         for problem in self.store.problems.values():
-            self.app.call_from_thread(self.notify, printable(str(problem)), severity="warning",
-                                      timeout=15)
+            self.post_message(Say(printable(str(problem)), "warning", 15))
         return entries
+
+    def on_say(self, message: Say) -> None:
+        self.notify(message.text, severity=message.severity, timeout=message.timeout,
+                    markup=False)
 
     def open_day(self, day: date) -> None:
         """A day's entries: the week it is in, its moments ready to open."""

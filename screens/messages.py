@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from companion.entries import Entry
+    from companion.insights import Insights, RepairItem
     from companion.summary import WeekSummary
 
 
@@ -119,3 +120,55 @@ class BreakSaved(Report):
     def __init__(self, problem: Text | None) -> None:
         super().__init__()
         self.problem = problem
+
+
+class SpanRead(Report):
+    """A looking-back view's entries were read; `asked` is what was asked for (a month's first
+    day, a year, or None for everything), so a read the person has moved on from is dropped."""
+
+    def __init__(self, asked: object, entries: list[Entry]) -> None:
+        super().__init__()
+        self.asked = asked
+        self.entries = entries
+
+
+class InsightsGathered(Report):
+    """What helps, worked out from the entries read."""
+
+    def __init__(self, found: Insights) -> None:
+        super().__init__()
+        self.found = found
+
+
+class RepairsRead(Report):
+    """Every repair (or the open ones) with how long each has been open."""
+
+    def __init__(self, items: tuple[RepairItem, ...]) -> None:
+        super().__init__()
+        self.items = items
+
+
+class RepairMarked(Report):
+    """A repair was marked done or let go and saved; `before` is the entry as it was (for undo)."""
+
+    def __init__(self, said: str, before: Entry | None) -> None:
+        super().__init__()
+        self.said = said
+        self.before = before
+
+
+class SearchFound(Report):
+    """The entries found for `text`, newest first."""
+
+    def __init__(self, text: str, found: list[Entry]) -> None:
+        super().__init__()
+        self.text = text
+        self.found = found
+
+
+class OpenRepairsCounted(Report):
+    """Home's line on repairs still open ("" when none are)."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__()
+        self.said = said

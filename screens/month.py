@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Static
 
 from companion.entries import Entry
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
+from companion.screens.messages import SpanRead
 from companion.screens.widgets.day_grid import DayGrid, MonthGrid
 from companion.spans import (
     MonthSummary,
@@ -107,7 +108,11 @@ class MonthScreen(LookingBack):
     def load_month(self, first: date) -> None:
         entries = self.read_days(previous_month(first) or first, next_month(first))
         if entries is not None:
-            self.app.call_from_thread(self._show, first, entries)
+            self.post_message(SpanRead(first, entries))
+
+    def on_span_read(self, message: SpanRead) -> None:
+        assert isinstance(message.asked, date)
+        self._show(message.asked, message.entries)
 
     def _show(self, first: date, entries: list[Entry]) -> None:
         if month_start(self.day) != first:

@@ -19,6 +19,7 @@ from companion.entries import Entry
 from companion.insights import RepairItem, is_open, repair_items
 from companion.insights_report import repair_status, repairs_heading, when
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, now
+from companion.screens.messages import RepairMarked, RepairsRead, StoreFailed
 from companion.storage import StoreError
 from companion.text import printable
 
@@ -57,7 +58,10 @@ class RepairsScreen(LookingBack):
     def load_repairs(self) -> None:
         entries = self.read_all()
         if entries is not None:
-            self.app.call_from_thread(self._show, repair_items(entries, self.at or now()))
+            self.post_message(RepairsRead(repair_items(entries, self.at or now())))
+
+    def on_repairs_read(self, message: RepairsRead) -> None:
+        self._show(message.items)
 
     def _show(self, items: tuple[RepairItem, ...]) -> None:
         shown = tuple(i for i in items if is_open(i.entry) or not self.open_only)
@@ -132,12 +136,17 @@ class RepairsScreen(LookingBack):
         try:
             self.store.save(entry)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, printable(str(error)), severity="error",
-                                      timeout=15)
+            self.post_message(StoreFailed(printable(str(error))))
             return
-        self.before_change = before
-        self.app.call_from_thread(self.notify, said, timeout=4)
-        self.app.call_from_thread(self.load_repairs)
+        self.post_message(RepairMarked(said, before))
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.notify(message.problem, severity="error", timeout=15, markup=False)
+
+    def on_repair_marked(self, message: RepairMarked) -> None:
+        self.before_change = message.before
+        self.notify(message.said, timeout=4, markup=False)
+        self.load_repairs()
 
     @on(DataTable.RowSelected)
     def _open(self, event: DataTable.RowSelected) -> None:

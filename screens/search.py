@@ -17,6 +17,7 @@ from companion.entries import Entry
 from companion.looking import labels_of
 from companion.report import moment_name
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
+from companion.screens.messages import SearchFound, SpanRead
 from companion.search import SearchQuery, find_entries
 from companion.summary import KIND_NAMES, activation_change
 from companion.text import printable
@@ -50,7 +51,10 @@ class SearchScreen(LookingBack):
     def load_entries(self) -> None:
         entries = self.read_all()
         if entries is not None:
-            self.app.call_from_thread(self._read, entries)
+            self.post_message(SpanRead(None, entries))
+
+    def on_span_read(self, message: SpanRead) -> None:
+        self._read(message.entries)
 
     def _read(self, entries: list[Entry]) -> None:
         self.entries = entries
@@ -70,7 +74,10 @@ class SearchScreen(LookingBack):
     @work(thread=True, exclusive=True, group="search-find")
     def find(self, text: str) -> None:
         found = find_entries(self.entries or [], SearchQuery(text), labels_of(self.content))
-        self.app.call_from_thread(self._show, text, found)
+        self.post_message(SearchFound(text, found))
+
+    def on_search_found(self, message: SearchFound) -> None:
+        self._show(message.text, message.found)
 
     def _show(self, text: str, found: list[Entry]) -> None:
         if text != self.query_one(Input).value:

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from companion.entries import Entry
 from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
+from companion.screens.messages import SpanRead
 from companion.screens.month import day_words
 from companion.screens.widgets.day_grid import DayGrid, YearGrid
 from companion.spans import Tally, YearSummary, summarize_year, year_read_span
@@ -92,7 +93,11 @@ class YearScreen(LookingBack):
         # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
         entries = self.read_days(*year_read_span(year, "sunday"))
         if entries is not None:
-            self.app.call_from_thread(self._show, year, entries)
+            self.post_message(SpanRead(year, entries))
+
+    def on_span_read(self, message: SpanRead) -> None:
+        assert isinstance(message.asked, int)
+        self._show(message.asked, message.entries)
 
     def _show(self, year: int, entries: list[Entry]) -> None:
         if self.day.year != year:
