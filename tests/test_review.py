@@ -299,3 +299,69 @@ def test_an_entry_looks_right(data_dir, history, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+def _own_words_entry() -> Entry:
+    return Entry(kind="checkin", started_at=local(MONDAY, 9), activation_before=6,
+                 note="one\rtwo\u2028three\r\nfour",
+                 feelings=(Feeling("tired, wired", "high_unpleasant"),
+                           Feeling(" calm ", "high_unpleasant"),
+                           Feeling('say "hi"', "low_pleasant")),
+                 repair=Repair(with_whom="child", what_happened="a\rb", status="planned"))
+
+
+async def test_saving_an_unchanged_entry_leaves_it_as_it_was(data_dir):
+    store = HistoryStore(data_dir, fsync=False)
+    entry = store.save(_own_words_entry())
+    before = store.get(entry.id).to_dict()
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        assert app.screen.query_one("#words", Input).value == (
+            '"tired, wired", " calm ", "say ""hi"""')
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert HistoryStore(data_dir).get(entry.id).to_dict() == before
+        # An edit elsewhere keeps each word whole, in its own quadrant, and the note as it was.
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#before", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        saved = HistoryStore(data_dir).get(entry.id)
+        assert saved.activation_before == 4
+        assert saved.feelings == entry.feelings and saved.note == entry.note
+        assert saved.repair == entry.repair
+
+
+async def test_the_editor_saves_the_words_on_screen_once_each(data_dir):
+    store = HistoryStore(data_dir, fsync=False)
+    entry = store.save(_own_words_entry())
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        app.screen.query_one("#words", Input).value = (
+            '"tired, wired", relieved, relieved,  calm , Relieved')
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert HistoryStore(data_dir).get(entry.id).feelings == (
+            Feeling("tired, wired", "high_unpleasant"), Feeling("relieved", "low_pleasant"),
+            Feeling("calm", "low_pleasant"))
+
+
+async def test_escape_discards_the_edits_and_the_form_opens_afresh(data_dir, history):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        app.screen.query_one("#words", Input).value = "discarded"
+        app.screen.query_one("#note", TextArea).text = "discarded too"
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert app.screen.query_one("#words", Input).value == "frazzled, [i]mine[/i]"
+        assert app.screen.query_one("#note", TextArea).text == history[0].note
