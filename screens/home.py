@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 WAYS_IN = (
     ("checkin", "c", "Check in", "notice · ground · name · repair"),
     ("quick_breathe", "b", "Breathe", "a quick grounding break"),
+    ("add_repair", "r", "Repair", "log a repair on its own"),
     ("review", "w", "This week", "look back, gently"),
     ("help", "?", "Help", "what this is, and where to find help now"),
     ("settings", ",", "Settings", "motion, theme, people"),
@@ -27,6 +28,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "app.checkin", "Check in"),
         Binding("b", "app.quick_breathe", "Breathe"),
+        Binding("r", "app.add_repair", "Repair"),
         Binding("w", "app.review", "This week"),
         Binding("comma", "app.settings", "Settings", key_display=","),
         Binding("q", "app.quit", "Quit"),

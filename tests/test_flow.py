@@ -285,3 +285,13 @@ async def test_the_saved_screen_says_saved_once_and_claims_no_step(data_dir: Pat
             app.pop_screen()
             await pilot.pause()
 
+
+async def test_home_opens_a_repair_on_its_own_with_r(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RepairScreen)
+        assert app.screen.draft.kind == "repair"
