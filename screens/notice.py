@@ -29,6 +29,18 @@ DIGITS = "0123456789"
 NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
 
 
+class NoteInput(Input):
+    """The note: the footer says what Enter and Escape do while it is being typed in."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Continue"),
+        Binding("escape", "leave_note", "Leave the note"),
+    ]
+
+    def action_leave_note(self) -> None:
+        self.screen.query_one("#needs", ChoiceGrid).focus()  # digits work again
+
+
 class NoticeScreen(StepScreen):
     AUTO_FOCUS = "#state"
     HELP_TOPIC = "notice"
@@ -62,7 +74,7 @@ class NoticeScreen(StepScreen):
             yield Static("What you might need", classes="part")
             yield ChoiceGrid(content.needs, picked=self.draft.needs, id="needs")
             yield Static("What's happening? (optional, Esc leaves the note)", classes="part")
-            yield Input(self.draft.note, placeholder="a few words, if you like", id="note")
+            yield NoteInput(self.draft.note, placeholder="a few words, if you like", id="note")
             yield Static(NOTE_CUT, id="cut", classes="notice-line")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -72,7 +84,8 @@ class NoticeScreen(StepScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_help":
             return True
-        return not isinstance(self.focused, Input) or action in ("back", "next", "help")
+        # In the note its own Enter and Escape speak for themselves (NoteInput).
+        return not isinstance(self.focused, Input) or action == "help"
 
     # -- activation ------------------------------------------------------------------------------
 
