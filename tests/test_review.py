@@ -365,3 +365,19 @@ async def test_escape_discards_the_edits_and_the_form_opens_afresh(data_dir, his
         await pilot.pause()
         assert app.screen.query_one("#words", Input).value == "frazzled, [i]mine[/i]"
         assert app.screen.query_one("#note", TextArea).text == history[0].note
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (40, 12)])
+async def test_the_entry_screen_itself_never_scrolls(data_dir, history, size):
+    """The read view and the form scroll inside; the screen shows no scrollbar of its own."""
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=size) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        assert not app.screen.show_vertical_scrollbar
+        assert app.screen.virtual_size.height <= size[1]
+        await pilot.press("e")
+        await pilot.pause()
+        assert not app.screen.show_vertical_scrollbar
