@@ -42,7 +42,7 @@ class NoteInput(Input):
 
 
 class NoticeScreen(StepScreen):
-    AUTO_FOCUS = "#state"
+    AUTO_FOCUS = ""  # the first list, in on_mount
     HELP_TOPIC = "notice"
     BINDINGS = [
         *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9 +-")
@@ -80,6 +80,9 @@ class NoticeScreen(StepScreen):
 
     def on_mount(self) -> None:
         self.activation = self.draft.activation_before
+        # Focused without scrolling to it: on a short terminal that would open the step past
+        # its question (the 0-10 rating above the list).
+        self.query_one("#state", ChoiceGrid).focus(scroll_visible=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_help":

@@ -269,3 +269,17 @@ async def test_tab_and_shift_tab_go_from_field_to_field_with_no_invisible_stop(d
         await pilot.press(*"a1")
         assert notice.draft.note == "a1"
         assert notice.screen.query_one("#note").region.y < 12
+
+
+async def test_a_short_terminal_opens_on_the_question(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(40, 12)) as pilot:
+        notice = await Notice(app, pilot).open()
+        for _ in range(3):
+            await pilot.pause()
+        assert notice.screen.query_one("#notice").scroll_y == 0
+        rating = notice.screen.query_one("ActivationRating").region
+        assert rating.y >= 1 and rating.bottom <= 11  # below the header, above the footer
+        assert app.focused is notice.screen.query_one("#state")
+        await pilot.press("4")
+        assert notice.draft.activation_before == 4
