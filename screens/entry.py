@@ -160,21 +160,23 @@ class EntryScreen(Screen[bool]):
             return self.mode == EDIT
         return True
 
-    async def _set_mode(self, mode: str) -> None:
-        self.mode = mode
-        if mode == EDIT:
-            form = self.query_one(f"#{EDIT}", VerticalScroll)
-            await form.remove_children()
-            await form.mount_all(self._form())
-            # What each field showed when the form opened: a field left as it was keeps the
-            # stored value exactly (a note's lone \r or U+2028 is a line break to the text
-            # area, and would come back as another character).
-            self._shown = self._form_values()
-        self.query_one(ContentSwitcher).current = mode
-        if mode == EDIT:
-            self.query_one("#before", Input).focus()
-        else:
-            self.set_focus(None)
+    async def _open_form(self) -> None:
+        form = self.query_one(f"#{EDIT}", VerticalScroll)
+        await form.remove_children()
+        await form.mount_all(self._form())
+        # What each field showed when the form opened: a field left as it was keeps the
+        # stored value exactly (a note's lone \r or U+2028 is a line break to the text area,
+        # and would come back as another character).
+        self._shown = self._form_values()
+        self.mode = EDIT
+        self.query_one(ContentSwitcher).current = EDIT
+        self.query_one("#before", Input).focus()
+        self.refresh_bindings()
+
+    def _show_read(self) -> None:
+        self.mode = READ
+        self.query_one(ContentSwitcher).current = READ
+        self.set_focus(None)
         self.refresh_bindings()
 
     def _form_values(self) -> dict[str, object]:
@@ -190,14 +192,14 @@ class EntryScreen(Screen[bool]):
 
     # -- actions ---------------------------------------------------------------------------------
 
-    async def action_back(self) -> None:
+    def action_back(self) -> None:
         if self.mode == EDIT:
-            await self._set_mode(READ)
+            self._show_read()
         else:
             self.dismiss(self.changed)
 
     async def action_edit(self) -> None:
-        await self._set_mode(EDIT)
+        await self._open_form()
 
     def action_mark_done(self) -> None:
         if self.entry.repair is None or self.entry.repair.status != "planned":
@@ -206,7 +208,7 @@ class EntryScreen(Screen[bool]):
                          done_at=datetime.now().astimezone())
         self.save(self.entry.with_changes(repair=repair), "Marked done.")
 
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
         try:
             edited = self._edited()
         except ValueError as problem:
@@ -215,7 +217,7 @@ class EntryScreen(Screen[bool]):
         self.query_one("#problem", Static).update("")
         if edited == self.entry:
             # Nothing to write: the stored entry stays byte for byte as it was.
-            await self._set_mode(READ)
+            self._show_read()
             self.notify("Nothing changed.", timeout=3)
             return
         self.save(edited, "Saved.")
@@ -292,11 +294,11 @@ class EntryScreen(Screen[bool]):
             return
         self.app.call_from_thread(self._saved, entry, said)
 
-    async def _saved(self, entry: Entry, said: str) -> None:
+    def _saved(self, entry: Entry, said: str) -> None:
         self.entry = entry
         self.changed = True
         self._show_facts()
-        await self._set_mode(READ)
+        self._show_read()
         self.notify(said, timeout=3)
 
     @work(thread=True, exclusive=True, group="entry-write")

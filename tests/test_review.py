@@ -93,7 +93,8 @@ async def test_the_week_shows_each_day_the_grounding_and_what_came_up(data_dir, 
         assert "▼ Low energy, unpleasant: 1" in feelings
         assert text(screen, "#words") == "Words used most: frazzled (1), [i]mine[/i] (1)"
         assert text(screen, "#needs") == "Tired (1)"
-        assert "Afternoon (12–17): 2 check-ins and breaks, activation around 8" in text(screen, "#times")
+        assert ("Afternoon (12–17): 2 check-ins and breaks, activation around 8"
+                in text(screen, "#times"))
         assert rows(screen, "#repairs") == [
             ["Mon 16 Nov 12:00", "My child", "Said sorry", "done"],
             ["Thu 19 Nov 19:00", "My partner", "Later, once I'm calm", "planned · open"],
