@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     ContentSwitcher,
@@ -34,6 +35,7 @@ from companion.screens.messages import EntryDeleted, EntryRefused, EntrySaved, S
 from companion.storage import StoreError
 from companion.summary import KIND_NAMES
 from companion.text import printable
+from companion.word_list import join_words, split_words
 
 READ, EDIT = "read", "edit"
 
@@ -78,6 +80,7 @@ class EntryScreen(Screen[bool], UsesCompanion):
         self.entry = entry
         self.mode = READ
         self.changed = False
+        self._shown: dict[str, object] = {}
 
     @property
     def content(self) -> Content:
@@ -94,36 +97,47 @@ class EntryScreen(Screen[bool], UsesCompanion):
             with VerticalScroll(id=READ):
                 yield Static(id="facts")
             # A form: Tab goes from field to field (each scrolls itself into view); the
-            # container itself is no stop, where keys would land on nothing visible.
-            with VerticalScroll(id=EDIT, can_focus=False):
-                yield Label("Activation before (0–10, empty to leave it out)")
-                yield Input(_number(entry.activation_before), id="before",
-                            restrict=r"\d{0,2}", max_length=2)
-                yield Label("Activation after")
-                yield Input(_number(entry.activation_after), id="after",
-                            restrict=r"\d{0,2}", max_length=2)
-                yield Label("Feeling words, separated by commas")
-                yield Input(", ".join(f.word for f in entry.feelings), id="words")
-                yield Label("Words of your own belong to")
-                yield Select(
-                    [(f"{q.symbol} {q.label}", q.key) for q in self.content.quadrants],
-                    value=entry.feelings[0].quadrant if entry.feelings
-                    else self.content.quadrants[0].key,
-                    allow_blank=False, id="own-quadrant",
-                )
-                yield Label("What's happening")
-                yield TextArea(entry.note, id="note", soft_wrap=True)
-                if entry.repair is not None:
-                    yield Label("Repair")
-                    yield Select([("Planned", "planned"), ("Done", "done"), ("Let go", "let_go")],
-                                 value=entry.repair.status, allow_blank=False, id="status")
-                    yield Label("What happened")
-                    yield Input(entry.repair.what_happened, id="what-happened")
-                    yield Label("What is mine to own")
-                    yield Input(entry.repair.my_part, id="my-part")
-                yield Static("", id="problem", classes="notice-line")
-                yield Static("Ctrl+S saves, Escape leaves it as it was.", classes="hint")
+            # container itself is no stop, where keys would land on nothing visible. Its fields
+            # are built each time it opens, so edits left with Escape are not shown again.
+            yield VerticalScroll(id=EDIT, can_focus=False)
         yield Footer()
+
+    def _form(self) -> list[Widget]:
+        entry = self.entry
+        fields: list[Widget] = [
+            Label("Activation before (0–10, empty to leave it out)"),
+            Input(_number(entry.activation_before), id="before",
+                  restrict=r"\d{0,2}", max_length=2),
+            Label("Activation after"),
+            Input(_number(entry.activation_after), id="after",
+                  restrict=r"\d{0,2}", max_length=2),
+            Label('Feeling words, separated by commas ("in quotes" for one with a comma)'),
+            Input(join_words([f.word for f in entry.feelings]), id="words"),
+            Label("Words of your own belong to"),
+            Select(
+                [(f"{q.symbol} {q.label}", q.key) for q in self.content.quadrants],
+                value=entry.feelings[0].quadrant if entry.feelings
+                else self.content.quadrants[0].key,
+                allow_blank=False, id="own-quadrant",
+            ),
+            Label("What's happening"),
+            TextArea(entry.note, id="note", soft_wrap=True),
+        ]
+        if entry.repair is not None:
+            fields += [
+                Label("Repair"),
+                Select([("Planned", "planned"), ("Done", "done"), ("Let go", "let_go")],
+                       value=entry.repair.status, allow_blank=False, id="status"),
+                Label("What happened"),
+                Input(entry.repair.what_happened, id="what-happened"),
+                Label("What is mine to own"),
+                Input(entry.repair.my_part, id="my-part"),
+            ]
+        fields += [
+            Static("", id="problem", classes="notice-line"),
+            Static("Ctrl+S saves, Escape leaves it as it was.", classes="hint"),
+        ]
+        return fields
 
     def on_mount(self) -> None:
         self._show_facts()
@@ -148,25 +162,46 @@ class EntryScreen(Screen[bool], UsesCompanion):
             return self.mode == EDIT
         return True
 
-    def _set_mode(self, mode: str) -> None:
-        self.mode = mode
-        self.query_one(ContentSwitcher).current = mode
-        if mode == EDIT:
-            self.query_one("#before", Input).focus()
-        else:
-            self.set_focus(None)
+    async def _open_form(self) -> None:
+        form = self.query_one(f"#{EDIT}", VerticalScroll)
+        await form.remove_children()
+        await form.mount_all(self._form())
+        # What each field showed when the form opened: a field left as it was keeps the
+        # stored value exactly (a note's lone \r or U+2028 is a line break to the text area,
+        # and would come back as another character).
+        self._shown = self._form_values()
+        self.mode = EDIT
+        self.query_one(ContentSwitcher).current = EDIT
+        self.query_one("#before", Input).focus()
         self.refresh_bindings()
+
+    def _show_read(self) -> None:
+        self.mode = READ
+        self.query_one(ContentSwitcher).current = READ
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def _form_values(self) -> dict[str, object]:
+        values: dict[str, object] = {
+            "words": self.query_one("#words", Input).value,
+            "own": self.query_one("#own-quadrant", Select).value,
+            "note": self.query_one("#note", TextArea).text,
+        }
+        if self.entry.repair is not None:
+            values["what-happened"] = self.query_one("#what-happened", Input).value
+            values["my-part"] = self.query_one("#my-part", Input).value
+        return values
 
     # -- actions ---------------------------------------------------------------------------------
 
     def action_back(self) -> None:
         if self.mode == EDIT:
-            self._set_mode(READ)
+            self._show_read()
         else:
             self.dismiss(self.changed)
 
-    def action_edit(self) -> None:
-        self._set_mode(EDIT)
+    async def action_edit(self) -> None:
+        await self._open_form()
 
     def action_mark_done(self) -> None:
         if self.entry.repair is None or self.entry.repair.status != "planned":
@@ -182,6 +217,11 @@ class EntryScreen(Screen[bool], UsesCompanion):
             self.query_one("#problem", Static).update(Text(str(problem)))
             return
         self.query_one("#problem", Static).update("")
+        if edited == self.entry:
+            # Nothing to write: the stored entry stays byte for byte as it was.
+            self._show_read()
+            self.notify("Nothing changed.", timeout=3)
+            return
         self.save(edited, "Saved.")
 
     def action_delete(self) -> None:
@@ -196,7 +236,10 @@ class EntryScreen(Screen[bool], UsesCompanion):
     def _edited(self) -> Entry:
         """The entry as the form has it; ValueError with one sentence if something won't fit."""
         entry = self.entry
-        note = self.query_one("#note", TextArea).text
+        now = self._form_values()
+        note = str(now["note"])
+        if note == self._shown["note"]:
+            note = entry.note
         if len(note) > MAX_NOTE:
             raise ValueError(f"The note can be up to {MAX_NOTE} characters; it has {len(note)}.")
         changes: dict[str, object] = {
@@ -214,20 +257,29 @@ class EntryScreen(Screen[bool], UsesCompanion):
                 entry.repair,
                 status=status,
                 done_at=done_at,
-                what_happened=self.query_one("#what-happened", Input).value,
-                my_part=self.query_one("#my-part", Input).value,
+                what_happened=self._kept("what-happened", now, entry.repair.what_happened),
+                my_part=self._kept("my-part", now, entry.repair.my_part),
             )
         return entry.with_changes(**changes)
 
+    def _kept(self, key: str, now: dict[str, object], stored: str) -> str:
+        value = str(now[key])
+        return stored if value == self._shown[key] else value
+
     def _feelings(self) -> tuple[Feeling, ...]:
         """Each word keeps its quadrant: as it was, from the word list, or the one chosen."""
-        known = {f.word.casefold(): f.quadrant for f in self.entry.feelings}
+        now = self._form_values()
+        if now["words"] == self._shown["words"] and now["own"] == self._shown["own"]:
+            return self.entry.feelings
+        known: dict[str, str] = {}
+        for feeling in self.entry.feelings:
+            known.setdefault(feeling.word.casefold(), feeling.quadrant)
         for quadrant in self.content.quadrants:
             for word in quadrant.words:
                 known.setdefault(word.word.casefold(), quadrant.key)
-        own = str(self.query_one("#own-quadrant", Select).value)
-        words = [w.strip() for w in self.query_one("#words", Input).value.split(",")]
-        return tuple(Feeling(w, known.get(w.casefold(), own)) for w in words if w)
+        own = str(now["own"])
+        words = split_words(str(now["words"]))
+        return tuple(Feeling(w, known.get(w.casefold(), own)) for w in words)
 
     # -- the store, in workers -------------------------------------------------------------------
 
@@ -253,7 +305,7 @@ class EntryScreen(Screen[bool], UsesCompanion):
         self.entry = message.entry
         self.changed = True
         self._show_facts()
-        self._set_mode(READ)
+        self._show_read()
         self.notify(message.said, timeout=3)
 
     @work(thread=True, exclusive=True, group="entry-write")

@@ -42,6 +42,9 @@ class GroundScreen(BreathingKeys[str], StepScreen):
         Binding("enter", "next", "Continue"),
         Binding("b", "choose", "Breathe again"),
         Binding("s", "skip", "Skip"),
+        # After the rating Enter goes on as well, so there `s` still skips but gives its place
+        # in the footer to the rest (the after-rating keys fit 80 columns).
+        Binding("s", "skip_after", "Skip", show=False),
         Binding("exclamation_mark", "find_help", "Find help now", key_display="!"),
         Binding("escape", "back", "Back"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -81,7 +84,8 @@ class GroundScreen(BreathingKeys[str], StepScreen):
                                  "goes on to breathing, s straight on to naming the feeling.",
                                  classes="hint")
                     yield ChoiceGrid(self.kind_steps, picked=draft.kind_steps, id="kind-steps")
-        yield Footer()
+        # Compact and without the palette key (Ctrl+P still opens it), as the other steps.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.activation = self.draft.activation_after
@@ -95,8 +99,10 @@ class GroundScreen(BreathingKeys[str], StepScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go_on":
             return self.mode == KIND
-        if action in ("next", "choose", "find_help"):
+        if action in ("next", "choose", "find_help", "skip_after"):
             return self.mode == AFTER
+        if action == "skip" and self.mode == AFTER:
+            return False
         return super().check_action(action, parameters)
 
     def _show_kind_step(self) -> None:
@@ -143,6 +149,9 @@ class GroundScreen(BreathingKeys[str], StepScreen):
         if breathed is not None:
             self.draft.breathing = breathed
         self.dismiss("skip")
+
+    def action_skip_after(self) -> None:
+        self.action_skip()
 
     def action_back(self) -> None:
         if self.part.back():

@@ -19,6 +19,7 @@ from companion.screens.messages import OpenRepairsCounted
 WAYS_IN = (
     ("checkin", "c", "Check in", "notice · ground · name · repair"),
     ("quick_breathe", "b", "Breathe", "a quick grounding break"),
+    ("add_repair", "r", "Repair", "log a repair on its own"),
     ("review", "w", "This week", "look back, gently"),
     ("help", "?", "Help", "what this is, and where to find help now"),
     ("settings", ",", "Settings", "motion, theme, people"),
@@ -31,9 +32,11 @@ class HomeScreen(Screen[None], UsesCompanion):
     BINDINGS = [
         Binding("c", "app.checkin", "Check in"),
         Binding("b", "app.quick_breathe", "Breathe"),
+        Binding("r", "app.add_repair", "Repair"),
         Binding("w", "app.review", "This week"),
-        Binding("r", "repairs", "Repairs"),
-        Binding("comma", "app.settings", "Settings", key_display=","),
+        Binding("o", "repairs", "Open repairs"),
+        # In the ways in with its key, and in the palette: the footer keeps 80 columns for the rest.
+        Binding("comma", "app.settings", "Settings", key_display=",", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -73,7 +76,7 @@ class HomeScreen(Screen[None], UsesCompanion):
         else:
             oldest = still_open[0].started_at
             count = "1 repair" if len(still_open) == 1 else f"{len(still_open)} repairs"
-            said = f"{count} still open, the oldest from {oldest:%-d %b %Y} (r)"
+            said = f"{count} still open, the oldest from {oldest:%-d %b %Y} (o)"
         self.post_message(OpenRepairsCounted(said))
 
     def on_open_repairs_counted(self, message: OpenRepairsCounted) -> None:

@@ -32,6 +32,16 @@ WORD_CUT = f"A word keeps up to {MAX_WORD} characters."
 TOO_MANY = f"That's {MAX_LIST} words already, plenty to hold."
 
 
+class WordList(OptionList):
+    """The words of a quadrant; tells the screen when its width changes, so the meanings are cut
+    to the width as drawn (not to the width before the list was first laid out)."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, NameScreen):
+            screen.refit(self.scrollable_content_region.width)
+
+
 class NameScreen(StepScreen):
     # A short terminal (down to 12 lines) drops the hints (the footer has the keys) so the
     # quadrants keep their names and the words their list.
@@ -55,6 +65,7 @@ class NameScreen(StepScreen):
     def __init__(self, draft: CheckInDraft) -> None:
         super().__init__(draft)
         self.mode = QUADRANTS
+        self._room = 0  # the word list's width the meanings were last cut to
         self.quadrant_key = draft.feelings[-1].quadrant if draft.feelings else None
 
     @property
@@ -81,7 +92,7 @@ class NameScreen(StepScreen):
                              classes="hint")
                 yield Input(placeholder="type to find a word, or write your own", id="filter")
                 yield Static(WORD_CUT, id="cut", classes="notice-line")
-                yield OptionList(id="word-list")
+                yield WordList(id="word-list")
         yield Static("", id="named")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -151,13 +162,17 @@ class NameScreen(StepScreen):
             found += starting + [w for w in quadrant.words if typed in w.word and w not in starting]
         return found
 
-    def _show_words(self) -> None:
+    def _show_words(self, keep_place: bool = False) -> None:
         option_list = self.query_one("#word-list", OptionList)
+        place = option_list.highlighted if keep_place else None
+        # The meanings are cut to the list's width as drawn; before the list is laid out (or
+        # once the terminal or its scrollbar changes that width) they are fitted again.
+        self._room = option_list.scrollable_content_region.width
         named = {(f.quadrant, f.word.lower()) for f in self.draft.feelings}
         matching = self._matching()
         width = max((len(w.word) for w in matching), default=0)
         options = [
-            Option(self._word_line(w, (w.quadrant, w.word) in named, width),
+            Option(self._word_line(w, (w.quadrant, w.word) in named, width, self._room),
                    id=f"{w.quadrant}:{w.word}")
             for w in matching
         ]
@@ -170,9 +185,14 @@ class NameScreen(StepScreen):
         option_list.clear_options()
         option_list.add_options(options)
         if options:
-            option_list.highlighted = 0
+            option_list.highlighted = 0 if place is None else min(place, len(options) - 1)
 
-    def _word_line(self, word: FeelingWord, named: bool, width: int) -> Text:
+    def refit(self, room: int) -> None:
+        """The word list was laid out anew: cut the meanings to its width, if that changed."""
+        if self.mode == WORDS and room and room != self._room:
+            self._show_words(keep_place=True)
+
+    def _word_line(self, word: FeelingWord, named: bool, width: int, room: int) -> Text:
         quadrant = self.content.quadrant(word.quadrant)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("✓ " if named else "  ", style=quadrant_style(quadrant, bold=True))
@@ -181,9 +201,9 @@ class NameScreen(StepScreen):
             line.append(f"  {printable(quadrant.symbol)} {printable(quadrant.label)}",
                         style=quadrant_style(quadrant))
         line.append(f"  {printable(word.meaning)}", style="dim")
-        # One line a word: the list stays easy to scan, the meaning trails off if it must.
-        room = self.query_one("#word-list", OptionList).scrollable_content_region.width
-        line.truncate(max(room - 3, 20) if room else 72, overflow="ellipsis")  # room for a bar
+        # One line a word: the list stays easy to scan, the meaning trails off where it must.
+        if room:
+            line.truncate(room, overflow="ellipsis")
         return line
 
     def _highlighted_word(self) -> Feeling | None:

@@ -29,8 +29,20 @@ DIGITS = "0123456789"
 NOTE_CUT = f"Notes keep up to {MAX_NOTE} characters; the rest was left out."
 
 
+class NoteInput(Input):
+    """The note: the footer says what Enter and Escape do while it is being typed in."""
+
+    BINDINGS = [
+        Binding("enter", "submit", "Continue"),
+        Binding("escape", "leave_note", "Leave the note"),
+    ]
+
+    def action_leave_note(self) -> None:
+        self.screen.query_one("#needs", ChoiceGrid).focus()  # digits work again
+
+
 class NoticeScreen(StepScreen):
-    AUTO_FOCUS = "#state"
+    AUTO_FOCUS = ""  # the first list, in on_mount
     HELP_TOPIC = "notice"
     BINDINGS = [
         *(Binding(d, f"rate({d})", "Activation", show=d == "0", key_display="0-9 +-")
@@ -62,17 +74,21 @@ class NoticeScreen(StepScreen):
             yield Static("What you might need", classes="part")
             yield ChoiceGrid(content.needs, picked=self.draft.needs, id="needs")
             yield Static("What's happening? (optional, Esc leaves the note)", classes="part")
-            yield Input(self.draft.note, placeholder="a few words, if you like", id="note")
+            yield NoteInput(self.draft.note, placeholder="a few words, if you like", id="note")
             yield Static(NOTE_CUT, id="cut", classes="notice-line")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.activation = self.draft.activation_before
+        # Focused without scrolling to it: on a short terminal that would open the step past
+        # its question (the 0-10 rating above the list).
+        self.query_one("#state", ChoiceGrid).focus(scroll_visible=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_help":
             return True
-        return not isinstance(self.focused, Input) or action in ("back", "next", "help")
+        # In the note its own Enter and Escape speak for themselves (NoteInput).
+        return not isinstance(self.focused, Input) or action == "help"
 
     # -- activation ------------------------------------------------------------------------------
 

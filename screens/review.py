@@ -265,7 +265,10 @@ class ReviewScreen(LookingBack):
             around = "" if part.activation_before is None else (
                 f", activation around {part.activation_before:g}")
             times.append(f"{part.part.capitalize()} ", style="bold")
-            times.append(f"({part.first_hour:02d}–{part.end_hour:02d}): {part.moments}{around}\n")
+            # A part of the day counts check-ins and breathing breaks (repairs are left out).
+            count = (f"{part.moments} check-in or break" if part.moments == 1
+                     else f"{part.moments} check-ins and breaks")
+            times.append(f"({part.first_hour:02d}–{part.end_hour:02d}): {count}{around}\n")
         times.rstrip()
         self.query_one("#times", Static).update(times)
 

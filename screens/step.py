@@ -39,6 +39,9 @@ class StepScreen(Screen[str], UsesCompanion):
             value = value[:MAX_NOTE]
             event.input.value = value
             self.query_one("#cut", Static).display = True
+        elif len(value) < MAX_NOTE:
+            # Back under the limit (cleared, or cut down): nothing is being left out now.
+            self.query_one("#cut", Static).display = False
         return value if value.strip() else ""
 
     def action_next(self) -> None:

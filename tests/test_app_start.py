@@ -42,7 +42,7 @@ async def test_enter_on_a_way_in_opens_it(data_dir: Path):
         await pilot.pause()
         ways_in = app.screen.query_one("#ways-in")
         ways_in.focus()
-        ways_in.highlighted = 2  # This week
+        ways_in.highlighted = 3  # This week (after Check in, Breathe, Repair)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)

@@ -262,3 +262,36 @@ async def test_a_quick_rating_then_enter_keeps_the_rating_at_both_steps(data_dir
         assert isinstance(app.screen, NameScreen)
         assert app.draft is not None
         assert (app.draft.activation_before, app.draft.activation_after) == (6, 3)
+
+
+async def test_the_saved_screen_says_saved_once_and_claims_no_step(data_dir: Path):
+    """Whichever line comes up, nothing named is said to be named and "Saved" is said once."""
+    from datetime import datetime
+
+    from companion.entries import Entry
+
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for line in range(len(app.content.saved_lines)):
+            entry = Entry(kind="checkin", started_at=datetime.now().astimezone(),
+                          id=f"00000000-0000-4000-8000-{line:012x}", activation_before=5)
+            screen = SavedScreen(entry)
+            app.push_screen(screen)
+            await pilot.pause()
+            said = " ".join(str(s.render()) for s in screen.query(Static)).casefold()
+            assert said.count("saved") == 1, said
+            assert "named" not in said
+            app.pop_screen()
+            await pilot.pause()
+
+
+async def test_home_opens_a_repair_on_its_own_with_r(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RepairScreen)
+        assert app.screen.draft.kind == "repair"

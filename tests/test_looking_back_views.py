@@ -227,13 +227,14 @@ async def test_the_weeks_repair_can_be_let_go(data_dir, history):
         assert saved.repair.status == "let_go"
 
 
-async def test_home_says_how_many_repairs_are_open_and_r_opens_them(data_dir, history):
+async def test_home_says_how_many_repairs_are_open_and_o_opens_them(data_dir, history):
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         line = said(app.screen, "#open-repairs")
         assert line.startswith("2 repairs still open, the oldest from 3 Sep 2026")
-        await pilot.press("r")
+        assert line.endswith("(o)")
+        await pilot.press("o")
         await settle(app, pilot)
         assert isinstance(app.screen, RepairsScreen)
         await pilot.press("d", "escape")

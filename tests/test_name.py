@@ -232,3 +232,21 @@ def test_finding_a_word_looks_right(data_dir: Path, snap_compare):
         await pilot.press("enter", "a", "n")
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+async def test_a_meaning_is_cut_only_where_the_list_runs_out(data_dir: Path):
+    """Wide, a meaning shows whole; narrow, each word stays one line, its meaning cut with "…"."""
+    for size, whole in (((160, 30), True), ((40, 12), False)):
+        app = CompanionApp(data_dir=data_dir)
+        async with app.run_test(size=size) as pilot:
+            await Name(app, pilot).open()
+            await pilot.press("enter")  # high energy, unpleasant
+            for _ in range(3):
+                await pilot.pause()
+            words = app.screen.query_one("#word-list", OptionList)
+            first = words.render_line(0).text.rstrip()
+            second = words.render_line(1).text.strip()
+            if whole:
+                assert first.endswith("matters to you."), first
+            else:
+                assert first.endswith("…") and second.startswith("frustrated"), (first, second)

@@ -164,6 +164,30 @@ async def test_a_long_note_is_cut_with_a_visible_note(data_dir: Path):
         assert len(notice.draft.note) == MAX_NOTE
         assert notice.screen.query_one("#cut").display
         assert notice.text("#cut") == NOTE_CUT
+        note.clear()  # back under the limit: nothing is being left out any more
+        await pilot.pause()
+        assert notice.draft.note == ""
+        assert not notice.screen.query_one("#cut").display
+
+
+def footer_keys(screen) -> dict[str, str]:
+    """What the footer shows: each shown key and what it says it does."""
+    return {b.binding.key: b.binding.description for b in screen.active_bindings.values()
+            if b.binding.show and b.enabled}
+
+
+async def test_in_the_note_the_footer_says_what_enter_and_escape_do(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        notice = await Notice(app, pilot).open()
+        notice.screen.query_one("#note", Input).focus()
+        await pilot.pause()
+        keys = footer_keys(notice.screen)
+        assert keys.get("enter") == "Continue"
+        assert keys.get("escape") == "Leave the note"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert footer_keys(notice.screen).get("escape") == "Back"
 
 
 async def test_skip_and_escape_on_an_empty_step(data_dir: Path):
@@ -234,3 +258,17 @@ async def test_tab_and_shift_tab_go_from_field_to_field_with_no_invisible_stop(d
         await pilot.press(*"a1")
         assert notice.draft.note == "a1"
         assert notice.screen.query_one("#note").region.y < 12
+
+
+async def test_a_short_terminal_opens_on_the_question(data_dir: Path):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(40, 12)) as pilot:
+        notice = await Notice(app, pilot).open()
+        for _ in range(3):
+            await pilot.pause()
+        assert notice.screen.query_one("#notice").scroll_y == 0
+        rating = notice.screen.query_one("ActivationRating").region
+        assert rating.y >= 1 and rating.bottom <= 11  # below the header, above the footer
+        assert app.focused is notice.screen.query_one("#state")
+        await pilot.press("4")
+        assert notice.draft.activation_before == 4

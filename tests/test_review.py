@@ -93,7 +93,8 @@ async def test_the_week_shows_each_day_the_grounding_and_what_came_up(data_dir, 
         assert "▼ Low energy, unpleasant: 1" in feelings
         assert text(screen, "#words") == "Words used most: frazzled (1), [i]mine[/i] (1)"
         assert text(screen, "#needs") == "Tired (1)"
-        assert "Afternoon (12–17): 2, activation around 8" in text(screen, "#times")
+        assert ("Afternoon (12–17): 2 check-ins and breaks, activation around 8"
+                in text(screen, "#times"))
         assert rows(screen, "#repairs") == [
             ["Mon 16 Nov 12:00", "My child", "Said sorry", "done"],
             ["Thu 19 Nov 19:00", "My partner", "Later, once I'm calm", "planned · open"],
@@ -323,3 +324,85 @@ async def test_the_workers_report_by_message_and_the_screen_shows_what_they_said
         # The save's handler read the week again: a second WeekLoaded, shown on screen.
         assert len([m for m in posted if isinstance(m, WeekLoaded)]) == 2
         assert rows(screen, "#repairs")[1][3] == "done"
+
+
+def _own_words_entry() -> Entry:
+    return Entry(kind="checkin", started_at=local(MONDAY, 9), activation_before=6,
+                 note="one\rtwo\u2028three\r\nfour",
+                 feelings=(Feeling("tired, wired", "high_unpleasant"),
+                           Feeling(" calm ", "high_unpleasant"),
+                           Feeling('say "hi"', "low_pleasant")),
+                 repair=Repair(with_whom="child", what_happened="a\rb", status="planned"))
+
+
+async def test_saving_an_unchanged_entry_leaves_it_as_it_was(data_dir):
+    store = HistoryStore(data_dir, fsync=False)
+    entry = store.save(_own_words_entry())
+    before = store.get(entry.id).to_dict()
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        assert app.screen.query_one("#words", Input).value == (
+            '"tired, wired", " calm ", "say ""hi"""')
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert HistoryStore(data_dir).get(entry.id).to_dict() == before
+        # An edit elsewhere keeps each word whole, in its own quadrant, and the note as it was.
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#before", Input).value = "4"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        saved = HistoryStore(data_dir).get(entry.id)
+        assert saved.activation_before == 4
+        assert saved.feelings == entry.feelings and saved.note == entry.note
+        assert saved.repair == entry.repair
+
+
+async def test_the_editor_saves_the_words_on_screen_once_each(data_dir):
+    store = HistoryStore(data_dir, fsync=False)
+    entry = store.save(_own_words_entry())
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        app.screen.query_one("#words", Input).value = (
+            '"tired, wired", relieved, relieved,  calm , Relieved')
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert HistoryStore(data_dir).get(entry.id).feelings == (
+            Feeling("tired, wired", "high_unpleasant"), Feeling("relieved", "low_pleasant"),
+            Feeling("calm", "low_pleasant"))
+
+
+async def test_escape_discards_the_edits_and_the_form_opens_afresh(data_dir, history):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        app.screen.query_one("#words", Input).value = "discarded"
+        app.screen.query_one("#note", TextArea).text = "discarded too"
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert app.screen.query_one("#words", Input).value == "frazzled, [i]mine[/i]"
+        assert app.screen.query_one("#note", TextArea).text == history[0].note
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (40, 12)])
+async def test_the_entry_screen_itself_never_scrolls(data_dir, history, size):
+    """The read view and the form scroll inside; the screen shows no scrollbar of its own."""
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=size) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        assert not app.screen.show_vertical_scrollbar
+        assert app.screen.virtual_size.height <= size[1]
+        await pilot.press("e")
+        await pilot.pause()
+        assert not app.screen.show_vertical_scrollbar
