@@ -22,7 +22,6 @@ from companion.spans import (
     Moment,
     Tally,
     by_local_day,
-    month_start,
     repair_dict,
     tally_entries,
 )
@@ -208,16 +207,23 @@ def _before_high(moments: Iterable[tuple[datetime, Moment]], *, week_start: str)
                            among_all[k] / len(rated)) for k in shown)
 
     days = WEEKDAYS if week_start == "monday" else (WEEKDAYS[-1], *WEEKDAYS[:-1])
+    weekday = _WEEKDAY_KEYS
     return BeforeHigh(
         moments=len(high),
         rated=len(rated),
         # dict.fromkeys: a key named twice in one moment counts once.
         needs=shares([dict.fromkeys(e.needs) for _, e in rated]),
         body_signals=shares([dict.fromkeys(e.body_signals) for _, e in rated]),
-        parts_of_day=shares([(part_of_day(local.hour),) for local, _ in rated],
+        parts_of_day=shares([_PART_OF_HOUR[local.hour] for local, _ in rated],
                             [part for part, _ in PARTS_OF_DAY]),
-        weekdays=shares([(WEEKDAYS[local.weekday()],) for local, _ in rated], days),
+        weekdays=shares([weekday[local.weekday()] for local, _ in rated], days),
     )
+
+
+# Each hour's part of the day and each weekday as a one-key tuple, made once: looked up for
+# every moment rated, where calling part_of_day took a fifth of the statistics' time.
+_PART_OF_HOUR = tuple((part_of_day(hour),) for hour in range(24))
+_WEEKDAY_KEYS = tuple((day,) for day in WEEKDAYS)
 
 
 # -- repairs ------------------------------------------------------------------------------------
@@ -355,15 +361,22 @@ def by_month(entries: Iterable[Moment], first: date, last: date, *, tz: tzinfo |
 
 def _by_month(days: Iterable[tuple[date, datetime, Moment]], first: date, last: date
               ) -> tuple[MonthPoint, ...]:
-    held: dict[date, list[Moment]] = {}
+    # Grouped by (year, month): a new date a moment (month_start) took a third of the time.
+    held: dict[tuple[int, int], list[Moment]] = {}
     for day, _, entry in days:
         if first <= day <= last:
-            held.setdefault(month_start(day), []).append(entry)
+            month_key = (day.year, day.month)
+            found = held.get(month_key)
+            if found is None:
+                held[month_key] = [entry]
+            else:
+                found.append(entry)
     points = []
     index, end = _month_index(first), _month_index(last)
     while index <= end:
-        month = date(index // MONTHS_IN_YEAR, index % MONTHS_IN_YEAR + 1, 1)
-        points.append(MonthPoint(month, tally_entries(held.get(month, ()))))
+        year, month_number = index // MONTHS_IN_YEAR, index % MONTHS_IN_YEAR + 1
+        points.append(MonthPoint(date(year, month_number, 1),
+                                 tally_entries(held.get((year, month_number), ()))))
         index += 1
     return tuple(points)
 
@@ -401,7 +414,12 @@ def gather_insights(entries: Iterable[Moment], first: date, last: date, *, now: 
     """Everything `insights` shows, over the local days from `first` to `last`. Entries, or
     the store's lighter moments with every repair as its Entry (HistoryStore.moments)."""
     # Each entry's local start worked out once: over five years that is most of the time.
-    days = [item for item in by_local_day(entries, tz) if first <= item[0] <= last]
+    days = []
+    for entry in entries:  # by_local_day, inline: a generator's step a moment adds up
+        local = entry.started_at.astimezone(tz)
+        day = local.date()
+        if first <= day <= last:
+            days.append((day, local, entry))
     span = [e for _, _, e in days]
     return Insights(
         first=first,
