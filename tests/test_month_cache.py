@@ -166,7 +166,7 @@ def test_a_deleted_cache_loses_nothing(data_dir, saved):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "digest", "foreign",
-                                    "bad row"])
+                                    "bad row", "moments cut", "moments only"])
 def test_a_damaged_or_foreign_cache_file_is_ignored_and_made_again(data_dir, saved, damage):
     first = dicts(HistoryStore(data_dir).all())
     path = cache_folder(data_dir) / "2025-11.json"
@@ -182,12 +182,19 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_made_again(data_dir, sav
         path.write_bytes(header + b"\n" + body.replace(b"note 01", b"note XX"))
     elif damage == "foreign":
         path.write_text(json.dumps({"entries": {}}) + "\n[]")
+    elif damage == "moments cut":  # ends inside the moments' line (insights reads only it)
+        path.write_bytes(header + b"\n" + body[: body.index(b"\n") // 2])
+    elif damage == "moments only":  # the moments' line whole, nothing after it
+        path.write_bytes(header + b"\n" + body[: body.index(b"\n")])
     else:  # shaped right, digests right, but rows that are not rows
         bad = json.dumps([["not", "a", "row"]]).encode()
         head = json.loads(header)
         head["digests"] = [month_cache._digest(bad)] * 2
         path.write_bytes(json.dumps(head).encode() + b"\n" + bad + b"\n" + bad)
         assert [e.id for e in HistoryStore(data_dir).moments()] == [d["id"] for d in first]
+    moments = HistoryStore(data_dir).moments()
+    assert [m.id for m in moments] == [d["id"] for d in first]
+    assert [m.started_at for m in moments] == [e.started_at for e in saved]
     assert dicts(HistoryStore(data_dir).all()) == first
     assert path.read_bytes().partition(b"\n")[0] == header  # written again, whole
 
