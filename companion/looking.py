@@ -142,15 +142,15 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
     now = now or datetime.now().astimezone()
     with _no_collection():
         found, reading = _gather_insights(data_dir, months, now)
-    if found is None:
-        return EXIT_PROBLEM
-    insights_report.write_insights(found, fmt, reading.content, console())
+        if found is None:
+            return EXIT_PROBLEM
+        insights_report.write_insights(found, fmt, reading.content, console())
     return finish(reading)
 
 
 @contextmanager
 def _no_collection() -> Iterator[None]:
-    """No garbage collection while a long history is loaded and counted: the tens of
+    """No garbage collection while a long history is loaded, counted and shown: the tens of
     thousands of values made are all kept until the end, and collecting looked through them
     again and again (a quarter of the time of loading five years' moments and counting them,
     in CPU). Anything that does form a cycle is collected once this is over."""
