@@ -351,3 +351,39 @@ def test_a_damaged_month_file_is_never_cached_and_said_every_time(data_dir, save
         assert len(store.all()) == 8
         assert [p.name for p in store.problems] == ["2025-11.json"]
     assert not (cache_folder(data_dir) / "2025-11.json").exists()
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/London"])
+def test_insights_over_a_dst_month_print_the_same_from_the_cache_as_from_the_files(
+        data_dir, zone, monkeypatch, capsys):
+    """Every 5 hours from late February to early April 2025 (both zones change their clocks
+    in March): the local day, month, part of day and weekday move with the offset. What
+    insights prints with the cache made is byte for byte what it prints reading the files."""
+    import time
+
+    from companion.cli import main
+
+    start = datetime(2025, 2, 26, 0, 30, tzinfo=UTC)
+    made = [Entry(kind="checkin", started_at=start + timedelta(hours=5 * i),
+                  activation_before=4 + i % 6, activation_after=2 + i % 3,
+                  needs=(("tired",), ("rest", "tired"), ())[i % 3],
+                  body_signals=(("tight_chest",), ())[i % 2],
+                  breathing=Breathing("box", 60.0 + (i % 4) * 30.5, 4, True) if i % 2 else None,
+                  senses_steps=5 if i % 3 == 0 else 0)
+            for i in range(220)]
+    HistoryStore(data_dir, fsync=False).add_missing(made)
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for fmt in ("table", "markdown", "json"):
+            for span in (["--all"], ["--months", "24"]):
+                argv = ["--data-dir", str(data_dir), "insights", *span, "--format", fmt]
+                month_cache.MonthCache(cache_folder(data_dir)).remove()
+                assert main(argv) == 0
+                from_files = capsys.readouterr().out
+                assert (cache_folder(data_dir) / "2025-03.json").exists()
+                assert main(argv) == 0
+                assert capsys.readouterr().out == from_files
+    finally:
+        monkeypatch.undo()
+        time.tzset()
