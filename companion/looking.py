@@ -9,13 +9,15 @@ read, only the problems are printed.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rich.console import Console
 
@@ -26,6 +28,9 @@ from companion.history import HistoryStore
 from companion.month_cache import Moment
 from companion.settings import load_settings
 from companion.text import printable
+
+if TYPE_CHECKING:
+    from companion.insights import Insights
 
 Read = TypeVar("Read")
 
@@ -132,9 +137,38 @@ def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
 def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str = "table",
                    now: datetime | None = None) -> int:
     """What helps, over the last `months` months (this one included), or everything if None."""
-    from companion import insights, insights_report, spans
+    from companion import insights_report
 
     now = now or datetime.now().astimezone()
+    with _no_collection():
+        found, reading = _gather_insights(data_dir, months, now)
+        if found is None:
+            return EXIT_PROBLEM
+        insights_report.write_insights(found, fmt, reading.content, console())
+    return finish(reading)
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while a long history is loaded, counted and shown: the tens of
+    thousands of values made are all kept until the end, and collecting looked through them
+    again and again (a quarter of the time of loading five years' moments and counting them,
+    in CPU). Anything that does form a cycle is collected once this is over."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _gather_insights(data_dir: Path, months: int | None, now: datetime
+                     ) -> tuple[Insights | None, Reading[Entry | Moment]]:
+    """The insights over the last `months` months (everything if None), and what was read;
+    None for the insights if nothing could be read."""
+    from companion import insights, spans
+
     today = now.date()
     # Moments: what the insights read of each entry, quicker to load than whole entries.
     if months is None:
@@ -147,11 +181,9 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
         reading = read_with(data_dir,
                             lambda store, _: store.moments(*spans.span_times(first, end)))
     if nothing_readable(reading):
-        return EXIT_PROBLEM
-    found = insights.gather_insights(reading.entries, first, max(first, today), now=now,
-                                     week_start=reading.week_start)
-    insights_report.write_insights(found, fmt, reading.content, console())
-    return finish(reading)
+        return None, reading
+    return insights.gather_insights(reading.entries, first, max(first, today), now=now,
+                                    week_start=reading.week_start), reading
 
 
 def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",

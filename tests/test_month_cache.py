@@ -166,7 +166,7 @@ def test_a_deleted_cache_loses_nothing(data_dir, saved):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "digest", "foreign",
-                                    "bad row"])
+                                    "bad row", "moments cut", "moments only"])
 def test_a_damaged_or_foreign_cache_file_is_ignored_and_made_again(data_dir, saved, damage):
     first = dicts(HistoryStore(data_dir).all())
     path = cache_folder(data_dir) / "2025-11.json"
@@ -182,12 +182,19 @@ def test_a_damaged_or_foreign_cache_file_is_ignored_and_made_again(data_dir, sav
         path.write_bytes(header + b"\n" + body.replace(b"note 01", b"note XX"))
     elif damage == "foreign":
         path.write_text(json.dumps({"entries": {}}) + "\n[]")
+    elif damage == "moments cut":  # ends inside the moments' line (insights reads only it)
+        path.write_bytes(header + b"\n" + body[: body.index(b"\n") // 2])
+    elif damage == "moments only":  # the moments' line whole, nothing after it
+        path.write_bytes(header + b"\n" + body[: body.index(b"\n")])
     else:  # shaped right, digests right, but rows that are not rows
         bad = json.dumps([["not", "a", "row"]]).encode()
         head = json.loads(header)
         head["digests"] = [month_cache._digest(bad)] * 2
         path.write_bytes(json.dumps(head).encode() + b"\n" + bad + b"\n" + bad)
         assert [e.id for e in HistoryStore(data_dir).moments()] == [d["id"] for d in first]
+    moments = HistoryStore(data_dir).moments()
+    assert [m.id for m in moments] == [d["id"] for d in first]
+    assert [m.started_at for m in moments] == [e.started_at for e in saved]
     assert dicts(HistoryStore(data_dir).all()) == first
     assert path.read_bytes().partition(b"\n")[0] == header  # written again, whole
 
@@ -344,3 +351,39 @@ def test_a_damaged_month_file_is_never_cached_and_said_every_time(data_dir, save
         assert len(store.all()) == 8
         assert [p.name for p in store.problems] == ["2025-11.json"]
     assert not (cache_folder(data_dir) / "2025-11.json").exists()
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/London"])
+def test_insights_over_a_dst_month_print_the_same_from_the_cache_as_from_the_files(
+        data_dir, zone, monkeypatch, capsys):
+    """Every 5 hours from late February to early April 2025 (both zones change their clocks
+    in March): the local day, month, part of day and weekday move with the offset. What
+    insights prints with the cache made is byte for byte what it prints reading the files."""
+    import time
+
+    from companion.cli import main
+
+    start = datetime(2025, 2, 26, 0, 30, tzinfo=UTC)
+    made = [Entry(kind="checkin", started_at=start + timedelta(hours=5 * i),
+                  activation_before=4 + i % 6, activation_after=2 + i % 3,
+                  needs=(("tired",), ("rest", "tired"), ())[i % 3],
+                  body_signals=(("tight_chest",), ())[i % 2],
+                  breathing=Breathing("box", 60.0 + (i % 4) * 30.5, 4, True) if i % 2 else None,
+                  senses_steps=5 if i % 3 == 0 else 0)
+            for i in range(220)]
+    HistoryStore(data_dir, fsync=False).add_missing(made)
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for fmt in ("table", "markdown", "json"):
+            for span in (["--all"], ["--months", "24"]):
+                argv = ["--data-dir", str(data_dir), "insights", *span, "--format", fmt]
+                month_cache.MonthCache(cache_folder(data_dir)).remove()
+                assert main(argv) == 0
+                from_files = capsys.readouterr().out
+                assert (cache_folder(data_dir) / "2025-03.json").exists()
+                assert main(argv) == 0
+                assert capsys.readouterr().out == from_files
+    finally:
+        monkeypatch.undo()
+        time.tzset()
