@@ -662,11 +662,23 @@ class CompanionApp(App[None]):
         yield SystemCommand("Add a repair", "Log a rupture and its repair, done or planned",
                             self.action_add_repair)
         yield SystemCommand("This week", "Look back over the week", self.action_review)
+        for view, name, about in LOOKING_BACK:
+            yield SystemCommand(name, about, lambda view=view: self.look_back(view, switch=False))
         yield SystemCommand("Help", "What companion is and how it works", self.action_help)
         yield SystemCommand("Find help now", "Emergency numbers and your contacts",
                             self.action_safety)
         yield SystemCommand("Settings", "Patterns, motion, cues, week start, contacts",
                             self.action_settings)
+
+
+# Every looking-back view from anywhere (inside one, the view's own "Show …" commands too).
+LOOKING_BACK = (
+    ("month", "This month", "A month, a day at a time"),
+    ("year", "This year", "The year at a glance"),
+    ("helps", "What helps", "Which grounding eases you, and what comes before high moments"),
+    ("repairs", "Repairs", "Every repair, and the ones still open"),
+    ("search", "Search", "Find past entries by what was written in them"),
+)
 
 
 def _end_within(seconds: float, code: Callable[[], int]) -> None:

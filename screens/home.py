@@ -34,7 +34,8 @@ class HomeScreen(Screen[None], UsesCompanion):
         Binding("b", "app.quick_breathe", "Breathe"),
         Binding("r", "app.add_repair", "Repair"),
         Binding("w", "app.review", "This week"),
-        Binding("o", "repairs", "Open repairs"),
+        # Said by the line on open repairs ("… (o)"), and in the palette: not in the footer.
+        Binding("o", "repairs", "Open repairs", show=False),
         # In the ways in with its key, and in the palette: the footer keeps 80 columns for the rest.
         Binding("comma", "app.settings", "Settings", key_display=",", show=False),
         Binding("q", "app.quit", "Quit"),

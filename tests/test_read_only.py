@@ -29,9 +29,9 @@ from textual.widgets import Static
 from companion.app import CompanionApp
 from companion.entries import Entry
 from companion.history import HistoryStore
+from companion.importing import read_export
 from companion.recovery import find_recovery, read_recovery
 from companion.screens.saved import SavedScreen
-from companion.transfer import read_export
 
 ROOT = Path(__file__).resolve().parent.parent
 NOBODY = 65534

@@ -15,6 +15,7 @@ import pytest
 
 from companion.entries import Breathing, Entry
 from companion.history import HistoryStore, Record
+from companion.importing import read_export
 from companion.recovery import (
     KeptEntries,
     RecoveryUnreadable,
@@ -27,7 +28,6 @@ from companion.recovery import (
     write_recovery,
 )
 from companion.storage import SaveFailed, StoreBusy, StoreError
-from companion.transfer import read_export
 
 TZ = timezone(timedelta(hours=-4))
 
