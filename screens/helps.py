@@ -21,14 +21,14 @@ from textual.widgets import Footer, Header, Static
 from companion.insights import Insights, gather_insights
 from companion.insights_report import insights_table
 from companion.looking import DEFAULT_MONTHS
-from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, now
+from companion.screens.looking_back import LookingBack, now, view_bindings
 from companion.screens.messages import InsightsGathered
 from companion.spans import shift_months, span_times
 
 
 class HelpsScreen(LookingBack):
     VIEW = "helps"
-    BINDINGS = [Binding("a", "toggle_span", "All / recent"), *VIEW_BINDINGS]
+    BINDINGS = [Binding("a", "toggle_span", "All / recent"), *view_bindings("helps")]
 
     def __init__(self, day: date | None = None, *, at: datetime | None = None) -> None:
         super().__init__(day)

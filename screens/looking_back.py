@@ -61,11 +61,17 @@ class ViewCommands(Provider):
                           help=about)
 
 
-VIEW_BINDINGS = [
-    *(Binding(key, f"show_view('{view}')", name, key_display="/" if key == "slash" else key)
-      for key, view, name, _about in VIEWS),
-    Binding("escape", "back", "Back"),
-]
+def view_bindings(own: str) -> list[Binding]:
+    """The keys to the other views, for the view `own`: one footer slot says them all ("1-5 /
+    Views"), so a view's own keys and Esc and ? still fit 80 columns; each is in the palette."""
+    slot = next(key for key, view, _name, _about in VIEWS if view != own)
+    return [
+        *(Binding(key, f"show_view('{view}')", "Views" if key == slot else name,
+                  key_display="1-5 /" if key == slot else ("/" if key == "slash" else key),
+                  show=key == slot)
+          for key, view, name, _about in VIEWS),
+        Binding("escape", "back", "Back"),
+    ]
 
 
 class LookingBack(Screen[None], UsesCompanion):

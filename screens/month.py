@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from companion.entries import Entry
-from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
+from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanRead
 from companion.screens.widgets.day_grid import DayGrid, MonthGrid
 from companion.spans import (
@@ -62,7 +62,7 @@ class MonthScreen(LookingBack):
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", "Prev month", key_display="[", show=False),
         Binding("right_square_bracket", "shift(1)", "Next month", key_display="]", show=False),
-        *VIEW_BINDINGS,
+        *view_bindings("month"),
     ]
 
     def __init__(self, day: date | None = None, *, today: date | None = None) -> None:

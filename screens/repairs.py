@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from companion.entries import Entry
 from companion.insights import RepairItem, is_open, repair_items
 from companion.insights_report import repair_status, repairs_heading, when
-from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, now
+from companion.screens.looking_back import LookingBack, now, view_bindings
 from companion.screens.messages import RepairMarked, RepairsRead, StoreFailed
 from companion.storage import StoreError
 from companion.text import printable
@@ -33,7 +33,7 @@ class RepairsScreen(LookingBack):
         Binding("g", "mark('let_go')", "Let go"),
         Binding("u", "undo", "Undo"),
         Binding("o", "toggle_open", "Open only"),
-        *VIEW_BINDINGS,
+        *view_bindings("repairs"),
     ]
 
     def __init__(self, *, at: datetime | None = None) -> None:

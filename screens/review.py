@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
-from companion.screens.looking_back import VIEW_BINDINGS, LookingBack, ViewCommands
+from companion.screens.looking_back import LookingBack, ViewCommands, view_bindings
 from companion.screens.messages import EntrySaved, StoreFailed, WeekLoaded
 from companion.storage import StoreError
 from companion.summary import (
@@ -108,14 +108,15 @@ class ReviewScreen(LookingBack):
     VIEW = "week"
     COMMANDS = {WeekCommands, ViewCommands}
     BINDINGS = [
-        Binding("left_square_bracket", "previous_week", "Prev week", key_display="["),
-        Binding("right_square_bracket", "next_week", "Next week", key_display="]"),
+        # One footer slot for both ("[ ] Week before / after"), so every key fits 80 columns.
+        Binding("left_square_bracket", "previous_week", "Weeks", key_display="[ ]"),
+        Binding("right_square_bracket", "next_week", "Next week", key_display="]", show=False),
         Binding("t", "this_week", "This week"),
         Binding("m", "focus_table('moments')", "Moments", show=False),
         Binding("r", "focus_table('repairs')", "Repairs", show=False),
         Binding("d", "mark_done", "Done"),
         Binding("g", "mark_let_go", "Let go", show=False),
-        *VIEW_BINDINGS,
+        *view_bindings("week"),
     ]
 
     def __init__(self, week: date | None = None, *, focus_moments: bool = False) -> None:

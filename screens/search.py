@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from companion.entries import Entry
 from companion.looking import labels_of
 from companion.report import moment_name
-from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
+from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SearchFound, SpanRead
 from companion.search import SearchQuery, find_entries
 from companion.summary import KIND_NAMES, activation_change
@@ -28,7 +28,7 @@ SAID_IN_TABLE = 40
 
 class SearchScreen(LookingBack):
     VIEW = "search"
-    BINDINGS = [Binding("down", "to_results", "Results", show=False), *VIEW_BINDINGS]
+    BINDINGS = [Binding("down", "to_results", "Results", show=False), *view_bindings("search")]
 
     def __init__(self) -> None:
         super().__init__()

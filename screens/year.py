@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from companion.entries import Entry
-from companion.screens.looking_back import VIEW_BINDINGS, LookingBack
+from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanRead
 from companion.screens.month import day_words
 from companion.screens.widgets.day_grid import DayGrid, YearGrid
@@ -43,7 +43,7 @@ class YearScreen(LookingBack):
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", "Prev year", key_display="[", show=False),
         Binding("right_square_bracket", "shift(1)", "Next year", key_display="]", show=False),
-        *VIEW_BINDINGS,
+        *view_bindings("year"),
     ]
 
     def __init__(self, day: date | None = None, *, today: date | None = None) -> None:
