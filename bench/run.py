@@ -4,7 +4,8 @@ Builds the histories it needs in a temporary folder (1,000, 20,000 and 50,000 en
 every measurement of the performance issue and prints one table: measurement, median or value,
 target, pass/FAIL. The table and every raw number go to bench/results/ too. What each row
 measures is explained in the README's "Performance" section and in each module here:
-start.py, lean.py, scale.py, accuracy.py, load.py, memory.py, quicklog.py, sync.py, looking.py.
+start.py, lean.py, scale.py, accuracy.py, load.py, memory.py, quicklog.py, sync.py, looking.py,
+views.py.
 It runs as a machine of its own (an identity in a temporary state folder, a cache folder of its
 own): this machine's own are never touched.
 """
@@ -27,11 +28,23 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import accuracy, lean, load, looking, memory, quicklog, scale, start, sync  # noqa: E402
+from bench import (  # noqa: E402
+    accuracy,
+    lean,
+    load,
+    looking,
+    memory,
+    quicklog,
+    scale,
+    start,
+    sync,
+    views,
+)
 from bench.histories import BENCH_DEVICES, build_history  # noqa: E402
 from bench.rows import Row, format_table  # noqa: E402
 
-SECTIONS = ("start", "lean", "scale", "accuracy", "load", "memory", "log", "sync", "looking")
+SECTIONS = ("start", "lean", "scale", "accuracy", "load", "memory", "log", "sync", "looking",
+            "views")
 SIZES = (1_000, 20_000, 50_000)
 
 
@@ -75,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             "log": lambda: quicklog.measure(folder / "five-years", runs=5 if quick else 21),
             "sync": lambda: sync.measure(folder, runs=8 if quick else 25),
             "looking": lambda: looking.measure(folder / "looking-back", runs=5 if quick else 21),
+            "views": lambda: views.measure(folder / "looking-back", runs=3 if quick else 9),
         }
         for name in wanted:
             say(f"{name} …")

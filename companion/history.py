@@ -558,9 +558,11 @@ class HistoryStore:
         """A month's entries (those `keep` accepts) as every machine's files show them, oldest
         first.
 
-        A whole month comes from the cache while its files are the ones it was made from (as
-        Moments, with `light`)."""
-        key = self._cache_key(folder, month) if keep is None else None
+        A month comes from the cache while its files are the ones it was made from (as
+        Moments, with `light`), whole even when `keep` would take only part of it: the callers
+        keep only what they asked for, and a cached month is one that was read clean. Only a
+        whole month read is cached."""
+        key = self._cache_key(folder, month)
         if key is not None and self.cache is not None:
             cached: list[Entry] | list[Entry | Moment] | None = (
                 self.cache.load_moments(month, key) if light else self.cache.load(month, key))
@@ -575,7 +577,7 @@ class HistoryStore:
         folder.release({month})
         # Kept in order: a cached month is read back in order, with no sorting.
         found = sorted((_entry_of(version) for version in merged.entries.values()), key=_order)
-        if key is not None and clean and self.cache is not None:
+        if key is not None and keep is None and clean and self.cache is not None:
             self.cache.store(month, key, found)
         return list(found)
 

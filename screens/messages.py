@@ -132,6 +132,17 @@ class SpanRead(Report):
         self.entries = entries
 
 
+class SpanSummarized(Report):
+    """A month's or a year's days, summed up in the worker that read them (so the screen only
+    draws); `asked` is the month's first day or the year, so a read the person has moved on
+    from is dropped."""
+
+    def __init__(self, asked: object, summary: object) -> None:
+        super().__init__()
+        self.asked = asked
+        self.summary = summary
+
+
 class InsightsGathered(Report):
     """What helps, worked out from the entries read."""
 

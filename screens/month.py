@@ -16,9 +16,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from companion.entries import Entry
 from companion.screens.looking_back import LookingBack, view_bindings
-from companion.screens.messages import SpanRead
+from companion.screens.messages import SpanSummarized
 from companion.screens.widgets.day_grid import DayGrid, MonthGrid
 from companion.spans import (
     MonthSummary,
@@ -108,16 +107,16 @@ class MonthScreen(LookingBack):
     def load_month(self, first: date) -> None:
         entries = self.read_days(previous_month(first) or first, next_month(first))
         if entries is not None:
-            self.post_message(SpanRead(first, entries))
+            # Summed up here, not on the screen's thread, which then only draws.
+            self.post_message(SpanSummarized(first, summarize_month(entries, first)))
 
-    def on_span_read(self, message: SpanRead) -> None:
-        assert isinstance(message.asked, date)
-        self._show(message.asked, message.entries)
+    def on_span_summarized(self, message: SpanSummarized) -> None:
+        assert isinstance(message.asked, date) and isinstance(message.summary, MonthSummary)
+        self._show(message.asked, message.summary)
 
-    def _show(self, first: date, entries: list[Entry]) -> None:
+    def _show(self, first: date, summary: MonthSummary) -> None:
         if month_start(self.day) != first:
             return  # an older read that finished after the person moved on
-        summary = summarize_month(entries, first)
         self.summary = summary
         self.query_one(MonthGrid).show_month(
             summary.days, month_weeks(first, self.week_start), self.week_start, self.today)

@@ -17,9 +17,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from companion.entries import Entry
 from companion.screens.looking_back import LookingBack, view_bindings
-from companion.screens.messages import SpanRead
+from companion.screens.messages import SpanSummarized
 from companion.screens.month import day_words
 from companion.screens.widgets.day_grid import DayGrid, YearGrid
 from companion.spans import Tally, YearSummary, summarize_year, year_read_span
@@ -93,16 +92,17 @@ class YearScreen(LookingBack):
         # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
         entries = self.read_days(*year_read_span(year, "sunday"))
         if entries is not None:
-            self.post_message(SpanRead(year, entries))
+            # Summed up here, not on the screen's thread, which then only draws.
+            self.post_message(SpanSummarized(
+                year, summarize_year(entries, year, week_start=self.week_start)))
 
-    def on_span_read(self, message: SpanRead) -> None:
-        assert isinstance(message.asked, int)
-        self._show(message.asked, message.entries)
+    def on_span_summarized(self, message: SpanSummarized) -> None:
+        assert isinstance(message.asked, int) and isinstance(message.summary, YearSummary)
+        self._show(message.asked, message.summary)
 
-    def _show(self, year: int, entries: list[Entry]) -> None:
+    def _show(self, year: int, summary: YearSummary) -> None:
         if self.day.year != year:
             return
-        summary = summarize_year(entries, year, week_start=self.week_start)
         self.summary = summary
         self.query_one(YearGrid).show_year(
             year, summary.days, [month_totals(t) for t in summary.month_totals], self.today)

@@ -282,6 +282,28 @@ def test_a_years_read_uses_the_cache_and_a_weeks_read_does_not_need_it(data_dir,
                                       "note 02 [b]x[/b]"]
 
 
+def test_part_of_a_cached_month_is_read_from_the_cache(data_dir, saved, monkeypatch):
+    """A year's read starts and ends inside months (its first week's Sunday), as the views'
+    reads do: those months come from the cache too, with only the asked-for part kept."""
+    from companion import history
+
+    span = (NOV + timedelta(days=1), NOV + timedelta(days=4))
+    uncached = HistoryStore(data_dir, cache=False).between(*span)
+    assert not cache_folder(data_dir).exists()  # a part is never what is cached
+    HistoryStore(data_dir).all()  # the months kept
+    parsed: list[str] = []
+    read = history.read_month_file
+
+    def counted(path, *args, **kwargs):
+        parsed.append(path.name)
+        return read(path, *args, **kwargs)
+
+    monkeypatch.setattr(history, "read_month_file", counted)
+    part = HistoryStore(data_dir).between(*span)
+    assert dicts(part) == dicts(uncached) and len(part) == 3
+    assert parsed == []
+
+
 def test_forget_removes_the_cache(data_dir, saved):
     HistoryStore(data_dir).all()
     assert cache_folder(data_dir).exists()
