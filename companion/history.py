@@ -278,6 +278,37 @@ class HistoryStore:
             self._apply(writer.changes())
         return entry
 
+    def move(self, before: Entry, after: Entry) -> Entry:
+        """Save `after`, an edit of `before` whose time puts it in another month. A save alone
+        would leave `before`'s version in its own month, read by a look at that month alone;
+        `before` is deleted first (its tombstone is stamped below the new version, which wins
+        over it), both under one lock. If the save fails, `before` is put back."""
+        if month_key(before.started_at) == month_key(after.started_at):
+            return self.save(after)
+        record = after.to_dict()
+        check_entry_dict(record)
+        with self._locked() as device:
+            old = month_key(before.started_at)
+            folder = self._writing_folder(device, {old}, {id_key(before.id)})
+            writer = Writer(folder, device, self._now(), {old})
+            deleted = writer.delete(before.id)
+            if deleted:
+                self._apply(writer.changes())
+            try:
+                new = month_key(after.started_at)
+                folder = self._writing_folder(device, {new}, {id_key(after.id)})
+                writer = Writer(folder, device, self._now(), {new})
+                writer.save(record)
+                self._apply(writer.changes())
+            except BaseException:
+                if deleted:
+                    folder = self._writing_folder(device, {old}, {id_key(before.id)})
+                    writer = Writer(folder, device, self._now(), {old})
+                    writer.save(before.to_dict())
+                    self._apply(writer.changes())
+                raise
+        return after
+
     def delete(self, entry: Entry) -> bool:
         """Remove the entry; True if it was there. A tombstone in this machine's device file
         (the id, never the text) keeps it from coming back from another machine's files."""

@@ -315,3 +315,34 @@ def test_a_large_month_with_a_damaged_entry_names_it_and_reads_the_rest(data_dir
     found = store.all()
     assert len(found) == len(entries)  # the bad one is left out; the month's .2 file has 1
     assert "activation_before must be" in store.problems[path].reason
+
+
+def test_moving_an_entry_to_another_month_leaves_no_copy_behind(data_dir: Path):
+    store = HistoryStore(data_dir)
+    entry = store.save(breath(3, note="moved"))
+    moved = entry.with_changes(started_at=datetime(2026, 10, 31, 23, tzinfo=TZ))
+    assert store.move(entry, moved) == moved
+    fresh = HistoryStore(data_dir)
+    assert fresh.all() == [moved]
+    november = fresh.between(datetime(2026, 11, 1, tzinfo=TZ), datetime(2026, 12, 1, tzinfo=TZ))
+    assert november == []
+
+
+def test_a_move_whose_save_fails_puts_the_entry_back(data_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    store = HistoryStore(data_dir)
+    entry = store.save(breath(3, note="stays"))
+    moved = entry.with_changes(started_at=datetime(2026, 10, 31, 23, tzinfo=TZ))
+    real_apply = store._apply
+    calls = []
+
+    def failing_second(changes):
+        calls.append(changes)
+        if len(calls) == 2:
+            raise SaveFailed("the disk is full")
+        real_apply(changes)
+
+    monkeypatch.setattr(store, "_apply", failing_second)
+    with pytest.raises(SaveFailed):
+        store.move(entry, moved)
+    assert HistoryStore(data_dir).all() == [entry]
