@@ -40,11 +40,11 @@ from companion.summary import KIND_NAMES
 from companion.text import printable
 from companion.word_list import join_words, split_words
 
-READ, EDIT = "read", "edit"
+READ, EDIT, DELETED = "read", "edit", "deleted"
 
 
 class ConfirmDelete(ModalScreen[bool]):
-    """Deleting cannot be undone, so it is asked once more."""
+    """Deleting is asked once more (and can be undone only until the entry is left)."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Delete"),
@@ -53,7 +53,7 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static("Delete this entry? It can't be brought back.", id="question")
+            yield Static("Delete this entry? You can undo it until you leave it.", id="question")
             with Horizontal(id="answers"):
                 yield Button("Delete (y)", id="delete", variant="error")
                 yield Button("Keep it (n)", id="keep", variant="primary")
@@ -74,6 +74,7 @@ class EntryScreen(Screen[bool], UsesCompanion):
         Binding("e", "edit", "Edit"),
         Binding("d", "mark_done", "Repair done"),
         Binding("x,delete", "delete", "Delete", key_display="x"),
+        Binding("u", "undo", "Undo delete"),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "back", "Back"),
     ]
@@ -179,6 +180,8 @@ class EntryScreen(Screen[bool], UsesCompanion):
             return self.mode == READ and repair is not None and repair.status == "planned"
         if action == "save":
             return self.mode == EDIT
+        if action == "undo":
+            return self.mode == DELETED
         return True
 
     async def _open_form(self) -> None:
@@ -373,8 +376,28 @@ class EntryScreen(Screen[bool], UsesCompanion):
         self.post_message(EntryDeleted())
 
     def on_entry_deleted(self) -> None:
-        self.notify("Deleted.", timeout=3)
-        self.dismiss(True)
+        # The entry stays on screen, so one key brings it back while it is still in view.
+        self.changed = True
+        self.mode = DELETED
+        self.query_one("#facts", Static).update(
+            Text("Deleted. u brings it back, exactly as it was; Escape goes back.")
+        )
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        if self.mode == DELETED:
+            self.restore()
+
+    @work(thread=True, exclusive=True, group="entry-write")
+    def restore(self) -> None:
+        # The same entry (id, times, every field) saved again: its new version is stamped
+        # above the deletion's tombstone, so it wins over it on every machine (docs/sync.md).
+        try:
+            self.companion.store.save(self.entry)
+        except StoreError as error:
+            self.post_message(StoreFailed(str(error)))
+            return
+        self.post_message(EntrySaved(self.entry, "Brought back."))
 
 
 def _with_kept(choices: tuple[Choice, ...], key: str | None) -> tuple[Choice, ...]:

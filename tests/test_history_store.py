@@ -317,6 +317,24 @@ def test_a_large_month_with_a_damaged_entry_names_it_and_reads_the_rest(data_dir
     assert "activation_before must be" in store.problems[path].reason
 
 
+def test_a_save_after_a_delete_of_the_same_id_brings_the_entry_back(data_dir: Path):
+    """The editor's undo: the deleted entry saved again wins over its tombstone, even when
+    this machine's clock has stepped back since the delete."""
+    wall = [1_800_000_000_000]
+    store = HistoryStore(data_dir, clock=lambda: wall[0])
+    entry = store.save(breath(3, note="kept whole"))
+    files = {p.name: p.read_bytes() for p in (data_dir / "history").glob("2026-11*")}
+    store.delete(entry)
+    assert store.get(entry.id) is None
+    wall[0] -= 60_000  # the clock stepped back a minute
+    store.save(entry)
+    assert HistoryStore(data_dir).get(entry.id) == entry
+    assert HistoryStore(data_dir).all() == [entry]
+    # The month file holds the entry as before (its stamp is newer, its text the same).
+    month = {p.name: p.read_bytes() for p in (data_dir / "history").glob("2026-11*")}
+    assert list(month) == list(files)
+
+
 def test_moving_an_entry_to_another_month_leaves_no_copy_behind(data_dir: Path):
     store = HistoryStore(data_dir)
     entry = store.save(breath(3, note="moved"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from companion.app import CompanionApp
 from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.export import export_history
 from companion.history import HistoryStore
 from companion.screens.entry import ConfirmDelete, EntryScreen
 from companion.screens.review import GroundingChart, ReviewScreen
@@ -262,6 +264,9 @@ async def test_deleting_asks_first(data_dir, history):
         await pilot.press("y")
         await settle(app, pilot)
         assert stored(data_dir, entry) is None
+        assert text(app.screen, "#facts").startswith("Deleted. u brings it back")
+        await pilot.press("escape")
+        await settle(app, pilot)
         assert app.screen is review
         assert [m[1] for m in rows(review, "#moments")] == ["check-in", "repair"]
         assert stored(data_dir, history[0]) == history[0]
@@ -532,3 +537,33 @@ async def test_a_time_in_another_month_moves_the_entry_whole(data_dir, history):
     assert entry.id not in [e.id for e in november]
     october = store.between(local(date(2026, 10, 1), 0), local(date(2026, 11, 1), 0))
     assert [e.id for e in october] == [entry.id]
+
+
+def _exported(data_dir: Path, out: Path) -> list[object]:
+    assert export_history(data_dir, "json", out) == 0
+    return json.loads(out.read_text(encoding="utf-8"))["entries"]
+
+
+async def test_a_delete_undone_gives_back_the_entry_exactly(data_dir, history, tmp_path):
+    entry = history[0]
+    before = _exported(data_dir, tmp_path / "before.json")
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await open_review(app, pilot)
+        await pilot.press("m", "enter", "x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert stored(data_dir, entry) is None
+        from test_footers import footer_cut  # here: test_footers imports this module
+
+        assert not footer_cut(app)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert stored(data_dir, entry) == entry
+        assert "Activation: 8 → 5" in text(app.screen, "#facts")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is review
+        assert [m[1] for m in rows(review, "#moments")] == ["check-in", "breathing break", "repair"]
+    assert _exported(data_dir, tmp_path / "after.json") == before
