@@ -279,11 +279,15 @@ class HistoryStore:
         return entry
 
     def move(self, before: Entry, after: Entry) -> Entry:
-        """Save `after`, an edit of `before` whose time puts it in another month. A save alone
-        would leave `before`'s version in its own month, read by a look at that month alone;
-        `before` is deleted first (its tombstone is stamped below the new version, which wins
-        over it), both under one lock. If the save fails, `before` is put back."""
-        if month_key(before.started_at) == month_key(after.started_at):
+        """Save `after`, an edit of `before`; when its time changed, `before` is deleted first.
+
+        A save alone would leave `before`'s time in older versions: in its old month file, read
+        by a look at that month alone, and in another machine's file, which this machine does
+        not rewrite. A read of a span keeps the versions that start in it before choosing the
+        newest, so such an old version would show in the old span. Its tombstone beats every
+        version stamped below it wherever it is read; the new version is stamped above the
+        tombstone and wins. Both under one lock; if the save fails, `before` is put back."""
+        if _iso(before.started_at) == _iso(after.started_at):
             return self.save(after)
         record = after.to_dict()
         check_entry_dict(record)
@@ -950,6 +954,10 @@ def _deletions_of(folder: Folder) -> str:
                         for info, record in folder.device_records()]
     state.append(sorted(n for n in folder.device_files() if n in folder.unreadable))
     return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
 
 
 def _month_start(month: str, later: int = 0) -> datetime:

@@ -53,7 +53,7 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static("Delete this entry? You can undo it until you leave it.", id="question")
+            yield Static("Delete this entry? You can undo it with u.", id="question")
             with Horizontal(id="answers"):
                 yield Button("Delete (y)", id="delete", variant="error")
                 yield Button("Keep it (n)", id="keep", variant="primary")
@@ -93,10 +93,8 @@ class EntryScreen(Screen[bool], UsesCompanion):
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        entry = self.entry
         yield Header()
-        yield Static(Text(f"{moment_name(entry.started_at)} · {KIND_NAMES[entry.kind]}"),
-                     classes="step-title")
+        yield Static(id="title", classes="step-title")
         with ContentSwitcher(initial=READ):
             with VerticalScroll(id=READ):
                 yield Static(id="facts")
@@ -163,6 +161,9 @@ class EntryScreen(Screen[bool], UsesCompanion):
         self._show_facts()
 
     def _show_facts(self) -> None:
+        entry = self.entry  # its time may have been edited: the title follows it
+        self.query_one("#title", Static).update(
+            Text(f"{moment_name(entry.started_at)} · {KIND_NAMES[entry.kind]}"))
         facts = Text()
         for name, value in entry_facts(self.entry, self.content, printable):
             facts.append(f"{name}: ", style="bold")

@@ -364,3 +364,19 @@ def test_a_move_whose_save_fails_puts_the_entry_back(data_dir: Path,
     with pytest.raises(SaveFailed):
         store.move(entry, moved)
     assert HistoryStore(data_dir).all() == [entry]
+
+
+def test_a_new_time_hides_the_old_one_from_a_look_at_its_old_span(data_dir: Path):
+    """Another machine's file keeps the entry at its old time (this machine never rewrites
+    it): a read of the old span alone must not show that version once the time moved."""
+    other = HistoryStore(data_dir, state_dir=data_dir.parent / "another-machine")
+    entry = other.save(breath(23, hour=7, note="on another machine"))
+    store = HistoryStore(data_dir)
+    moved = entry.with_changes(started_at=datetime(2026, 11, 22, 21, tzinfo=TZ))
+    store.move(entry, moved)
+    fresh = HistoryStore(data_dir)
+    old_span = fresh.between(datetime(2026, 11, 23, tzinfo=TZ), datetime(2026, 11, 30, tzinfo=TZ))
+    new_span = fresh.between(datetime(2026, 11, 16, tzinfo=TZ), datetime(2026, 11, 23, tzinfo=TZ))
+    assert old_span == []
+    assert new_span == [moved]
+    assert fresh.all() == [moved]
