@@ -309,6 +309,17 @@ def test_an_entry_looks_right(data_dir, history, snap_compare):
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
 
 
+def test_the_entry_editor_looks_right(data_dir, history, snap_compare):
+    app, open_week = _review_app(data_dir)
+
+    async def run_before(pilot) -> None:
+        await open_week(pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(100, 40))
+
+
 async def test_the_workers_report_by_message_and_the_screen_shows_what_they_said(
     data_dir, history
 ):
@@ -443,6 +454,7 @@ async def test_the_editor_saves_state_body_needs_who_step_and_time(data_dir, his
         assert saved.needs == ("need_quiet",)
         assert (saved.repair.with_whom, saved.repair.step) == ("partner", "named_it")
         assert saved.started_at == local(MONDAY + timedelta(days=1), 8, 5)
+        assert text(screen, "#title").startswith("Tue 17 Nov 08:05")
         assert saved.started_at.utcoffset() is not None
         assert saved.with_changes(
             state=None, body_signals=(), needs=entry.needs, started_at=entry.started_at,
