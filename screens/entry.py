@@ -148,6 +148,12 @@ class EntryScreen(Screen[bool], UsesCompanion):
                 Input(entry.repair.what_happened, id="what-happened"),
                 Label("What is mine to own"),
                 Input(entry.repair.my_part, id="my-part"),
+                Label("What they might have felt or needed"),
+                Input(repair.their_side, id="their-side"),
+                Label("What you would say to a friend who'd had this moment"),
+                Input(repair.to_a_friend, id="to-a-friend"),
+                Label("One thing to try next time"),
+                Input(repair.next_time, id="next-time"),
             ]
         fields += [
             Label("When (your local time; +01:00 at the end for another offset)"),
@@ -216,7 +222,8 @@ class EntryScreen(Screen[bool], UsesCompanion):
         }
         if self.entry.repair is not None:
             values["what-happened"] = self.query_one("#what-happened", Input).value
-            values["my-part"] = self.query_one("#my-part", Input).value
+            for key in ("my-part", "their-side", "to-a-friend", "next-time"):
+                values[key] = self.query_one(f"#{key}", Input).value
             values["with-whom"] = self.query_one("#with-whom", ChoiceGrid).picked
             values["step"] = self.query_one("#step", ChoiceGrid).picked
         return values
@@ -295,6 +302,9 @@ class EntryScreen(Screen[bool], UsesCompanion):
                 step=self._kept("step", now, entry.repair.step),
                 what_happened=self._kept("what-happened", now, entry.repair.what_happened),
                 my_part=self._kept("my-part", now, entry.repair.my_part),
+                their_side=self._kept("their-side", now, entry.repair.their_side),
+                to_a_friend=self._kept("to-a-friend", now, entry.repair.to_a_friend),
+                next_time=self._kept("next-time", now, entry.repair.next_time),
             )
         return entry.with_changes(**changes)
 

@@ -446,6 +446,9 @@ async def test_the_editor_saves_state_body_needs_who_step_and_time(data_dir, his
         screen.query_one("#with-whom", ChoiceGrid).pick("partner")
         screen.query_one("#step", ChoiceGrid).pick("named_it")
         screen.query_one("#when", Input).value = "2026-11-17 8:05"
+        screen.query_one("#their-side", Input).value = "tired after school"
+        screen.query_one("#to-a-friend", Input).value = "you came back to it"
+        screen.query_one("#next-time", Input).value = "kneel down first"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         saved = stored(data_dir, entry)
@@ -453,6 +456,8 @@ async def test_the_editor_saves_state_body_needs_who_step_and_time(data_dir, his
         assert saved.body_signals == ("clenched_jaw",)
         assert saved.needs == ("need_quiet",)
         assert (saved.repair.with_whom, saved.repair.step) == ("partner", "named_it")
+        assert (saved.repair.their_side, saved.repair.to_a_friend, saved.repair.next_time) == (
+            "tired after school", "you came back to it", "kneel down first")
         assert saved.started_at == local(MONDAY + timedelta(days=1), 8, 5)
         assert text(screen, "#title").startswith("Tue 17 Nov 08:05")
         assert saved.started_at.utcoffset() is not None
@@ -475,7 +480,8 @@ async def test_an_unchanged_form_with_every_field_writes_nothing(data_dir):
         kind="checkin", started_at=datetime.fromisoformat("2026-11-16T09:00:07.5+05:30"),
         state="steady", body_signals=("gone_from_the_list", "clenched_jaw"),
         needs=("need_quiet", "tired"),
-        repair=Repair(with_whom="my neighbour", step="an old step", status="planned")))
+        repair=Repair(with_whom="my neighbour", step="an old step", status="planned",
+                      their_side="a\rb", next_time=" spaced ")))
     files = {p: p.read_bytes() for p in data_dir.rglob("*.json")}
     app = CompanionApp(data_dir=data_dir)
     async with app.run_test(size=(100, 30)) as pilot:
