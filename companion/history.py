@@ -278,6 +278,41 @@ class HistoryStore:
             self._apply(writer.changes())
         return entry
 
+    def move(self, before: Entry, after: Entry) -> Entry:
+        """Save `after`, an edit of `before`; when its time changed, `before` is deleted first.
+
+        A save alone would leave `before`'s time in older versions: in its old month file, read
+        by a look at that month alone, and in another machine's file, which this machine does
+        not rewrite. A read of a span keeps the versions that start in it before choosing the
+        newest, so such an old version would show in the old span. Its tombstone beats every
+        version stamped below it wherever it is read; the new version is stamped above the
+        tombstone and wins. Both under one lock; if the save fails, `before` is put back."""
+        if _iso(before.started_at) == _iso(after.started_at):
+            return self.save(after)
+        record = after.to_dict()
+        check_entry_dict(record)
+        with self._locked() as device:
+            old = month_key(before.started_at)
+            folder = self._writing_folder(device, {old}, {id_key(before.id)})
+            writer = Writer(folder, device, self._now(), {old})
+            deleted = writer.delete(before.id)
+            if deleted:
+                self._apply(writer.changes())
+            try:
+                new = month_key(after.started_at)
+                folder = self._writing_folder(device, {new}, {id_key(after.id)})
+                writer = Writer(folder, device, self._now(), {new})
+                writer.save(record)
+                self._apply(writer.changes())
+            except BaseException:
+                if deleted:
+                    folder = self._writing_folder(device, {old}, {id_key(before.id)})
+                    writer = Writer(folder, device, self._now(), {old})
+                    writer.save(before.to_dict())
+                    self._apply(writer.changes())
+                raise
+        return after
+
     def delete(self, entry: Entry) -> bool:
         """Remove the entry; True if it was there. A tombstone in this machine's device file
         (the id, never the text) keeps it from coming back from another machine's files."""
@@ -921,6 +956,10 @@ def _deletions_of(folder: Folder) -> str:
                         for info, record in folder.device_records()]
     state.append(sorted(n for n in folder.device_files() if n in folder.unreadable))
     return hashlib.blake2b(json.dumps(state).encode(), digest_size=16).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
 
 
 def _month_start(month: str, later: int = 0) -> datetime:

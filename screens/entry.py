@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import overload
 
 from rich.text import Text
 from textual import work
@@ -27,21 +28,23 @@ from textual.widgets import (
     TextArea,
 )
 
-from companion.content import Content
+from companion.content import Choice, Content
 from companion.entries import MAX_NOTE, Entry, Feeling, InvalidEntry
+from companion.entry_time import shown_time, typed_time
 from companion.report import entry_facts, moment_name
 from companion.screens.app_access import UsesCompanion
 from companion.screens.messages import EntryDeleted, EntryRefused, EntrySaved, StoreFailed
+from companion.screens.widgets.choices import ChoiceGrid
 from companion.storage import StoreError
 from companion.summary import KIND_NAMES
 from companion.text import printable
 from companion.word_list import join_words, split_words
 
-READ, EDIT = "read", "edit"
+READ, EDIT, DELETED = "read", "edit", "deleted"
 
 
 class ConfirmDelete(ModalScreen[bool]):
-    """Deleting cannot be undone, so it is asked once more."""
+    """Deleting is asked once more (and can be undone only until the entry is left)."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Delete"),
@@ -50,7 +53,7 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static("Delete this entry? It can't be brought back.", id="question")
+            yield Static("Delete this entry? You can undo it with u.", id="question")
             with Horizontal(id="answers"):
                 yield Button("Delete (y)", id="delete", variant="error")
                 yield Button("Keep it (n)", id="keep", variant="primary")
@@ -71,6 +74,7 @@ class EntryScreen(Screen[bool], UsesCompanion):
         Binding("e", "edit", "Edit"),
         Binding("d", "mark_done", "Repair done"),
         Binding("x,delete", "delete", "Delete", key_display="x"),
+        Binding("u", "undo", "Undo delete"),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "back", "Back"),
     ]
@@ -89,10 +93,8 @@ class EntryScreen(Screen[bool], UsesCompanion):
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        entry = self.entry
         yield Header()
-        yield Static(Text(f"{moment_name(entry.started_at)} · {KIND_NAMES[entry.kind]}"),
-                     classes="step-title")
+        yield Static(id="title", classes="step-title")
         with ContentSwitcher(initial=READ):
             with VerticalScroll(id=READ):
                 yield Static(id="facts")
@@ -111,6 +113,13 @@ class EntryScreen(Screen[bool], UsesCompanion):
             Label("Activation after"),
             Input(_number(entry.activation_after), id="after",
                   restrict=r"\d{0,2}", max_length=2),
+            Label("Where you were"),
+            ChoiceGrid(self.content.states, multiple=False, id="state",
+                       picked=[entry.state] if entry.state else []),
+            Label("In your body"),
+            ChoiceGrid(self.content.body_signals, picked=entry.body_signals, id="body"),
+            Label("What you might need"),
+            ChoiceGrid(self.content.needs, picked=entry.needs, id="needs"),
             Label('Feeling words, separated by commas ("in quotes" for one with a comma)'),
             Input(join_words([f.word for f in entry.feelings]), id="words"),
             Label("Words of your own belong to"),
@@ -124,7 +133,14 @@ class EntryScreen(Screen[bool], UsesCompanion):
             TextArea(entry.note, id="note", soft_wrap=True),
         ]
         if entry.repair is not None:
+            repair = entry.repair
             fields += [
+                Label("The repair is with"),
+                ChoiceGrid(_with_kept(self.content.people, repair.with_whom), multiple=False,
+                           id="with-whom", picked=[repair.with_whom] if repair.with_whom else []),
+                Label("The step"),
+                ChoiceGrid(_with_kept(self.content.repair_steps, repair.step), multiple=False,
+                           id="step", picked=[repair.step] if repair.step else []),
                 Label("Repair"),
                 Select([("Planned", "planned"), ("Done", "done"), ("Let go", "let_go")],
                        value=entry.repair.status, allow_blank=False, id="status"),
@@ -132,8 +148,16 @@ class EntryScreen(Screen[bool], UsesCompanion):
                 Input(entry.repair.what_happened, id="what-happened"),
                 Label("What is mine to own"),
                 Input(entry.repair.my_part, id="my-part"),
+                Label("What they might have felt or needed"),
+                Input(repair.their_side, id="their-side"),
+                Label("What you would say to a friend who'd had this moment"),
+                Input(repair.to_a_friend, id="to-a-friend"),
+                Label("One thing to try next time"),
+                Input(repair.next_time, id="next-time"),
             ]
         fields += [
+            Label("When (your local time; +01:00 at the end for another offset)"),
+            Input(shown_time(entry.started_at), id="when"),
             Static("", id="problem", classes="notice-line"),
             Static("Ctrl+S saves, Escape leaves it as it was.", classes="hint"),
         ]
@@ -143,6 +167,9 @@ class EntryScreen(Screen[bool], UsesCompanion):
         self._show_facts()
 
     def _show_facts(self) -> None:
+        entry = self.entry  # its time may have been edited: the title follows it
+        self.query_one("#title", Static).update(
+            Text(f"{moment_name(entry.started_at)} · {KIND_NAMES[entry.kind]}"))
         facts = Text()
         for name, value in entry_facts(self.entry, self.content, printable):
             facts.append(f"{name}: ", style="bold")
@@ -160,6 +187,8 @@ class EntryScreen(Screen[bool], UsesCompanion):
             return self.mode == READ and repair is not None and repair.status == "planned"
         if action == "save":
             return self.mode == EDIT
+        if action == "undo":
+            return self.mode == DELETED
         return True
 
     async def _open_form(self) -> None:
@@ -186,10 +215,17 @@ class EntryScreen(Screen[bool], UsesCompanion):
             "words": self.query_one("#words", Input).value,
             "own": self.query_one("#own-quadrant", Select).value,
             "note": self.query_one("#note", TextArea).text,
+            "state": self.query_one("#state", ChoiceGrid).picked,
+            "body": self.query_one("#body", ChoiceGrid).picked,
+            "needs": self.query_one("#needs", ChoiceGrid).picked,
+            "when": self.query_one("#when", Input).value,
         }
         if self.entry.repair is not None:
             values["what-happened"] = self.query_one("#what-happened", Input).value
-            values["my-part"] = self.query_one("#my-part", Input).value
+            for key in ("my-part", "their-side", "to-a-friend", "next-time"):
+                values[key] = self.query_one(f"#{key}", Input).value
+            values["with-whom"] = self.query_one("#with-whom", ChoiceGrid).picked
+            values["step"] = self.query_one("#step", ChoiceGrid).picked
         return values
 
     # -- actions ---------------------------------------------------------------------------------
@@ -242,7 +278,12 @@ class EntryScreen(Screen[bool], UsesCompanion):
             note = entry.note
         if len(note) > MAX_NOTE:
             raise ValueError(f"The note can be up to {MAX_NOTE} characters; it has {len(note)}.")
+        state = self._kept("state", now, entry.state)
         changes: dict[str, object] = {
+            "started_at": self._time(str(now["when"])),
+            "state": state,
+            "body_signals": self._kept("body", now, entry.body_signals),
+            "needs": self._kept("needs", now, entry.needs),
             "activation_before": _activation(self.query_one("#before", Input).value, "before"),
             "activation_after": _activation(self.query_one("#after", Input).value, "after"),
             "feelings": self._feelings(),
@@ -257,14 +298,41 @@ class EntryScreen(Screen[bool], UsesCompanion):
                 entry.repair,
                 status=status,
                 done_at=done_at,
+                with_whom=self._kept("with-whom", now, entry.repair.with_whom),
+                step=self._kept("step", now, entry.repair.step),
                 what_happened=self._kept("what-happened", now, entry.repair.what_happened),
                 my_part=self._kept("my-part", now, entry.repair.my_part),
+                their_side=self._kept("their-side", now, entry.repair.their_side),
+                to_a_friend=self._kept("to-a-friend", now, entry.repair.to_a_friend),
+                next_time=self._kept("next-time", now, entry.repair.next_time),
             )
         return entry.with_changes(**changes)
 
-    def _kept(self, key: str, now: dict[str, object], stored: str) -> str:
-        value = str(now[key])
-        return stored if value == self._shown[key] else value
+    @overload
+    def _kept(self, key: str, now: dict[str, object], stored: str) -> str: ...
+    @overload
+    def _kept(self, key: str, now: dict[str, object], stored: str | None) -> str | None: ...
+    @overload
+    def _kept(self, key: str, now: dict[str, object],
+              stored: tuple[str, ...]) -> tuple[str, ...]: ...
+
+    def _kept(self, key: str, now: dict[str, object],
+              stored: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+        """The stored value where the field is as it opened (its order, its spelling), else
+        what the field has: text, the keys picked, or for a single choice the key or None."""
+        value = now[key]
+        if value == self._shown[key]:
+            return stored
+        if isinstance(value, tuple):
+            if isinstance(stored, tuple):
+                return value
+            return value[0] if value else None
+        return str(value)
+
+    def _time(self, text: str) -> datetime:
+        if text == self._shown["when"]:
+            return self.entry.started_at  # to the second, with its own offset
+        return typed_time(text)
 
     def _feelings(self) -> tuple[Feeling, ...]:
         """Each word keeps its quadrant: as it was, from the word list, or the one chosen."""
@@ -286,7 +354,8 @@ class EntryScreen(Screen[bool], UsesCompanion):
     @work(thread=True, exclusive=True, group="entry-write")
     def save(self, entry: Entry, said: str) -> None:
         try:
-            self.companion.store.save(entry)
+            # A new time may put it in another month: move() keeps no copy in the old one.
+            self.companion.store.move(self.entry, entry)
         except InvalidEntry as problem:
             self.post_message(EntryRefused(f"That doesn't fit yet: {problem}."))
             return
@@ -318,8 +387,35 @@ class EntryScreen(Screen[bool], UsesCompanion):
         self.post_message(EntryDeleted())
 
     def on_entry_deleted(self) -> None:
-        self.notify("Deleted.", timeout=3)
-        self.dismiss(True)
+        # The entry stays on screen, so one key brings it back while it is still in view.
+        self.changed = True
+        self.mode = DELETED
+        self.query_one("#facts", Static).update(
+            Text("Deleted. u brings it back, exactly as it was; Escape goes back.")
+        )
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        if self.mode == DELETED:
+            self.restore()
+
+    @work(thread=True, exclusive=True, group="entry-write")
+    def restore(self) -> None:
+        # The same entry (id, times, every field) saved again: its new version is stamped
+        # above the deletion's tombstone, so it wins over it on every machine (docs/sync.md).
+        try:
+            self.companion.store.save(self.entry)
+        except StoreError as error:
+            self.post_message(StoreFailed(str(error)))
+            return
+        self.post_message(EntrySaved(self.entry, "Brought back."))
+
+
+def _with_kept(choices: tuple[Choice, ...], key: str | None) -> tuple[Choice, ...]:
+    """The choices, and the stored key among them if an older list had it (shown as itself)."""
+    if key is None or any(choice.key == key for choice in choices):
+        return choices
+    return (*choices, Choice(key=key, label=key))
 
 
 def _number(value: int | None) -> str:

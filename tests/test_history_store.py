@@ -315,3 +315,68 @@ def test_a_large_month_with_a_damaged_entry_names_it_and_reads_the_rest(data_dir
     found = store.all()
     assert len(found) == len(entries)  # the bad one is left out; the month's .2 file has 1
     assert "activation_before must be" in store.problems[path].reason
+
+
+def test_a_save_after_a_delete_of_the_same_id_brings_the_entry_back(data_dir: Path):
+    """The editor's undo: the deleted entry saved again wins over its tombstone, even when
+    this machine's clock has stepped back since the delete."""
+    wall = [1_800_000_000_000]
+    store = HistoryStore(data_dir, clock=lambda: wall[0])
+    entry = store.save(breath(3, note="kept whole"))
+    files = {p.name: p.read_bytes() for p in (data_dir / "history").glob("2026-11*")}
+    store.delete(entry)
+    assert store.get(entry.id) is None
+    wall[0] -= 60_000  # the clock stepped back a minute
+    store.save(entry)
+    assert HistoryStore(data_dir).get(entry.id) == entry
+    assert HistoryStore(data_dir).all() == [entry]
+    # The month file holds the entry as before (its stamp is newer, its text the same).
+    month = {p.name: p.read_bytes() for p in (data_dir / "history").glob("2026-11*")}
+    assert list(month) == list(files)
+
+
+def test_moving_an_entry_to_another_month_leaves_no_copy_behind(data_dir: Path):
+    store = HistoryStore(data_dir)
+    entry = store.save(breath(3, note="moved"))
+    moved = entry.with_changes(started_at=datetime(2026, 10, 31, 23, tzinfo=TZ))
+    assert store.move(entry, moved) == moved
+    fresh = HistoryStore(data_dir)
+    assert fresh.all() == [moved]
+    november = fresh.between(datetime(2026, 11, 1, tzinfo=TZ), datetime(2026, 12, 1, tzinfo=TZ))
+    assert november == []
+
+
+def test_a_move_whose_save_fails_puts_the_entry_back(data_dir: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    store = HistoryStore(data_dir)
+    entry = store.save(breath(3, note="stays"))
+    moved = entry.with_changes(started_at=datetime(2026, 10, 31, 23, tzinfo=TZ))
+    real_apply = store._apply
+    calls = []
+
+    def failing_second(changes):
+        calls.append(changes)
+        if len(calls) == 2:
+            raise SaveFailed("the disk is full")
+        real_apply(changes)
+
+    monkeypatch.setattr(store, "_apply", failing_second)
+    with pytest.raises(SaveFailed):
+        store.move(entry, moved)
+    assert HistoryStore(data_dir).all() == [entry]
+
+
+def test_a_new_time_hides_the_old_one_from_a_look_at_its_old_span(data_dir: Path):
+    """Another machine's file keeps the entry at its old time (this machine never rewrites
+    it): a read of the old span alone must not show that version once the time moved."""
+    other = HistoryStore(data_dir, state_dir=data_dir.parent / "another-machine")
+    entry = other.save(breath(23, hour=7, note="on another machine"))
+    store = HistoryStore(data_dir)
+    moved = entry.with_changes(started_at=datetime(2026, 11, 22, 21, tzinfo=TZ))
+    store.move(entry, moved)
+    fresh = HistoryStore(data_dir)
+    old_span = fresh.between(datetime(2026, 11, 23, tzinfo=TZ), datetime(2026, 11, 30, tzinfo=TZ))
+    new_span = fresh.between(datetime(2026, 11, 16, tzinfo=TZ), datetime(2026, 11, 23, tzinfo=TZ))
+    assert old_span == []
+    assert new_span == [moved]
+    assert fresh.all() == [moved]

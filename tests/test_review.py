@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -10,9 +12,11 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from companion.app import CompanionApp
 from companion.entries import Breathing, Entry, Feeling, Repair
+from companion.export import export_history
 from companion.history import HistoryStore
 from companion.screens.entry import ConfirmDelete, EntryScreen
 from companion.screens.review import GroundingChart, ReviewScreen
+from companion.screens.widgets.choices import ChoiceGrid
 from companion.summary import week_bounds, week_label
 
 MONDAY = date(2026, 11, 16)  # 2026-W47
@@ -260,6 +264,9 @@ async def test_deleting_asks_first(data_dir, history):
         await pilot.press("y")
         await settle(app, pilot)
         assert stored(data_dir, entry) is None
+        assert text(app.screen, "#facts").startswith("Deleted. u brings it back")
+        await pilot.press("escape")
+        await settle(app, pilot)
         assert app.screen is review
         assert [m[1] for m in rows(review, "#moments")] == ["check-in", "repair"]
         assert stored(data_dir, history[0]) == history[0]
@@ -300,6 +307,17 @@ def test_an_entry_looks_right(data_dir, history, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
+def test_the_entry_editor_looks_right(data_dir, history, snap_compare):
+    app, open_week = _review_app(data_dir)
+
+    async def run_before(pilot) -> None:
+        await open_week(pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(100, 40))
 
 
 async def test_the_workers_report_by_message_and_the_screen_shows_what_they_said(
@@ -406,3 +424,164 @@ async def test_the_entry_screen_itself_never_scrolls(data_dir, history, size):
         await pilot.press("e")
         await pilot.pause()
         assert not app.screen.show_vertical_scrollbar
+
+
+# -- every field a person entered, and an undo for a delete ----------------------------------
+
+
+async def test_the_editor_saves_state_body_needs_who_step_and_time(data_dir, history):
+    entry = history[0]
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#when", Input).value == "2026-11-16 12:00"
+        assert screen.query_one("#needs", ChoiceGrid).picked == ("tired",)
+        screen.query_one("#state", ChoiceGrid).pick("revved_up")
+        screen.query_one("#body", ChoiceGrid).pick("clenched_jaw")
+        screen.query_one("#needs", ChoiceGrid).pick("tired")  # unpicked
+        screen.query_one("#needs", ChoiceGrid).pick("need_quiet")
+        screen.query_one("#with-whom", ChoiceGrid).pick("partner")
+        screen.query_one("#step", ChoiceGrid).pick("named_it")
+        screen.query_one("#when", Input).value = "2026-11-17 8:05"
+        screen.query_one("#their-side", Input).value = "tired after school"
+        screen.query_one("#to-a-friend", Input).value = "you came back to it"
+        screen.query_one("#next-time", Input).value = "kneel down first"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        saved = stored(data_dir, entry)
+        assert saved.state == "revved_up"
+        assert saved.body_signals == ("clenched_jaw",)
+        assert saved.needs == ("need_quiet",)
+        assert (saved.repair.with_whom, saved.repair.step) == ("partner", "named_it")
+        assert (saved.repair.their_side, saved.repair.to_a_friend, saved.repair.next_time) == (
+            "tired after school", "you came back to it", "kneel down first")
+        assert saved.started_at == local(MONDAY + timedelta(days=1), 8, 5)
+        assert text(screen, "#title").startswith("Tue 17 Nov 08:05")
+        assert saved.started_at.utcoffset() is not None
+        assert saved.with_changes(
+            state=None, body_signals=(), needs=entry.needs, started_at=entry.started_at,
+            repair=entry.repair) == entry
+        # A state cleared, and nothing else touched, saves as no state.
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#state", ChoiceGrid).pick("revved_up")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert stored(data_dir, entry) == saved.with_changes(state=None)
+
+
+async def test_an_unchanged_form_with_every_field_writes_nothing(data_dir):
+    store = HistoryStore(data_dir, fsync=False)
+    # Keys from an older list, a time to the second in another offset: all kept as they are.
+    entry = store.save(Entry(
+        kind="checkin", started_at=datetime.fromisoformat("2026-11-16T09:00:07.5+05:30"),
+        state="steady", body_signals=("gone_from_the_list", "clenched_jaw"),
+        needs=("need_quiet", "tired"),
+        repair=Repair(with_whom="my neighbour", step="an old step", status="planned",
+                      their_side="a\rb", next_time=" spaced ")))
+    files = {p: p.read_bytes() for p in data_dir.rglob("*.json")}
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        assert app.screen.query_one("#with-whom", ChoiceGrid).picked == ("my neighbour",)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert {p: p.read_bytes() for p in data_dir.rglob("*.json")} == files
+    assert HistoryStore(data_dir).get(entry.id) == entry
+
+
+async def test_a_time_that_does_not_fit_is_refused_and_nothing_saved(data_dir, history):
+    entry = history[0]
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        app.screen.query_one("#when", Input).value = "yesterday at noon"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert text(app.screen, "#problem") == (
+            "Write the time as 2026-11-16 09:30 (year-month-day hour:minute).")
+        app.screen.query_one("#when", Input).value = "2026-02-30 10:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert text(app.screen, "#problem") == (
+            "2026-02-30 10:00 is not a date and time on the calendar.")
+        assert stored(data_dir, entry) == entry
+
+
+async def test_a_time_the_clocks_skip_is_refused(data_dir, history, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        entry = history[0]
+        app = CompanionApp(data_dir=data_dir)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_review(app, pilot)
+            await pilot.press("m", "enter", "e")
+            await pilot.pause()
+            app.screen.query_one("#when", Input).value = "2026-03-29 02:30"
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert text(app.screen, "#problem") == (
+                "2026-03-29 02:30 does not happen here: the clocks skip that hour. "
+                "Pick a time before or after it.")
+            assert stored(data_dir, entry) == entry
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+async def test_a_time_in_another_month_moves_the_entry_whole(data_dir, history):
+    entry = history[0]
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_review(app, pilot)
+        await pilot.press("m", "enter", "e")
+        await pilot.pause()
+        app.screen.query_one("#when", Input).value = "2026-10-30 12:00"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    moved = local(date(2026, 10, 30), 12)
+    store = HistoryStore(data_dir)
+    assert store.get(entry.id) == entry.with_changes(started_at=moved)
+    # Read a month at a time, the entry is in October only: no copy stays in November.
+    november = store.between(local(date(2026, 11, 1), 0), local(date(2026, 12, 1), 0))
+    assert entry.id not in [e.id for e in november]
+    october = store.between(local(date(2026, 10, 1), 0), local(date(2026, 11, 1), 0))
+    assert [e.id for e in october] == [entry.id]
+
+
+def _exported(data_dir: Path, out: Path) -> list[object]:
+    assert export_history(data_dir, "json", out) == 0
+    return json.loads(out.read_text(encoding="utf-8"))["entries"]
+
+
+async def test_a_delete_undone_gives_back_the_entry_exactly(data_dir, history, tmp_path):
+    entry = history[0]
+    before = _exported(data_dir, tmp_path / "before.json")
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await open_review(app, pilot)
+        await pilot.press("m", "enter", "x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert stored(data_dir, entry) is None
+        from test_footers import footer_cut  # here: test_footers imports this module
+
+        assert not footer_cut(app)
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert stored(data_dir, entry) == entry
+        assert "Activation: 8 → 5" in text(app.screen, "#facts")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is review
+        assert [m[1] for m in rows(review, "#moments")] == ["check-in", "breathing break", "repair"]
+    assert _exported(data_dir, tmp_path / "after.json") == before
