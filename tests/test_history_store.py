@@ -14,7 +14,7 @@ import pytest
 from machines import own_device_file, own_file
 
 from companion import history as history_module
-from companion import storage
+from companion import history_files, storage
 from companion.entries import Breathing, Entry
 from companion.history import HistoryStore
 from companion.storage import SaveFailed
@@ -258,6 +258,7 @@ def large_month(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
     """A month over LARGE_MONTH_BYTES (made small here), written out of order, with an entry
     changed in a later file, read in runs of MONTH_BATCH (small too)."""
     monkeypatch.setattr(history_module, "LARGE_MONTH_BYTES", 20_000)
+    monkeypatch.setattr(history_files, "LARGE_MONTH_BYTES", 20_000)
     monkeypatch.setattr(history_module, "MONTH_BATCH", 7)
     entries = [Entry(kind="breathing", started_at=datetime(2026, 11, 1 + n % 28, n % 24,
                                                            tzinfo=TZ), note=f"number {n}")

@@ -352,8 +352,10 @@ def test_forget_removes_every_machines_files_here_and_older_files_arriving_stay_
 def test_an_entry_in_a_month_too_large_to_rewrite_can_be_edited_and_deleted(laptop,
                                                                             monkeypatch):
     from companion import history as history_module
+    from companion import history_files
 
     monkeypatch.setattr(history_module, "LARGE_MONTH_BYTES", 2_000)
+    monkeypatch.setattr(history_files, "LARGE_MONTH_BYTES", 2_000)
     expected = legacy_folder(laptop.data)
     big = laptop.history / "2026-11.json"
     entries = [note(10 + n % 10, f"number {n}") for n in range(30)]
