@@ -61,8 +61,9 @@ from companion.storage import (
     check_writable,
     sync_folder,
 )
-from companion.sync import Changes, DeviceInfo, Writer
+from companion.sync import Changes, DeviceInfo
 from companion.sync_stamps import legacy_stamp
+from companion.sync_writer import Writer
 
 __all__ = [
     "META", "MIGRATIONS", "NOT_OURS", "TABLE", "Forgotten", "HistoryStore", "MonthFile",

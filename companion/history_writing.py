@@ -52,8 +52,9 @@ from companion.storage import (
     remove_orphaned_temp_files,
     sync_folder,
 )
-from companion.sync import Changes, Folder, Writer
+from companion.sync import Changes, Folder
 from companion.sync_names import Kind, classify
+from companion.sync_writer import Writer
 
 
 @dataclass(frozen=True, slots=True)
