@@ -34,6 +34,7 @@ from companion.history_files import (
     HistoryFiles,
     month_key,
 )
+from companion.locks import history_lock
 from companion.month_file import (
     META,
     TABLE,
@@ -46,7 +47,6 @@ from companion.storage import (
     StoreError,
     UnreadableFile,
     file_kind,
-    history_lock,
     make_data_folders,
     read_json_file,
     remove_orphaned_temp_files,

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from companion import storage
+from companion import locks, storage
 from companion.cli import main
 from companion.device import existing_device
 from companion.entries import Entry
 from companion.history import HistoryStore
-from companion.storage import StoreBusy, history_lock
+from companion.locks import history_lock
+from companion.storage import StoreBusy
 from companion.sync_names import classify
 
 HOUR_MS = 3_600_000
@@ -284,7 +285,7 @@ def test_while_old_files_are_here_a_save_waits_for_an_older_companion_on_this_ma
     laptop, monkeypatch
 ):
     legacy_folder(laptop.data)
-    monkeypatch.setattr(storage, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.2)
     with history_lock(laptop.history / ".lock"), pytest.raises(StoreBusy):
         laptop.store().save(note(5, "waits"))
     laptop.store().save(note(5, "gathers November"))
