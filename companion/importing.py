@@ -14,11 +14,10 @@ from typing import Any
 from companion.entries import SCHEMA, Entry, InvalidEntry, id_key
 from companion.exits import EXIT_OK, EXIT_PROBLEM
 from companion.history import HistoryStore, PartlyAdded, Record
+from companion.json_stream import JsonProblem, JsonStream
 from companion.output import how_many, print_notices
 from companion.storage import (
     DIR_MODE,
-    JsonProblem,
-    JsonStream,
     SaveFailed,
     SpecialFile,
     open_regular,

@@ -18,9 +18,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from companion.entries import SCHEMA, Entry, InvalidEntry, check_entry_dict
+from companion.json_stream import JsonProblem, JsonStream
 from companion.storage import (
-    JsonProblem,
-    JsonStream,
     SpecialFile,
     UnreadableFile,
     open_regular,

@@ -145,7 +145,7 @@ def _save_or_keep(data_dir: Path, store: HistoryStore, entry: Entry) -> str:
     breath still cannot be saved it goes to a recovery file (recovery.py), which the app brings
     into the history when it next opens; never "nothing was changed", as if it were nothing.
     """
-    from companion import storage
+    from companion import locks
     from companion.recovery import write_recovery
     from companion.storage import StoreBusy, StoreError
 
@@ -156,7 +156,7 @@ def _save_or_keep(data_dir: Path, store: HistoryStore, entry: Entry) -> str:
             store.save(entry)
         return ""
     except StoreBusy:
-        waited = 2 * storage.LOCK_WAIT_SECONDS
+        waited = 2 * locks.LOCK_WAIT_SECONDS
         reason = f"another companion held the history for over {waited:g} s"
     except StoreError as error:
         reason = printable(str(error)).rstrip(".")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from companion.device import Device
-from companion.sync import Folder, Merged, Writer
+from companion.sync import Folder, Merged
 from companion.sync_stamps import Stamp
+from companion.sync_writer import Writer
 
 A, B, C = "aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"
 HOUR = 3_600_000

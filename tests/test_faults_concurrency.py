@@ -23,7 +23,8 @@ from fault_writer import START
 
 from companion.entries import Entry
 from companion.history import HistoryStore
-from companion.storage import StoreBusy, history_lock
+from companion.locks import history_lock
+from companion.storage import StoreBusy
 
 WRITER = Path(__file__).with_name("fault_writer.py")
 PROCESSES = 4

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from machines import own_file
 
-from companion import storage
+from companion import locks
 from companion.app import CompanionApp
 from companion.entries import Entry
 from companion.history import HistoryStore
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX signals and flock
 HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
-from companion.storage import history_lock
+from companion.locks import history_lock
 with history_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(600)
@@ -62,7 +62,7 @@ def holder(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
 
 @pytest.fixture
 def short_wait(monkeypatch: pytest.MonkeyPatch) -> float:
-    monkeypatch.setattr(storage, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.3)
     return 0.3
 
 

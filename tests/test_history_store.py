@@ -14,7 +14,7 @@ import pytest
 from machines import own_device_file, own_file
 
 from companion import history as history_module
-from companion import storage
+from companion import history_files, json_stream, storage
 from companion.entries import Breathing, Entry
 from companion.history import HistoryStore
 from companion.storage import SaveFailed
@@ -193,13 +193,13 @@ def test_a_data_dir_that_is_a_file_gets_a_clear_error(tmp_path: Path):
 @pytest.mark.parametrize("chunk", [1, 3, 7, 64, 1 << 20])
 def test_the_stream_reads_the_same_values_whatever_the_chunk_size(tmp_path, monkeypatch, chunk):
     """Values (numbers above all) split at any point between two reads come out whole."""
-    monkeypatch.setattr(storage, "_CHUNK", chunk)
+    monkeypatch.setattr(json_stream, "_CHUNK", chunk)
     document = {"schema": 1, "entries": [{"n": 123456789, "x": -0.5e-3, "t": "é\u2028\U0001f600",
                                           "l": [True, None, 10 ** 30]}, 7, "last"]}
     path = tmp_path / "doc.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(document, ensure_ascii=False).encode())
     with path.open("rb") as handle:
-        stream = storage.JsonStream(handle, path)
+        stream = json_stream.JsonStream(handle, path)
         found: dict = {}
         for key in stream.members():
             if key == "entries":
@@ -222,11 +222,11 @@ def test_the_stream_reads_the_same_values_whatever_the_chunk_size(tmp_path, monk
 )
 def test_the_stream_names_what_is_wrong_and_never_raises_anything_else(tmp_path, monkeypatch,
                                                                         text, reason):
-    monkeypatch.setattr(storage, "_CHUNK", 5)
+    monkeypatch.setattr(json_stream, "_CHUNK", 5)
     path = tmp_path / "doc.json"
     path.write_text(text)
-    with path.open("rb") as handle, pytest.raises(storage.JsonProblem) as problem:
-        stream = storage.JsonStream(handle, path)
+    with path.open("rb") as handle, pytest.raises(json_stream.JsonProblem) as problem:
+        stream = json_stream.JsonStream(handle, path)
         for _ in stream.members():
             stream.value()
         stream.end()
@@ -234,12 +234,12 @@ def test_the_stream_names_what_is_wrong_and_never_raises_anything_else(tmp_path,
 
 
 def test_one_value_larger_than_any_companion_file_has_is_refused_unread(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "_CHUNK", 100)
+    monkeypatch.setattr(json_stream, "_CHUNK", 100)
     path = tmp_path / "doc.json"
     path.write_text('{"a": "' + "x" * 5000 + '"}')
     with path.open("rb") as handle:
-        stream = storage.JsonStream(handle, path, max_value=1000)
-        with pytest.raises(storage.JsonProblem, match="is not valid JSON"):
+        stream = json_stream.JsonStream(handle, path, max_value=1000)
+        with pytest.raises(json_stream.JsonProblem, match="is not valid JSON"):
             for _ in stream.members():
                 stream.value()
 
@@ -258,6 +258,7 @@ def large_month(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, 
     """A month over LARGE_MONTH_BYTES (made small here), written out of order, with an entry
     changed in a later file, read in runs of MONTH_BATCH (small too)."""
     monkeypatch.setattr(history_module, "LARGE_MONTH_BYTES", 20_000)
+    monkeypatch.setattr(history_files, "LARGE_MONTH_BYTES", 20_000)
     monkeypatch.setattr(history_module, "MONTH_BATCH", 7)
     entries = [Entry(kind="breathing", started_at=datetime(2026, 11, 1 + n % 28, n % 24,
                                                            tzinfo=TZ), note=f"number {n}")

@@ -27,8 +27,9 @@ from sync_files import (
 
 from companion.device import Device
 from companion.entries import InvalidEntry, check_entry_dict
-from companion.sync import Folder, Writer
+from companion.sync import Folder
 from companion.sync_stamps import Stamp, legacy_stamp
+from companion.sync_writer import Writer
 
 # -- merging --------------------------------------------------------------------------------
 

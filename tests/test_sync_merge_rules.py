@@ -28,8 +28,9 @@ from sync_files import (
 )
 
 from companion.device import Device
-from companion.sync import DeviceRecord, Folder, Tombstone, Writer
+from companion.sync import DeviceRecord, Folder, Tombstone
 from companion.sync_stamps import Stamp, legacy_stamp
+from companion.sync_writer import Writer
 
 # An id with letters in it, as companion makes them (uuid4, lower case).
 LETTERED = "6f1cabcd-0000-4000-8000-00000000000a"

@@ -38,9 +38,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from companion.device import Device
-from companion.sync import Folder, Version, Writer
+from companion.sync import Folder, Version
 from companion.sync_names import Kind, classify, month_of
 from companion.sync_stamps import Stamp
+from companion.sync_writer import Writer
 
 EXAMPLES = int(os.environ.get("COMPANION_SYNC_EXAMPLES", "60"))
 DEVICES = ("aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc")

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from companion import storage
+from companion import locks, storage
 from companion.cli import main
 from companion.device import existing_device
 from companion.entries import Entry
 from companion.history import HistoryStore
-from companion.storage import StoreBusy, history_lock
+from companion.locks import history_lock
+from companion.storage import StoreBusy
 from companion.sync_names import classify
 
 HOUR_MS = 3_600_000
@@ -284,7 +285,7 @@ def test_while_old_files_are_here_a_save_waits_for_an_older_companion_on_this_ma
     laptop, monkeypatch
 ):
     legacy_folder(laptop.data)
-    monkeypatch.setattr(storage, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.2)
     with history_lock(laptop.history / ".lock"), pytest.raises(StoreBusy):
         laptop.store().save(note(5, "waits"))
     laptop.store().save(note(5, "gathers November"))
@@ -352,8 +353,10 @@ def test_forget_removes_every_machines_files_here_and_older_files_arriving_stay_
 def test_an_entry_in_a_month_too_large_to_rewrite_can_be_edited_and_deleted(laptop,
                                                                             monkeypatch):
     from companion import history as history_module
+    from companion import history_files
 
     monkeypatch.setattr(history_module, "LARGE_MONTH_BYTES", 2_000)
+    monkeypatch.setattr(history_files, "LARGE_MONTH_BYTES", 2_000)
     expected = legacy_folder(laptop.data)
     big = laptop.history / "2026-11.json"
     entries = [note(10 + n % 10, f"number {n}") for n in range(30)]

@@ -64,6 +64,8 @@ MODULES: dict[str, Module] = {
     # Not tests/test_sync_model.py (many machines syncing at random, under Hypothesis) nor
     # tests/test_sync_folders.py (real git and rclone folders): minutes each, every mutant.
     "companion/sync.py": Module(("tests/test_sync.py", "tests/test_sync_merge_rules.py")),
+    "companion/sync_records.py": Module(("tests/test_sync.py", "tests/test_sync_merge_rules.py")),
+    "companion/sync_writer.py": Module(("tests/test_sync.py", "tests/test_sync_merge_rules.py")),
 }
 
 TARGET = 90.0  # percent of mutants killed, for every module
