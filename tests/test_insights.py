@@ -237,15 +237,15 @@ def test_a_repairs_id_is_shown_by_its_first_8_characters_more_where_two_begin_al
 def test_done_takes_a_repair_by_the_beginning_of_its_id_in_any_case():
     first = repair_entry(at(DAY, 8), "planned")
     second = repair_entry(at(DAY, 9), "done", at(DAY, 10))
-    first = replace(first, id="12345678-1111-4111-8111-111111111111")
-    second = replace(second, id="12345678-1122-4111-8111-111111111111")
-    not_a_repair = replace(grounded("box", 5, 3), id="12345678-1111-4111-8111-222222222222")
+    first = replace(first, id="abcdef12-1111-4111-8111-111111111111")
+    second = replace(second, id="abcdef12-11bb-4111-8111-111111111111")
+    not_a_repair = replace(grounded("box", 5, 3), id="abcdef12-1111-4111-8111-222222222222")
     entries = [first, second, not_a_repair]
-    assert find_repair(entries, "12345678-111") == [first]
-    assert find_repair(entries, "  12345678-112 ") == [second]  # as pasted, with spaces
-    assert find_repair(entries, "12345678") == [first, second]  # several: say so, change none
+    assert find_repair(entries, "abcdef12-111") == [first]
+    assert find_repair(entries, "  ABCDEF12-11B ") == [second]  # as typed, with spaces
+    assert find_repair(entries, "abcdef12") == [first, second]  # several: say so, change none
     assert find_repair(entries, first.id.upper()) == [first]
-    assert find_repair(entries, "12345679") == []
+    assert find_repair(entries, "abcdef13") == []
     assert (is_open(first), is_open(second), is_open(not_a_repair)) == (True, False, False)
 
 
