@@ -4,6 +4,7 @@ the too-few rule, pairs only, what came with high activation, repairs, month by 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,13 +13,17 @@ import pytest
 from companion.entries import Breathing, Entry, Repair
 from companion.insights import (
     SENSES,
+    WEEKDAYS,
     WhatHelps,
     before_high,
     by_month,
     ease_of,
+    find_repair,
     gather_insights,
+    is_open,
     repair_items,
     repair_tally,
+    short_ids,
     what_helps,
 )
 
@@ -217,6 +222,33 @@ def test_the_repairs_list_is_oldest_first_and_open_only_when_asked():
                       "their_side": "", "next_time": "", "to_a_friend": "", "days_open": 5}
 
 
+def test_a_repairs_id_is_shown_by_its_first_8_characters_more_where_two_begin_alike():
+    alike = "12345678-1111-4111-8111-111111111111"
+    alike_too = "12345678-1122-4111-8111-111111111111"  # 11 characters in common
+    near = "12345679-0000-4000-8000-000000000000"  # 7 in common with the two above
+    alone = "ABCDEF01-0000-4000-8000-000000000000"  # from a file that wrote it in capitals
+    assert short_ids([near, alone, alike_too, alike, alike]) == {
+        alike: "12345678-111", alike_too: "12345678-112", near: "12345679",
+        alone.lower(): "abcdef01"}
+    assert short_ids([alone]) == {alone.lower(): "abcdef01"}
+    assert short_ids([]) == {}
+
+
+def test_done_takes_a_repair_by_the_beginning_of_its_id_in_any_case():
+    first = repair_entry(at(DAY, 8), "planned")
+    second = repair_entry(at(DAY, 9), "done", at(DAY, 10))
+    first = replace(first, id="abcdef12-1111-4111-8111-111111111111")
+    second = replace(second, id="abcdef12-11bb-4111-8111-111111111111")
+    not_a_repair = replace(grounded("box", 5, 3), id="abcdef12-1111-4111-8111-222222222222")
+    entries = [first, second, not_a_repair]
+    assert find_repair(entries, "abcdef12-111") == [first]
+    assert find_repair(entries, "  ABCDEF12-11B ") == [second]  # as typed, with spaces
+    assert find_repair(entries, "abcdef12") == [first, second]  # several: say so, change none
+    assert find_repair(entries, first.id.upper()) == [first]
+    assert find_repair(entries, "abcdef13") == []
+    assert (is_open(first), is_open(second), is_open(not_a_repair)) == (True, False, False)
+
+
 # -- over time --------------------------------------------------------------------------------
 
 
@@ -406,3 +438,110 @@ def test_shares_are_said_to_three_decimals():
     [tired] = before_high(entries, tz=NEW_YORK).to_dict()["needs"]
     assert tired == {"need": "tired", "count": 1, "share": 0.143, "baseline_count": 1,
                      "baseline_share": 0.111}
+
+
+# -- local time at its edges -------------------------------------------------------------------
+
+KOLKATA = ZoneInfo("Asia/Kolkata")  # +05:30, no summer time: a half-hour offset
+
+
+def high_at(when: datetime, times: int = 5) -> list[Entry]:
+    return [grounded(None, 9, None, when=when) for _ in range(times)]
+
+
+def counts(shares) -> dict[str, int]:
+    return {s.key: s.count for s in shares if s.count}
+
+
+@pytest.mark.parametrize(("hour", "minute", "part"), [
+    (0, 0, "night"), (4, 59, "night"), (5, 0, "morning"), (11, 59, "morning"),
+    (12, 0, "afternoon"), (16, 59, "afternoon"), (17, 0, "evening"), (21, 59, "evening"),
+    (22, 0, "night"), (23, 59, "night"),
+])
+def test_each_part_of_the_day_begins_on_its_hour(hour, minute, part):
+    # The parts the week shows: morning from 05:00, afternoon 12:00, evening 17:00, night 22:00.
+    entries = high_at(at(DAY, hour, minute))
+    for found in (before_high(entries, tz=NEW_YORK),
+                  gather_insights(entries, DAY, DAY, now=at(DAY, 23), tz=NEW_YORK).before_high):
+        assert counts(found.parts_of_day) == {part: 5}
+
+
+def test_every_hour_of_the_day_has_its_part():
+    entries = [e for hour in range(24) for e in high_at(at(DAY, hour, 30), 1)]
+    found = before_high(entries, tz=NEW_YORK)
+    # night 22–5 (7 hours), morning 5–12 (7), afternoon 12–17 (5), evening 17–22 (5).
+    assert [(s.key, s.count, s.baseline_count) for s in found.parts_of_day] == [
+        ("morning", 7, 7), ("afternoon", 5, 5), ("evening", 5, 5), ("night", 7, 7)]
+
+
+@pytest.mark.parametrize(("utc", "weekday", "part"), [
+    ("2026-11-16T18:29:00+00:00", "monday", "night"),  # 23:59 on Monday in Kolkata
+    ("2026-11-16T18:30:00+00:00", "tuesday", "night"),  # 00:00 on Tuesday there
+    ("2026-11-22T18:30:00+00:00", "monday", "night"),  # Sunday's last minute → Monday
+    ("2026-11-16T23:30:00+00:00", "tuesday", "morning"),  # 05:00 on Tuesday there
+])
+def test_the_weekday_near_midnight_is_the_one_on_the_persons_clock(in_tokyo, utc, weekday,
+                                                                    part):
+    # Tokyo (this machine) and UTC both disagree with Kolkata about the day or the hour.
+    entries = high_at(datetime.fromisoformat(utc))
+    day = datetime.fromisoformat(utc).astimezone(KOLKATA).date()
+    for found in (before_high(entries, tz=KOLKATA),
+                  gather_insights(entries, day, day, now=at(DAY, 23),
+                                  tz=KOLKATA).before_high):
+        assert counts(found.weekdays) == {weekday: 5}
+        assert counts(found.parts_of_day) == {part: 5}
+    # Without a zone, the machine's own (Tokyo, +09:00) decides.
+    tokyo = datetime.fromisoformat(utc).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert counts(before_high(entries).weekdays) == {WEEKDAYS[tokyo.weekday()]: 5}
+
+
+def test_the_part_of_day_follows_the_clock_across_summer_time():
+    # 09:30 UTC is 05:30 in a New York summer (morning) and 04:30 in its winter (night).
+    summer = high_at(datetime.fromisoformat("2026-10-31T09:30:00+00:00"))
+    winter = high_at(datetime.fromisoformat("2026-11-02T09:30:00+00:00"))
+    assert counts(before_high(summer, tz=NEW_YORK).parts_of_day) == {"morning": 5}
+    assert counts(before_high(winter, tz=NEW_YORK).parts_of_day) == {"night": 5}
+    # The night the clocks go back, 01:30 comes twice: both are Sunday night.
+    twice = [*high_at(datetime.fromisoformat("2026-11-01T05:30:00+00:00"), 3),
+             *high_at(datetime.fromisoformat("2026-11-01T06:30:00+00:00"), 2)]
+    found = before_high(twice, tz=NEW_YORK)
+    assert (counts(found.weekdays), counts(found.parts_of_day)) == (
+        {"sunday": 5}, {"night": 5})
+
+
+def test_a_month_holds_the_moments_of_its_local_days():
+    entries = [
+        grounded("box", 8, 4, when=at(date(2026, 10, 1), 0)),  # October's first minute
+        # 31 October 23:30 in New York is already 1 November in UTC: still October.
+        grounded("box", 6, 4, when=at(date(2026, 10, 31), 23, 30)),
+        # 1 November 00:30 (still summer time) and 01:30 after the clocks went back.
+        grounded("box", 9, 3, when=at(date(2026, 11, 1), 0, 30)),
+        grounded("box", 7, 3, when=datetime.fromisoformat("2026-11-01T06:30:00+00:00")),
+        grounded("box", 5, 1, when=at(date(2026, 11, 30), 23, 59)),  # November's last minute
+        grounded("box", 2, 2, when=at(date(2026, 12, 1), 0)),  # December's first
+    ]
+    first, last = date(2026, 10, 1), date(2026, 12, 1)
+    for months in (by_month(entries, first, last, tz=NEW_YORK),
+                   gather_insights(entries, first, last, now=at(DAY, 12),
+                                   tz=NEW_YORK).by_month):
+        assert [(m.to_dict()["month"], m.tally.checkins, m.tally.before_avg, m.tally.after_avg)
+                for m in months] == [("2026-10", 2, 7.0, 4.0), ("2026-11", 3, 7.0, 2.3),
+                                     ("2026-12", 1, 2.0, 2.0)]
+
+
+def test_months_run_on_across_the_new_year_and_keep_to_the_days_asked():
+    entries = [
+        grounded("box", 8, 4, when=at(date(2026, 11, 30), 23)),  # the day before the span
+        grounded("box", 6, 4, when=at(date(2026, 12, 1), 0)),
+        grounded("box", 9, 3, when=at(date(2026, 12, 31), 23, 59)),
+        grounded("box", 7, 3, when=at(date(2027, 1, 1), 0)),
+        grounded("box", 5, 1, when=at(date(2027, 2, 10), 12)),
+        grounded("box", 4, 1, when=at(date(2027, 2, 11), 0)),  # the day after the span
+    ]
+    first, last = date(2026, 12, 1), date(2027, 2, 10)
+    for months in (by_month(entries, first, last, tz=NEW_YORK),
+                   gather_insights(entries, first, last, now=at(DAY, 12),
+                                   tz=NEW_YORK).by_month):
+        assert [(m.first, m.tally.checkins) for m in months] == [
+            (date(2026, 12, 1), 2), (date(2027, 1, 1), 1), (date(2027, 2, 1), 1)]
+        assert [m.to_dict()["month"] for m in months] == ["2026-12", "2027-01", "2027-02"]
