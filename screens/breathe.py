@@ -100,13 +100,11 @@ class BreatheScreen(BreathingKeys[None], UsesCompanion):
             # Kept: as the app closes it is tried once more, then put in a recovery file, and
             # that is said in one line with exit code 1.
             self.companion.keep(entry)
-        self.post_message(BreakSaved(None))
+        self.post_message(BreakSaved())
 
-    def on_break_saved(self, message: BreakSaved) -> None:
-        if message.problem is None:
-            self.app.exit()
-        else:
-            self.app.exit(return_code=1, message=message.problem)
+    def on_break_saved(self) -> None:
+        # Saved or kept: either way the app's leaving says what became of it.
+        self.app.exit()
 
     def on_breathing_part_safety_due(self) -> None:
         # Near the top of the scale, where to find help comes up by itself, once a break.

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from rich.text import Text
     from textual.notifications import SeverityLevel
 
     from companion.entries import Entry
@@ -115,11 +114,8 @@ class SettingsSaved(Report):
 
 
 class BreakSaved(Report):
-    """The quick break asked to exit after it is saved: saved (`problem` None) or not."""
-
-    def __init__(self, problem: Text | None) -> None:
-        super().__init__()
-        self.problem = problem
+    """The quick break asked to exit after it is saved: saved, or kept for the app's leaving
+    to try once more (and put in a recovery file if that fails too)."""
 
 
 class SpanRead(Report):
