@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -28,14 +26,21 @@ from textual.theme import Theme
 
 from companion.content import Content, ContentError, Opening, load_content, load_opening
 from companion.guidance import FirstBreaths
-from companion.recovery import KeptEntries, save_in_time, write_recovery
+from companion.leaving import (
+    ENDING_AT_MOST,
+    LEAVING_AT_MOST,
+    end_within,
+    keep_what_is_not_saved,
+    leave_on_signals,
+)
+from companion.recovery import KeptEntries
+from companion.screens import STYLESHEETS
 from companion.screens.messages import EntryTried, HistoryChecked, SaveTried, Say, SettingsSaved
-from companion.settings import Settings, load_settings, save_settings
-from companion.storage import StoreError
-from companion.text import printable, shown
+from companion.settings import Settings, SettingsSaver, load_settings
+from companion.text import printable
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
+    from datetime import date
 
     from textual.driver import Driver
     from textual.worker import Worker
@@ -45,31 +50,11 @@ if TYPE_CHECKING:
     from companion.history import HistoryStore
     from companion.plain import BreatheRequest
 
-SCREENS_DIR = Path(__file__).resolve().parent / "screens"
-if not SCREENS_DIR.is_dir():  # a source checkout: screens/ sits beside the package
-    SCREENS_DIR = SCREENS_DIR.parent.parent / "screens"
-
-# Leaving: what is not saved yet gets this long to be saved (a save waits up to 10 s for another
-# companion's lock), then goes to a recovery file. Once companion has been told to go (a key, or
-# SIGTERM/SIGHUP), the process ends within LEAVING_AT_MOST whatever else is still running, so it
-# never outlives a closed terminal by more than that.
-SAVING_ON_LEAVING = 1.0
-LEAVING_AT_MOST = 2.0
-# Leaving with the terminal still there (a key, Ctrl-C): the closing line is still to be printed,
-# which on a busy machine can take more than LEAVING_AT_MOST; the bound is only against a read
-# that never returns.
-ENDING_AT_MOST = 20.0
-
-
 class CompanionApp(App[None]):
     """notice → ground → name → repair, and the history to look back on."""
 
     TITLE = "companion"
-    # Every stylesheet, listed once and read before the first frame (the README's start-up
-    # policy): a screen's own CSS_PATH, read as the screen is first pushed, makes Textual parse
-    # every stylesheet again and restyle the whole app.
-    CSS_PATH = [str(SCREENS_DIR / "app.tcss"), *sorted(
-        str(path) for path in SCREENS_DIR.glob("*.tcss") if path.name != "app.tcss")]
+    CSS_PATH = STYLESHEETS  # screens/__init__.py: every .tcss, read before the first frame
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("exclamation_mark", "safety", "Find help now", key_display="!", show=False),
@@ -107,14 +92,13 @@ class CompanionApp(App[None]):
             self.data_dir, patterns=[p.name for p in self.opening.patterns]
         )
         self.settings_saved_signal: Signal[str] = Signal(self, "settings-saved")
-        self._settings_lock = threading.Lock()
+        self._settings_saver = SettingsSaver(self.data_dir)
         self._first_frame = threading.Event()
         self._settings_problem = ""
         self.start = start
         self.breathe_request = breathe
         # Every entry handed over to be saved, until it is in the history.
         self.kept = KeptEntries()
-        self.refused: dict[str, str] = {}  # why each kept entry was last refused
         self.entry_saved_signal: Signal[str] = Signal(self, "entry-saved")
         self.draft: CheckInDraft | None = None
         self.first_breaths = FirstBreaths()  # the note on feeling dizzy: each pattern's first
@@ -151,13 +135,9 @@ class CompanionApp(App[None]):
         driver = super().get_driver_class()
         if os.name == "nt":  # pragma: no cover
             return driver
-        from textual.drivers.linux_driver import LinuxDriver
+        from companion.terminal import companion_driver
 
-        if driver is LinuxDriver:
-            from companion.terminal import CompanionDriver
-
-            return CompanionDriver
-        return driver
+        return companion_driver(driver)
 
     def get_default_screen(self) -> Screen[Any]:
         """Home, or the breathing for `companion breathe`: the first screen is the only one
@@ -209,65 +189,34 @@ class CompanionApp(App[None]):
     def check_history(self) -> None:
         """Open the store once in the background: say at once if nothing can be saved, bring
         back entries a recovery file kept, report damaged files and fixed permissions."""
+        from datetime import datetime
+
+        from companion.history_check import check_history
+
         # Not before the first frame: the read would compete with drawing it for the GIL.
         self._first_frame.wait(timeout=1.0)
-        try:
-            self.store.between(*_this_month())
-        except StoreError as error:
-            self.post_message(HistoryChecked(str(error), []))
-            return
-        unusable = ""
-        try:
-            self.store.check()  # before anyone breathes or types into something not kept
-        except StoreError as error:
-            unusable = str(error)
-        said = self._bring_back()
-        # Paths and reasons are data (a folder may be named "[b]"): never markup.
-        warnings = [*self.store.notices, *map(str, self.store.problems.values())]
-        self.post_message(HistoryChecked("", warnings, unusable=unusable, said=said))
+        now = datetime.now().astimezone()
+        self.post_message(HistoryChecked(check_history(self.store, self.data_dir, now)))
 
     def on_history_checked(self, message: HistoryChecked) -> None:
-        if message.problem:
-            self.notify(message.problem, severity="error", timeout=15, markup=False)
-        if message.unusable:
-            self._folder_unusable(message.unusable)
-        for say in message.said:
-            self.on_say(say)
-        for line in message.warnings:
+        check = message.check
+        if check.problem:
+            self.notify(check.problem, severity="error", timeout=15, markup=False)
+        if check.unusable:
+            self.folder_problem = check.unusable
+            self.notify(
+                f"{check.unusable} Anything you enter is kept while companion is open, and put "
+                "somewhere safe when you leave.", severity="error", timeout=30, markup=False)
+        if check.brought_back:
+            self.notify(check.brought_back, timeout=10, markup=False)
+        for line in check.waiting:
+            self.notify(line, severity="warning", timeout=20, markup=False)
+        for line in check.warnings:
             self.notify(line, severity="warning", timeout=15, markup=False)
 
     def on_say(self, message: Say) -> None:
         self.notify(message.text, severity=message.severity, timeout=message.timeout,
                     markup=False)
-
-    def _folder_unusable(self, problem: str) -> None:
-        self.folder_problem = problem
-        self.notify(
-            f"{problem} Anything you enter is kept while companion is open, and put somewhere "
-            "safe when you leave.",
-            severity="error", timeout=30, markup=False,
-        )
-
-    def _bring_back(self) -> list[Say]:
-        """Entries a recovery file kept when companion last closed go into the history; what
-        to say of it (in the worker: said on the main thread)."""
-        from companion.recovery import bring_back
-
-        try:
-            brought = bring_back(self.data_dir, self.store)
-        except StoreError as error:  # the history itself could not be read
-            return [Say(f"Kept from when companion last closed: {error}", "warning", 20)]
-        said = []
-        if brought.cleared:
-            added = brought.added
-            said.append(Say(
-                f"Brought back {_count(added)} that could not be saved when companion last "
-                "closed." if added else "Removed a recovery file whose entries were all saved.",
-                "information", 10,
-            ))
-        said += [Say(f"Kept from when companion last closed: {line}", "warning", 20)
-                 for line in brought.waiting]
-        return said
 
     def _use_theme_from_settings(self) -> None:
         from companion.screens.themes import THEMES
@@ -308,15 +257,7 @@ class CompanionApp(App[None]):
 
     @work(thread=True, group="settings")
     def _save_settings(self) -> None:
-        # The lock makes saves happen one at a time, each writing the newest settings, so the
-        # last file written is always the last change made.
-        with self._settings_lock:
-            try:
-                save_settings(self.data_dir, self.settings)
-            except StoreError as error:
-                self.post_message(SettingsSaved(str(error)))
-                return
-        self.post_message(SettingsSaved(""))
+        self.post_message(SettingsSaved(self._settings_saver.save(lambda: self.settings)))
 
     def on_settings_saved(self, message: SettingsSaved) -> None:
         self.settings_saved_signal.publish(message.problem)
@@ -336,19 +277,14 @@ class CompanionApp(App[None]):
     @work(thread=True, group="store")
     def _save_kept(self, quiet: bool) -> None:
         problem = ""
-        for item in self.kept.entries():
-            try:
-                self.store.save(item)
-            except StoreError as error:
-                problem = str(error)
-                self.post_message(EntryTried(item.id, problem))
-                continue
-            self.kept.safe(item)
-            self.post_message(EntryTried(item.id, ""))
+        for entry_id, refused in self.kept.save_each(self.store.save):
+            problem = refused or problem
+            self.post_message(EntryTried(entry_id, refused))
         self.post_message(SaveTried(problem, quiet))
 
     def on_entry_tried(self, message: EntryTried) -> None:
-        self._saving_done(message.entry_id, message.problem)
+        self.kept.tried(message.entry_id, message.problem)
+        self.entry_saved_signal.publish(message.entry_id)
 
     def on_save_tried(self, message: SaveTried) -> None:
         problem = message.problem
@@ -362,19 +298,9 @@ class CompanionApp(App[None]):
         elif not message.quiet:
             self.notify("Saved.", timeout=2)
 
-    def _saving_done(self, entry_id: str, problem: str) -> None:
-        if problem:
-            self.refused[entry_id] = problem
-        else:
-            self.refused.pop(entry_id, None)
-        self.entry_saved_signal.publish(entry_id)
-
     def saving_state(self, entry_id: str) -> tuple[str, str]:
         """("saved", ""), ("saving", "") or ("kept", why) for an entry handed over to be saved."""
-        if entry_id not in self.kept:
-            return "saved", ""
-        problem = self.refused.get(entry_id, "")
-        return ("kept", problem) if problem else ("saving", "")
+        return self.kept.state(entry_id)
 
     # -- ways in ---------------------------------------------------------------------------------
 
@@ -384,31 +310,17 @@ class CompanionApp(App[None]):
     @work(exclusive=True, group="flow")
     async def run_checkin(self) -> None:
         """Walk the steps; Escape goes back, `s` skips, leaving keeps what was entered."""
-        from companion.checkin import STEPS, CheckInDraft
+        from companion.checkin import CheckInDraft, walk
         from companion.screens.saved import SavedScreen
 
         draft = self.draft = CheckInDraft()
-        index = 0
-        while index < len(STEPS):
-            outcome = await self.push_screen_wait(self._step_screen(STEPS[index], draft))
-            if outcome == "back":
-                if index == 0:
-                    if draft.is_empty():
-                        self.draft = None
-                        return
-                    outcome = "leave"
-                else:
-                    index -= 1
-                    continue
-            if outcome == "leave":
-                self.draft = None
-                if draft.is_empty():
-                    return
+        walked = await walk(lambda step: self.push_screen_wait(self._step_screen(step, draft)))
+        self.draft = None
+        if walked == "left":
+            if not draft.is_empty():
                 self.save_entry(draft.to_entry(complete=False), quiet=True)
                 self.notify("Saved what you entered so far.", timeout=4)
-                return
-            index += 1
-        self.draft = None
+            return
         if draft.is_empty():
             self.notify("Every step skipped, so there was nothing to save. That's fine.")
             return
@@ -421,21 +333,9 @@ class CompanionApp(App[None]):
         await self.push_screen_wait(SavedScreen(entry))
 
     def _step_screen(self, step: str, draft: CheckInDraft) -> Screen[str]:
-        if step == "notice":
-            from companion.screens.notice import NoticeScreen
+        from companion.screens.steps import step_screen
 
-            return NoticeScreen(draft)
-        if step == "ground":
-            from companion.screens.ground import GroundScreen
-
-            return GroundScreen(draft)
-        if step == "name":
-            from companion.screens.name import NameScreen
-
-            return NameScreen(draft)
-        from companion.screens.repair import RepairScreen
-
-        return RepairScreen(draft)
+        return step_screen(step, draft)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_checkin":
@@ -445,21 +345,12 @@ class CompanionApp(App[None]):
 
     def action_leave_checkin(self) -> None:
         """Leave a check-in (or a repair) part way: ask once, then keep what was entered."""
-        from companion.screens.widgets.leaving import LeaveCheckIn
+        from companion.screens.widgets.leaving import leave_part_way
 
         step = self.screen
         draft = getattr(step, "draft", None)
-        if not _is_draft(draft):
-            return
-        if draft.is_empty():
-            step.dismiss("leave")
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave and self.screen is step:
-                step.dismiss("leave")
-
-        self.push_screen(LeaveCheckIn(), answered)
+        if _is_draft(draft):
+            leave_part_way(step, draft)
 
     def action_add_repair(self) -> None:
         """Log a repair on its own, outside a check-in."""
@@ -535,99 +426,38 @@ class CompanionApp(App[None]):
     def on_unmount(self) -> None:
         """The last step of leaving, however it happens (the screens have closed, the terminal
         is restored): what is not saved yet is tried once more, and what still cannot be saved
-        goes to a recovery file, said in one line with a non-zero exit."""
+        goes to a recovery file, said in one line with a non-zero exit (leaving.py)."""
         self._keep_the_draft()
-        self._keep_what_is_not_saved()
+        said = keep_what_is_not_saved(self.data_dir, self.kept, self._save_now)
+        if said:
+            # One line however narrow the terminal: the terminal wraps it, Rich does not.
+            self.error_console.soft_wrap = True
+            self.exit(return_code=self.return_code or 1, message=Text(said))
         if not self.is_headless:
             gone = bool(getattr(self._driver, "terminal_gone", False))
-            _end_within(LEAVING_AT_MOST if gone else ENDING_AT_MOST,
-                        lambda: self.return_code or 0)
-
-    def _keep_what_is_not_saved(self) -> None:
-        entries = self.kept.entries()
-        if not entries:
-            return
-        unsaved, problem = save_in_time(entries, self._save_now, within=SAVING_ON_LEAVING)
-        if not unsaved:
-            return
-        count = _count(len(unsaved))
-        them = "It is" if len(unsaved) == 1 else "They are"
-        reason = printable(problem.rstrip("."))
-        try:
-            path = write_recovery(self.data_dir, unsaved)
-        except StoreError as error:
-            # Nowhere to keep them: the terminal is the last place left.
-            from companion.recovery import recovery_document
-
-            line = (f"companion: {count} could not be saved: {reason}. No recovery file could "
-                    f"be written either ({printable(str(error))}). {them} here as an export; "
-                    "save it and run `companion import FILE`:")
-            self._say_on_leaving(Text(line + "\n" + recovery_document(self.data_dir, unsaved)))
-            return
-        for entry in unsaved:
-            self.kept.safe(entry)
-        self._say_on_leaving(Text(
-            f"companion: {count} could not be saved: {reason}. {them} kept in "
-            f"{printable(str(path))} and will be added to your history the next time companion "
-            "starts."
-        ))
+            end_within(LEAVING_AT_MOST if gone else ENDING_AT_MOST,
+                       lambda: self.return_code or 0)
 
     def _save_now(self, entry: Entry) -> None:
         self.store.save(entry)
         self.kept.safe(entry)
 
-    def _say_on_leaving(self, message: Text) -> None:
-        # One line however narrow the terminal: the terminal wraps it, Rich does not break it.
-        self.error_console.soft_wrap = True
-        self.exit(return_code=self.return_code or 1, message=message)
-
     def _leave_on_signals(self) -> None:
         """SIGTERM and SIGHUP (the terminal closed) leave as Ctrl+Q does: the check-in in
-        progress is kept and saved, and the terminal restored.
-
-        The handlers only note the signal; a thread of their own then asks the app to leave,
-        and ends the process LEAVING_AT_MOST later if it is somehow still here (keeping what
-        is not saved in a recovery file first), so that nothing can keep companion alive
-        after its terminal has gone.
-        """
-        import signal
-
-        if self.is_headless or not hasattr(signal, "SIGHUP"):
-            return
-        loop = asyncio.get_running_loop()
-        arrived = threading.Event()
-        numbers: list[int] = []
-
-        def note(number: int, _frame: object) -> None:
-            numbers.append(number)
-            arrived.set()
-
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(number, note)
-        threading.Thread(
-            target=self._leave_when_signalled, args=(loop, arrived, numbers),
-            daemon=True, name="companion-signals",
-        ).start()
-
-    def _leave_when_signalled(
-        self, loop: asyncio.AbstractEventLoop, arrived: threading.Event, numbers: list[int]
-    ) -> None:
-        arrived.wait()
-        number = numbers[0]
-        with contextlib.suppress(RuntimeError):  # the loop has closed: leaving already
-            loop.call_soon_threadsafe(self._leave_for_signal, number)
-        time.sleep(LEAVING_AT_MOST)
-        # Still here: something is stuck. What is not saved yet goes to a recovery file.
-        self._keep_the_draft()
-        entries = self.kept.entries()
-        if entries:
-            with contextlib.suppress(StoreError):
-                write_recovery(self.data_dir, entries)
-        _end_now(128 + number)
+        progress is kept and saved, and the terminal restored; the process ends soon after
+        whatever is still running (leaving.py)."""
+        if not self.is_headless:
+            leave_on_signals(asyncio.get_running_loop(), self._leave_for_signal,
+                             self._all_kept, self.data_dir)
 
     def _leave_for_signal(self, number: int) -> None:
         self._keep_the_draft()
         self.exit(return_code=128 + number)
+
+    def _all_kept(self) -> list[Entry]:
+        """Everything not saved yet, the check-in in progress too (from any thread)."""
+        self._keep_the_draft()
+        return self.kept.entries()
 
     # -- an unexpected error -------------------------------------------------------------------
 
@@ -649,65 +479,10 @@ class CompanionApp(App[None]):
     # -- command palette -----------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from companion.screens.palette import companion_commands
+
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Check in", "Notice, ground, name, repair", self.action_checkin)
-        yield SystemCommand("Breathe", "A quick breathing break", self.action_quick_breathe)
-        for pattern in self.content.patterns:
-            # Your own patterns' words are text: the palette reads both strings as markup.
-            yield SystemCommand(
-                f"Breathe: {shown(pattern.label)}",
-                shown(f"{pattern.timing_text} — {pattern.about}"),
-                lambda name=pattern.name: self.action_quick_breathe(pattern=name),
-            )
-        yield SystemCommand("Add a repair", "Log a rupture and its repair, done or planned",
-                            self.action_add_repair)
-        yield SystemCommand("This week", "Look back over the week", self.action_review)
-        for view, name, about in LOOKING_BACK:
-            yield SystemCommand(name, about, lambda view=view: self.look_back(view, switch=False))
-        yield SystemCommand("Help", "What companion is and how it works", self.action_help)
-        yield SystemCommand("Find help now", "Emergency numbers and your contacts",
-                            self.action_safety)
-        yield SystemCommand("Settings", "Patterns, motion, cues, week start, contacts",
-                            self.action_settings)
-
-
-# Every looking-back view from anywhere (inside one, the view's own "Show …" commands too).
-LOOKING_BACK = (
-    ("month", "This month", "A month, a day at a time"),
-    ("year", "This year", "The year at a glance"),
-    ("helps", "What helps", "Which grounding eases you, and what comes before high moments"),
-    ("repairs", "Repairs", "Every repair, and the ones still open"),
-    ("search", "Search", "Find past entries by what was written in them"),
-)
-
-
-def _end_within(seconds: float, code: Callable[[], int]) -> None:
-    """End the process `seconds` from now if it is still here: everything kept is safe by
-    then, and a save waiting on a lock or a read that never returns must not keep it alive."""
-
-    def end() -> None:
-        time.sleep(seconds)
-        _end_now(code())
-
-    threading.Thread(target=end, daemon=True, name="companion-leaving").start()
-
-
-def _end_now(code: int) -> None:
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
-
-
-def _count(number: int) -> str:
-    return f"{number} entry" if number == 1 else f"{number} entries"
-
-
-def _this_month() -> tuple[datetime, datetime]:
-    from datetime import datetime, timedelta
-
-    now = datetime.now().astimezone()
-    return now - timedelta(days=31), now + timedelta(days=1)
+        yield from companion_commands(self)
 
 
 def _is_draft(value: object) -> TypeGuard[CheckInDraft]:

@@ -6,6 +6,7 @@ what was entered into an entry (marked incomplete), so nothing typed is thrown a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,3 +64,16 @@ class CheckInDraft:
 def entered_repair(repair: Repair) -> Repair | None:
     """The repair as entered, or None while nothing but the default status is set."""
     return None if repair == NO_REPAIR else repair
+
+
+async def walk(show: Callable[[str], Awaitable[str | None]]) -> str:
+    """Walk the STEPS in order, each shown by `show(step)`, which answers "next" or "skip" (on
+    to the next step), "back" (to the one before) or "leave". Back from the first step leaves.
+    "done" once the last step is passed, else "left": what was entered is kept either way."""
+    index = 0
+    while index < len(STEPS):
+        outcome = await show(STEPS[index])
+        if outcome == "leave" or (outcome == "back" and index == 0):
+            return "left"
+        index += -1 if outcome == "back" else 1
+    return "done"

@@ -70,8 +70,10 @@ def closing_line(kept: Sequence[Entry], labels: dict[str, str]) -> str:
 
 
 def _listed(entries: Sequence[Entry], labels: dict[str, str]) -> str:
-    if len(entries) <= MAX_NAMED:
-        return _and([_kept(entry, labels) for entry in entries])
+    named = [_kept(entry, labels) for entry in entries]
+    if len(entries) <= MAX_NAMED and len(set(named)) == len(named):
+        return _and(named)
+    # Too many to name, or two alike ("your check-in and your check-in"): counted.
     counts: list[str] = []
     for kind, one, many in (("checkin", "check-in", "check-ins"),
                             ("breathing", "breathing break", "breathing breaks"),

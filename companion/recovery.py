@@ -23,7 +23,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -277,7 +277,8 @@ def _into_history(store: History, entries: list[Entry]) -> int:
     now = {entry.id: entry for entry in store.all()}
     absent = [e for e in entries if e.id not in now or _replaces(e, now[e.id])]
     if absent:
-        raise StoreError(f"{_count(len(absent))} could not be found in the history after saving.")
+        raise StoreError(
+            f"{count_entries(len(absent))} could not be found in the history after saving.")
     return added + len(newer)
 
 
@@ -300,6 +301,7 @@ class KeptEntries:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
+        self._refused: dict[str, str] = {}  # why each kept entry was last refused
 
     def keep(self, entry: Entry) -> None:
         with self._lock:
@@ -319,6 +321,35 @@ class KeptEntries:
     def __contains__(self, entry_id: object) -> bool:
         with self._lock:
             return entry_id in self._entries
+
+    def save_each(self, save: Callable[[Entry], object]) -> Iterator[tuple[str, str]]:
+        """Save every kept entry with `save`: each entry's id and why it was refused ("" once
+        saved, and then kept no longer)."""
+        for entry in self.entries():
+            try:
+                save(entry)
+            except StoreError as error:
+                yield entry.id, str(error)
+                continue
+            self.safe(entry)
+            yield entry.id, ""
+
+    def tried(self, entry_id: str, problem: str) -> None:
+        """A save of the entry was tried: remember why it was refused ("" when it was not)."""
+        with self._lock:
+            if problem:
+                self._refused[entry_id] = problem
+            else:
+                self._refused.pop(entry_id, None)
+
+    def state(self, entry_id: str) -> tuple[str, str]:
+        """("saved", ""), ("saving", "") or ("kept", why) for an entry handed over to be
+        saved."""
+        with self._lock:
+            if entry_id not in self._entries:
+                return "saved", ""
+            problem = self._refused.get(entry_id, "")
+        return ("kept", problem) if problem else ("saving", "")
 
 
 def save_in_time(
@@ -390,6 +421,7 @@ def _uid() -> int:
     return os.getuid() if hasattr(os, "getuid") else 0
 
 
-def _count(number: int) -> str:
+def count_entries(number: int) -> str:
+    """A count of entries, as said: "1 entry", "2 entries"."""
     return f"{number} entry" if number == 1 else f"{number} entries"
 

@@ -11,7 +11,7 @@ comments written by hand are not kept (the file's first line says so).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,26 @@ def save_settings(data_dir: Path, settings: Settings) -> None:
         reason = error.strerror or error
         raise SettingsError(f"{data_dir} could not be created ({reason}).") from None
     write_atomically(path, settings_text(settings))
+
+
+class SettingsSaver:
+    """Saves a person's settings from any thread, one save at a time, each writing the newest
+    settings: the last file written is always the last change made."""
+
+    def __init__(self, data_dir: Path) -> None:
+        import threading  # only the app saves from threads; the command line need not import it
+
+        self.data_dir = data_dir
+        self._lock = threading.Lock()
+
+    def save(self, newest: Callable[[], Settings]) -> str:
+        """Save `newest()` (read once the lock is held); why it could not be saved, or ""."""
+        with self._lock:
+            try:
+                save_settings(self.data_dir, newest())
+            except StoreError as error:
+                return str(error)
+        return ""
 
 
 def settings_text(settings: Settings) -> str:

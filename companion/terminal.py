@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from typing import IO, Any
 
+from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
 
@@ -74,6 +75,11 @@ class CompanionDriver(LinuxDriver):
         if self.terminal_gone:
             return  # the SIGCONT of a hang-up: there is nothing to draw on
         super()._sigcont_application(*args)
+
+
+def companion_driver(driver: type[Driver]) -> type[Driver]:
+    """CompanionDriver in place of Textual's Linux driver; any other driver as it is."""
+    return CompanionDriver if driver is LinuxDriver else driver
 
 
 def _is_a_terminal(output: Any) -> bool:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from companion.entries import Entry
+    from companion.history_check import HistoryCheck
     from companion.insights import Insights, RepairItem
     from companion.summary import WeekSummary
 
@@ -73,17 +74,11 @@ class SaveTried(Report):
 
 
 class HistoryChecked(Report):
-    """The history was opened in the background: a problem opening it, or what to warn of;
-    `unusable` says why nothing can be saved in the folder ("" when it can), `said` what was
-    brought back from a recovery file."""
+    """The history was opened in the background: what to say of it (history_check.py)."""
 
-    def __init__(self, problem: str, warnings: list[str], *, unusable: str = "",
-                 said: list[Say] | None = None) -> None:
+    def __init__(self, check: HistoryCheck) -> None:
         super().__init__()
-        self.problem = problem
-        self.warnings = warnings
-        self.unusable = unusable
-        self.said = said or []
+        self.check = check
 
 
 class Say(Report):

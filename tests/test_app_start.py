@@ -195,7 +195,7 @@ def test_an_app_that_ends_before_it_draws_leaves_the_collector_running(data_dir,
 async def test_every_stylesheet_is_read_with_the_app_and_opening_a_screen_parses_none_again(
     data_dir: Path, monkeypatch
 ):
-    from companion.app import SCREENS_DIR
+    from companion.screens import SCREENS_DIR
     from companion.screens.notice import NoticeScreen
 
     app = CompanionApp(data_dir=data_dir)
@@ -220,7 +220,7 @@ def test_the_app_lists_every_stylesheet_and_no_screen_loads_its_own():
 
     from textual.screen import Screen
 
-    from companion.app import SCREENS_DIR
+    from companion.screens import SCREENS_DIR
 
     for path in SCREENS_DIR.glob("*.py"):
         module = importlib.import_module(f"companion.screens.{path.stem}")

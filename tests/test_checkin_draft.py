@@ -3,12 +3,13 @@ it becomes, finished or left part-way."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from companion.checkin import NO_REPAIR, STEPS, CheckInDraft, entered_repair
+from companion.checkin import NO_REPAIR, STEPS, CheckInDraft, entered_repair, walk
 from companion.entries import Breathing, Entry, Feeling, Repair
 
 PARIS_WINTER = timezone(timedelta(hours=1))
@@ -125,3 +126,38 @@ def test_the_kind_steps_taken_are_kept_in_the_entry():
     draft.kind_steps.append("thirsty")
     entry = draft.to_entry(complete=False)
     assert (entry.needs, entry.kind_steps) == (("thirsty", "tired"), ("thirsty",))
+
+
+# -- walking the steps ---------------------------------------------------------------------
+
+
+def walked(answers: list[str | None]) -> tuple[str, list[str]]:
+    """What walk returned, and each step it showed, answering each with the next answer."""
+    shown: list[str] = []
+    left = iter(answers)
+
+    async def show(step: str) -> str | None:
+        shown.append(step)
+        return next(left)
+
+    return asyncio.run(walk(show)), shown
+
+
+def test_every_step_passed_in_order_is_done():
+    assert walked(["next", "skip", "next", "next"]) == (
+        "done", ["notice", "ground", "name", "repair"])
+
+
+def test_back_returns_to_the_step_before_and_the_walk_goes_on_from_there():
+    assert walked(["next", "next", "back", "next", "back", "back", "next", "next", "skip", "next"]
+                  ) == ("done", ["notice", "ground", "name", "ground", "name", "ground",
+                                 "notice", "ground", "name", "repair"])
+
+
+def test_back_from_the_first_step_leaves_and_leave_leaves_at_once():
+    assert walked(["back"]) == ("left", ["notice"])
+    assert walked(["next", "next", "leave"]) == ("left", ["notice", "ground", "name"])
+
+
+def test_a_step_closed_without_an_answer_goes_on_as_next_does():
+    assert walked([None, None, None, None]) == ("done", ["notice", "ground", "name", "repair"])

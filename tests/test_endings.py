@@ -80,6 +80,10 @@ LABELS = {"box": "Box breathing", "4-7-8": "4-7-8 breathing"}
          "Saved: your repair, your check-in and 1 min of box breathing."),
         ([breath(60), breath(60), breath(30), checkin(complete=True)],
          "Saved: 1 check-in and 3 breathing breaks (2.5 min)."),
+        # Two alike are counted, not named twice ("… so far and … so far").
+        ([checkin(complete=False), checkin(complete=False)], "Saved: 2 check-ins."),
+        ([checkin(complete=True), checkin(complete=True), breath(60)],
+         "Saved: 2 check-ins and 1 breathing break (1 min)."),
     ],
 )
 def test_the_closing_line_says_what_was_kept(kept, line):

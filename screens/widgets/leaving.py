@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from companion.checkin import CheckInDraft
 
 QUESTION = "Leave this check-in?"
 KEPT = "What you entered so far is saved as it is."
@@ -52,3 +56,17 @@ class LeaveCheckIn(ModalScreen[bool]):
 
     def action_answer(self, leave: bool) -> None:
         self.dismiss(leave)
+
+
+def leave_part_way(step: Screen[Any], draft: CheckInDraft) -> None:
+    """Leave a check-in (or a repair) part way: ask once, unless nothing was entered; the step
+    then answers the flow with "leave", which keeps what was entered."""
+    if draft.is_empty():
+        step.dismiss("leave")
+        return
+
+    def answered(leave: bool | None) -> None:
+        if leave and step.app.screen is step:
+            step.dismiss("leave")
+
+    step.app.push_screen(LeaveCheckIn(), answered)
