@@ -58,8 +58,11 @@ class Frames:
 
 
 def has_data(screen: Any) -> bool:
-    return (getattr(screen, "summary", None) is not None
-            or getattr(screen, "found", None) is not None)
+    """The view's summary is in, and drawn: no "Reading your …" left on it."""
+    if getattr(screen, "summary", None) is None and getattr(screen, "found", None) is None:
+        return False
+    return not any(str(getattr(widget, "content", "")).startswith("Reading your")
+                   for widget in screen.query("#month-day, #year-day, #helps-body"))
 
 
 async def _round(data_dir: Path, cache: Path | None, into: dict[str, dict[str, list[float]]]
@@ -114,10 +117,10 @@ async def _floor_round(into: list[float]) -> None:
     from textual.screen import Screen
     from textual.widgets import Footer, Header, Static
 
-    from companion.screens.looking_back import VIEW_BINDINGS
+    from companion.screens.looking_back import view_bindings
 
     class Bare(Screen[None]):
-        BINDINGS = [Binding("a", "bell", "All / recent"), *VIEW_BINDINGS]
+        BINDINGS = [Binding("a", "bell", "All / recent"), *view_bindings("helps")]
 
         def compose(self) -> ComposeResult:
             yield Header()

@@ -8,7 +8,7 @@ three months and everything.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from rich.console import Console
 from rich.text import Text
@@ -18,12 +18,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from companion.insights import Insights, gather_insights
+from companion.insights import Insights
 from companion.insights_report import insights_table
-from companion.looking import DEFAULT_MONTHS
+from companion.read_ahead import Reading, Summed, helps_reading
 from companion.screens.looking_back import LookingBack, now, view_bindings
 from companion.screens.messages import InsightsGathered
-from companion.spans import shift_months, span_times
 
 
 class HelpsScreen(LookingBack):
@@ -35,6 +34,7 @@ class HelpsScreen(LookingBack):
         self.at = at  # the moment to look back from; now when None
         self.everything = False
         self.found: Insights | None = None
+        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,43 +44,44 @@ class HelpsScreen(LookingBack):
 
     def on_mount(self) -> None:
         self.query_one("#helps").focus()
+        kept = self.kept(self._reading(self.everything))
+        if kept is not None:
+            self._show(kept)  # read ahead by the review: in the first frame
         self.load_insights(self.everything)
 
     def action_toggle_span(self) -> None:
         self.everything = not self.everything
         self.load_insights(self.everything)
 
+    def _reading(self, everything: bool) -> Reading:
+        return helps_reading(self.store, everything, self.at or now(), self.week_start)
+
     @work(thread=True, exclusive=True, group="helps-read")
     def load_insights(self, everything: bool) -> None:
-        moment = self.at or now()
-        today = moment.date()
-        if everything:
-            entries = self.read_all()
-            first = min((e.started_at.astimezone().date() for e in entries or ()),
-                        default=today)
-        else:
-            first = shift_months(today.replace(day=1), 1 - DEFAULT_MONTHS)
-            entries = self.read(lambda: self.store.between(*span_times(first, _day_after(today))))
-        if entries is None:
-            return
-        found = gather_insights(entries, first, max(first, today), now=moment,
-                                week_start=self.week_start)
-        self.post_message(InsightsGathered(found))
+        summed = self.summed(self._reading(everything))
+        if summed is not None:
+            self.post_message(InsightsGathered(summed))
 
     def on_insights_gathered(self, message: InsightsGathered) -> None:
         self._show(message.found)
 
-    def _show(self, found: Insights) -> None:
-        self.found = found
+    def _show(self, summed: Summed) -> None:
+        if summed is self.shown:
+            return  # the kept one, drawn already, still true
+        assert isinstance(summed.summary, Insights)
+        self.shown = summed
+        self.say_problems(summed)
+        self.found = summed.summary
         self._draw()
 
     def on_resize(self) -> None:
         self._draw()
 
     def _draw(self) -> None:
-        if self.found is None:
-            return
-        width = max(self.query_one("#helps").scrollable_content_region.width, 20)
+        width = self.query_one("#helps").scrollable_content_region.width
+        if self.found is None or not width:
+            return  # not laid out yet: the screen's first resize draws it, once
+        width = max(width, 20)
         console = Console(file=io.StringIO(), width=width, force_terminal=True,
                           color_system="truecolor", highlight=False, legacy_windows=False)
         with console.capture() as capture:
@@ -93,11 +94,3 @@ class HelpsScreen(LookingBack):
     def reload(self) -> None:
         self.load_insights(self.everything)
 
-
-def _day_after(day: date) -> date | None:
-    """The next day, or None on the calendar's last (the read then runs to its end). Not
-    spans.days_from(day, None)[1], which lists every day to the year 9999 first (about 1 s)."""
-    try:
-        return day + timedelta(days=1)
-    except OverflowError:
-        return None

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from companion.read_ahead import Summed, month_reading
 from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanSummarized
 from companion.screens.widgets.day_grid import DayGrid, MonthGrid
@@ -24,10 +25,7 @@ from companion.spans import (
     Tally,
     month_start,
     month_weeks,
-    next_month,
-    previous_month,
     shift_months,
-    summarize_month,
 )
 from companion.spans_report import (
     LEGEND,
@@ -68,6 +66,7 @@ class MonthScreen(LookingBack):
         super().__init__(day)
         self.today = today or date.today()
         self.summary: MonthSummary | None = None
+        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,7 +82,11 @@ class MonthScreen(LookingBack):
     def on_mount(self) -> None:
         grid = self.query_one(MonthGrid)
         grid.focus()
-        self.load_month(month_start(self.day))
+        first = month_start(self.day)
+        kept = self.kept(month_reading(self.store, first))
+        if kept is not None:
+            self._show(first, kept)  # read ahead by the review: in the first frame
+        self.load_month(first)
 
     def action_shift(self, months: int) -> None:
         with contextlib.suppress(ValueError):
@@ -105,19 +108,24 @@ class MonthScreen(LookingBack):
 
     @work(thread=True, exclusive=True, group="month-read")
     def load_month(self, first: date) -> None:
-        entries = self.read_days(previous_month(first) or first, next_month(first))
-        if entries is not None:
-            # Summed up here, not on the screen's thread, which then only draws.
-            self.post_message(SpanSummarized(first, summarize_month(entries, first)))
+        # Summed up here, not on the screen's thread, which then only draws.
+        summed = self.summed(month_reading(self.store, first))
+        if summed is not None:
+            self.post_message(SpanSummarized(first, summed))
 
     def on_span_summarized(self, message: SpanSummarized) -> None:
-        assert isinstance(message.asked, date) and isinstance(message.summary, MonthSummary)
+        assert isinstance(message.asked, date) and isinstance(message.summary, Summed)
         self._show(message.asked, message.summary)
 
-    def _show(self, first: date, summary: MonthSummary) -> None:
+    def _show(self, first: date, summed: Summed) -> None:
         if month_start(self.day) != first:
             return  # an older read that finished after the person moved on
-        self.summary = summary
+        if summed is self.shown:
+            return  # the kept one, drawn already, still true
+        assert isinstance(summed.summary, MonthSummary)
+        self.shown = summed
+        self.say_problems(summed)
+        summary = self.summary = summed.summary
         self.query_one(MonthGrid).show_month(
             summary.days, month_weeks(first, self.week_start), self.week_start, self.today)
         self._show_day()
