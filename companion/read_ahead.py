@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -29,10 +29,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Summed:
-    """A view's summary, with the problems met reading it (to be said when it is shown)."""
+    """A view's summary, with the problems met reading it (to be said when it is shown), and
+    its drawings so far by what they were drawn for (a width), for a view to draw it once."""
 
     summary: Any
     problems: tuple[str, ...]
+    drawn: dict[Hashable, Any] = field(default_factory=dict, compare=False)
 
 
 class Reading(NamedTuple):

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from companion.content import Content
 from companion.insights import Insights
 from companion.insights_report import insights_table
 from companion.read_ahead import Reading, Summed, helps_reading
@@ -60,6 +61,9 @@ class HelpsScreen(LookingBack):
     def load_insights(self, everything: bool) -> None:
         summed = self.summed(self._reading(everything))
         if summed is not None:
+            # Drawn here too, at the width it will be shown at, so the screen's thread only
+            # shows it; a drawing kept from the review's read ahead is taken as it is.
+            drawn(summed, self.content, body_width(self.app.size.width), everything)
             self.post_message(InsightsGathered(summed))
 
     def on_insights_gathered(self, message: InsightsGathered) -> None:
@@ -78,19 +82,41 @@ class HelpsScreen(LookingBack):
         self._draw()
 
     def _draw(self) -> None:
-        width = self.query_one("#helps").scrollable_content_region.width
-        if self.found is None or not width:
-            return  # not laid out yet: the screen's first resize draws it, once
-        width = max(width, 20)
-        console = Console(file=io.StringIO(), width=width, force_terminal=True,
-                          color_system="truecolor", highlight=False, legacy_windows=False)
-        with console.capture() as capture:
-            insights_table(self.found, self.content, console)
-        drawn = Text.from_ansi(capture.get().rstrip("\n"))
-        hint = "a: everything saved" if not self.everything else "a: the last three months"
-        drawn.append(f"\n\n{hint}", style="dim")
-        self.query_one("#helps-body", Static).update(drawn)
+        if self.shown is None:
+            return
+        width = self.query_one("#helps").scrollable_content_region.width or body_width(
+            self.app.size.width)  # before the first layout: what it will be
+        self.query_one("#helps-body", Static).update(
+            drawn(self.shown, self.content, width, self.everything))
 
     def reload(self) -> None:
         self.load_insights(self.everything)
 
+
+# #helps's padding (0 1) and its stable gutter for Textual's vertical scrollbar (2 cells).
+BESIDE_BODY = 4
+
+
+def body_width(screen_width: int) -> int:
+    """The width What helps is drawn at on a screen `screen_width` cells wide."""
+    return max(screen_width - BESIDE_BODY, 20)
+
+
+def drawn(summed: Summed, content: Content, width: int, everything: bool) -> Text:
+    """What helps (`summed` of an Insights) drawn `width` cells wide; each drawing is kept with
+    the summary, so a worker can draw it ahead of the screen showing it."""
+    found = summed.summary
+    assert isinstance(found, Insights)
+    width = max(width, 20)
+    key = ("helps", width, everything)
+    kept = summed.drawn.get(key)
+    if not isinstance(kept, Text):
+        console = Console(file=io.StringIO(), width=width, force_terminal=True,
+                          color_system="truecolor", highlight=False, legacy_windows=False)
+        with console.capture() as capture:
+            insights_table(found, content, console)
+        kept = Text.from_ansi(capture.get().rstrip("\n"))
+        hint = "a: everything saved" if not everything else "a: the last three months"
+        kept.append(f"\n\n{hint}", style="dim")
+        summed.drawn[key] = kept
+    return kept.copy()

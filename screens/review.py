@@ -20,11 +20,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
 from companion.entries import Entry
-from companion.read_ahead import helps_reading, month_reading, read_ahead, year_reading
 from companion.report import day_name, empty_week_words, moment_name, week_span
-from companion.screens.looking_back import LookingBack, ViewCommands, now, view_bindings
+from companion.screens.looking_back import LookingBack, ViewCommands, view_bindings
 from companion.screens.messages import EntrySaved, StoreFailed, WeekLoaded
-from companion.spans import month_start
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -237,14 +235,10 @@ class ReviewScreen(LookingBack):
     def read_ahead_views(self) -> None:
         """Read the month, year and what helps that keys 2-4 show from this week, once the week
         is drawn, so each shows its data in its first frame (read_ahead.py)."""
-        store, day, week_start = self.store, self.day, self.week_start
-        for reading in (month_reading(store, month_start(day)),
-                        year_reading(store, day.year, week_start),
-                        helps_reading(store, False, now(), week_start)):
-            try:
-                read_ahead(store).get(reading)
-            except StoreError:
-                return  # the view says why when it is opened and reads again
+        from companion.screens.views import read_ahead_views
+
+        read_ahead_views(self.store, self.day, self.week_start, self.content,
+                         self.app.size.width)
 
     def _show_days(self, summary: WeekSummary) -> None:
         table = self.query_one("#days", DataTable)
