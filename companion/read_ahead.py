@@ -107,6 +107,8 @@ def _day_after(day: date) -> date | None:
         return None
 
 
+HOLD_AT_MOST = 1.0
+
 _BY_STORE: weakref.WeakKeyDictionary[HistoryStore, ReadAhead] = weakref.WeakKeyDictionary()
 _BY_STORE_LOCK = threading.Lock()
 
@@ -135,6 +137,21 @@ class ReadAhead:
         self._kept: dict[Hashable, Kept] = {}
         self._reading: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
+        self._free = threading.Event()  # cleared while the person's switch is being drawn
+        self._free.set()
+
+    def hold(self) -> None:
+        """The person asked for a view: a reading ahead waits (between its reads) until the
+        view is drawn, so the two do not take the interpreter in turns."""
+        self._free.clear()
+
+    def go_on(self) -> None:
+        self._free.set()
+
+    def wait_turn(self) -> None:
+        """Between two reads ahead: wait while held, at most HOLD_AT_MOST seconds (a view that
+        is never drawn must not stop the reading for good)."""
+        self._free.wait(HOLD_AT_MOST)
 
     def ready(self, key: Hashable) -> Summed | None:
         """The summary kept for `key` if the store has changed nothing since (no disk touched:

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from companion.content import Content
 from companion.insights import Insights
@@ -24,10 +24,12 @@ from companion.insights_report import insights_table
 from companion.read_ahead import Reading, Summed, helps_reading
 from companion.screens.looking_back import LookingBack, now, view_bindings
 from companion.screens.messages import InsightsGathered
+from companion.screens.widgets.footer import Footer
 
 
 class HelpsScreen(LookingBack):
     VIEW = "helps"
+    READ_AHEAD = True
     BINDINGS = [Binding("a", "toggle_span", "All / recent"), *view_bindings("helps")]
 
     def __init__(self, day: date | None = None, *, at: datetime | None = None) -> None:
@@ -77,6 +79,7 @@ class HelpsScreen(LookingBack):
         self.say_problems(summed)
         self.found = summed.summary
         self._draw()
+        self.drawn_with_data()
 
     def on_resize(self) -> None:
         self._draw()

@@ -79,6 +79,9 @@ class LookingBack(Screen[None], UsesCompanion):
     """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
 
     VIEW = ""
+    # Whether the review reads this view's data ahead: the reading then waits, from the key
+    # until the view shows its data, rather than taking turns with its own read and drawing.
+    READ_AHEAD = False
     COMMANDS = {ViewCommands}
     # Each view lists these after its own keys, so the footer shows the view's keys first.
 
@@ -105,7 +108,17 @@ class LookingBack(Screen[None], UsesCompanion):
 
     def action_show_view(self, view: str) -> None:
         if view != self.VIEW:
+            read_ahead(self.store).hold()  # until the view is drawn (see READ_AHEAD)
             self.companion.look_back(view, self.day)
+
+    def on_screen_resume(self) -> None:
+        if not self.READ_AHEAD:
+            self.call_after_refresh(read_ahead(self.store).go_on)
+
+    def drawn_with_data(self) -> None:
+        """The view shows what it read: a reading ahead held for it may go on (after this
+        frame)."""
+        self.call_after_refresh(read_ahead(self.store).go_on)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -14,12 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from companion.read_ahead import Summed, month_reading
 from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanSummarized
 from companion.screens.widgets.day_grid import DayGrid, MonthGrid
+from companion.screens.widgets.footer import Footer
 from companion.spans import (
     MonthSummary,
     Tally,
@@ -56,6 +57,7 @@ def day_words(day: date, tally: Tally) -> str:
 
 class MonthScreen(LookingBack):
     VIEW = "month"
+    READ_AHEAD = True
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", "Prev month", key_display="[", show=False),
         Binding("right_square_bracket", "shift(1)", "Next month", key_display="]", show=False),
@@ -139,6 +141,7 @@ class MonthScreen(LookingBack):
                 totals.append(f" (the month before: {before})\n", style="dim")
             totals.rstrip()
         self.query_one("#month-totals", Static).update(totals)
+        self.drawn_with_data()
 
     def _show_day(self) -> None:
         if self.summary is None:

@@ -58,9 +58,13 @@ def read_ahead_views(store: HistoryStore, day: date, week_start: str, content: C
 
     kept = read_ahead(store)
     try:
+        kept.wait_turn()
         kept.get(month_reading(store, month_start(day)))
+        kept.wait_turn()
         kept.get(year_reading(store, day.year, week_start))
+        kept.wait_turn()
         helps = kept.get(helps_reading(store, False, now(), week_start))
     except StoreError:
         return
+    kept.wait_turn()
     drawn(helps, content, body_width(screen_width), everything=False)

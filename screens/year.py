@@ -15,13 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from companion.read_ahead import Summed, year_reading
 from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanSummarized
 from companion.screens.month import day_words
 from companion.screens.widgets.day_grid import DayGrid, YearGrid
+from companion.screens.widgets.footer import Footer
 from companion.spans import Tally, YearSummary
 from companion.spans_report import LEGEND, breathing_text, change_text, week_lines
 
@@ -40,6 +41,7 @@ def month_totals(tally: Tally) -> str:
 
 class YearScreen(LookingBack):
     VIEW = "year"
+    READ_AHEAD = True
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", "Prev year", key_display="[", show=False),
         Binding("right_square_bracket", "shift(1)", "Next year", key_display="]", show=False),
@@ -121,6 +123,7 @@ class YearScreen(LookingBack):
         else:
             weeks.append("\n".join(week_lines(summary)))
         self.query_one("#year-weeks", Static).update(weeks)
+        self.drawn_with_data()
 
     def _show_day(self) -> None:
         if self.summary is None:
