@@ -237,7 +237,7 @@ class ReviewScreen(LookingBack):
     def read_ahead_views(self) -> None:
         """Read the month, year and what helps that keys 2-4 show from this week, once the week
         is drawn, so each shows its data in its first frame (read_ahead.py)."""
-        from companion.screens.views import read_ahead_views
+        from companion.screens.reading_ahead import read_ahead_views
 
         read_ahead_views(self.store, self.day, self.week_start, self.content,
                          self.app.size.width)
