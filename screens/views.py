@@ -37,4 +37,3 @@ def view_screen(view: str, day: date | None = None) -> Screen[None]:
     from companion.screens.search import SearchScreen
 
     return SearchScreen()
-
