@@ -108,6 +108,8 @@ def _day_after(day: date) -> date | None:
 
 
 HOLD_AT_MOST = 1.0
+# Summaries kept at most: every month or year moved to is kept, and what helps once an hour.
+KEEP_AT_MOST = 24
 
 _BY_STORE: weakref.WeakKeyDictionary[HistoryStore, ReadAhead] = weakref.WeakKeyDictionary()
 _BY_STORE_LOCK = threading.Lock()
@@ -192,6 +194,9 @@ class ReadAhead:
         value = Summed(reading.summarize(entries), problems)
         if changes_made == self.store.changes_made:
             with self._lock:
+                self._kept.pop(reading.key, None)
                 self._kept[reading.key] = Kept(value, changes_made, looks)
+                while len(self._kept) > KEEP_AT_MOST:  # the longest unread goes first
+                    del self._kept[next(iter(self._kept))]
         return value
 

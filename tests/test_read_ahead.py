@@ -18,6 +18,7 @@ from companion.app import CompanionApp
 from companion.entries import Entry
 from companion.history import HistoryStore
 from companion.read_ahead import (
+    KEEP_AT_MOST,
     Reading,
     helps_reading,
     month_reading,
@@ -281,6 +282,16 @@ def test_a_read_that_fails_keeps_nothing(data_dir, history):
         kept.get(Reading(("failing",), failing, len))
     assert kept.ready(("failing",)) is None
     assert kept.get(Reading(("failing",), store.all, len)).summary == len(history)
+
+
+def test_only_the_latest_summaries_are_kept(data_dir, history):
+    store = HistoryStore(data_dir, fsync=False)
+    kept = read_ahead(store)
+    for n in range(KEEP_AT_MOST + 3):
+        kept.get(Reading(("n", n), list, len))
+    assert kept.ready(("n", 2)) is None
+    assert kept.ready(("n", 3)) is not None
+    assert kept.ready(("n", KEEP_AT_MOST + 2)) is not None
 
 
 def test_each_store_has_its_own(data_dir: Path, history):
