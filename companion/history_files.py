@@ -99,6 +99,9 @@ class HistoryFiles:
         # Whole months read are kept, derived, in the user's cache folder (month_cache.py).
         self.cache = MonthCache(folder_for(self.data_dir)) if cache else None
         self._deletions: tuple[Folder, str] | None = None
+        # One more after each change this store makes (a save, an edit, a delete, an import, a
+        # forget), done or failed: what was summed up before is then out of date (read_ahead.py).
+        self.changes_made = 0
 
     @property
     def lock_path(self) -> Path:
@@ -142,6 +145,20 @@ class HistoryFiles:
     def months(self) -> list[str]:
         """Every month that has a file (`2026-11`), oldest first."""
         return sorted({classify(path.name).month or "" for path in self.files()} - {""})
+    def looks(self) -> frozenset[tuple[str, int, int]]:
+        """Every file in the history's folder, and the single-file history from before month
+        files, as (name, size, modified): any change to what a read finds changes this, made by
+        this companion or not (another process, a sync tool, a hand). A stat each, no reading."""
+        seen: set[tuple[str, int, int]] = set()
+        paths = [self.data_dir / LEGACY_FILE]
+        with contextlib.suppress(OSError):
+            paths += [Path(entry.path) for entry in os.scandir(self.history_dir)]
+        for path in paths:
+            with contextlib.suppress(OSError):
+                found = path.stat()
+                seen.add((path.name, found.st_size, found.st_mtime_ns))
+        return frozenset(seen)
+
     # -- inside: reading ----------------------------------------------------------------------
 
     def _listing(self) -> list[str]:

@@ -244,15 +244,20 @@ class HistoryWriter(HistoryFiles):
                 f"{error.strerror or error}."
             ) from None
         with history_lock(lock), contextlib.ExitStack() as stack:
-            legacy = self._has_legacy_files()
-            if legacy:
-                stack.enter_context(history_lock(self.legacy_lock_path))
-            if not self._cleaned:
-                remove_orphaned_temp_files(
-                    self.history_dir, lambda name: _may_clean(name, device.id, legacy))
-                self._cleaned = True
-                self._migrate_legacy_file(device)
-            yield device
+            try:
+                legacy = self._has_legacy_files()
+                if legacy:
+                    stack.enter_context(history_lock(self.legacy_lock_path))
+                if not self._cleaned:
+                    remove_orphaned_temp_files(
+                        self.history_dir, lambda name: _may_clean(name, device.id, legacy))
+                    self._cleaned = True
+                    self._migrate_legacy_file(device)
+                yield device
+            finally:
+                # Counted when the change is over, so a summary read while it was under way
+                # is out of date too (read_ahead.py).
+                self.changes_made += 1
 
     def _has_legacy_files(self) -> bool:
         return (self.data_dir / LEGACY_FILE).is_file() or any(

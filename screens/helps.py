@@ -8,7 +8,7 @@ three months and everything.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from rich.console import Console
 from rich.text import Text
@@ -16,18 +16,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from companion.insights import Insights, gather_insights
+from companion.content import Content
+from companion.insights import Insights
 from companion.insights_report import insights_table
-from companion.looking import DEFAULT_MONTHS
+from companion.read_ahead import Reading, Summed, helps_reading
 from companion.screens.looking_back import LookingBack, now, view_bindings
 from companion.screens.messages import InsightsGathered
-from companion.spans import shift_months, span_times
+from companion.screens.widgets.footer import Footer
 
 
 class HelpsScreen(LookingBack):
     VIEW = "helps"
+    READ_AHEAD = True
     BINDINGS = [Binding("a", "toggle_span", "All / recent"), *view_bindings("helps")]
 
     def __init__(self, day: date | None = None, *, at: datetime | None = None) -> None:
@@ -35,6 +37,7 @@ class HelpsScreen(LookingBack):
         self.at = at  # the moment to look back from; now when None
         self.everything = False
         self.found: Insights | None = None
+        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,60 +47,79 @@ class HelpsScreen(LookingBack):
 
     def on_mount(self) -> None:
         self.query_one("#helps").focus()
+        kept = self.kept(self._reading(self.everything))
+        if kept is not None:
+            self._show(kept)  # read ahead by the review: in the first frame
         self.load_insights(self.everything)
 
     def action_toggle_span(self) -> None:
         self.everything = not self.everything
         self.load_insights(self.everything)
 
+    def _reading(self, everything: bool) -> Reading:
+        return helps_reading(self.store, everything, self.at or now(), self.week_start)
+
     @work(thread=True, exclusive=True, group="helps-read")
     def load_insights(self, everything: bool) -> None:
-        moment = self.at or now()
-        today = moment.date()
-        if everything:
-            entries = self.read_all()
-            first = min((e.started_at.astimezone().date() for e in entries or ()),
-                        default=today)
-        else:
-            first = shift_months(today.replace(day=1), 1 - DEFAULT_MONTHS)
-            entries = self.read(lambda: self.store.between(*span_times(first, _day_after(today))))
-        if entries is None:
-            return
-        found = gather_insights(entries, first, max(first, today), now=moment,
-                                week_start=self.week_start)
-        self.post_message(InsightsGathered(found))
+        summed = self.summed(self._reading(everything))
+        if summed is not None:
+            # Drawn here too, at the width it will be shown at, so the screen's thread only
+            # shows it; a drawing kept from the review's read ahead is taken as it is.
+            drawn(summed, self.content, body_width(self.app.size.width), everything)
+            self.post_message(InsightsGathered(summed))
 
     def on_insights_gathered(self, message: InsightsGathered) -> None:
         self._show(message.found)
 
-    def _show(self, found: Insights) -> None:
-        self.found = found
+    def _show(self, summed: Summed) -> None:
+        if summed is self.shown:
+            return  # the kept one, drawn already, still true
+        assert isinstance(summed.summary, Insights)
+        self.shown = summed
+        self.say_problems(summed)
+        self.found = summed.summary
         self._draw()
+        self.drawn_with_data()
 
     def on_resize(self) -> None:
         self._draw()
 
     def _draw(self) -> None:
-        if self.found is None:
+        if self.shown is None:
             return
-        width = max(self.query_one("#helps").scrollable_content_region.width, 20)
-        console = Console(file=io.StringIO(), width=width, force_terminal=True,
-                          color_system="truecolor", highlight=False, legacy_windows=False)
-        with console.capture() as capture:
-            insights_table(self.found, self.content, console)
-        drawn = Text.from_ansi(capture.get().rstrip("\n"))
-        hint = "a: everything saved" if not self.everything else "a: the last three months"
-        drawn.append(f"\n\n{hint}", style="dim")
-        self.query_one("#helps-body", Static).update(drawn)
+        width = self.query_one("#helps").scrollable_content_region.width or body_width(
+            self.app.size.width)  # before the first layout: what it will be
+        self.query_one("#helps-body", Static).update(
+            drawn(self.shown, self.content, width, self.everything))
 
     def reload(self) -> None:
         self.load_insights(self.everything)
 
 
-def _day_after(day: date) -> date | None:
-    """The next day, or None on the calendar's last (the read then runs to its end). Not
-    spans.days_from(day, None)[1], which lists every day to the year 9999 first (about 1 s)."""
-    try:
-        return day + timedelta(days=1)
-    except OverflowError:
-        return None
+# #helps's padding (0 1) and its stable gutter for Textual's vertical scrollbar (2 cells).
+BESIDE_BODY = 4
+
+
+def body_width(screen_width: int) -> int:
+    """The width What helps is drawn at on a screen `screen_width` cells wide."""
+    return max(screen_width - BESIDE_BODY, 20)
+
+
+def drawn(summed: Summed, content: Content, width: int, everything: bool) -> Text:
+    """What helps (`summed` of an Insights) drawn `width` cells wide; each drawing is kept with
+    the summary, so a worker can draw it ahead of the screen showing it."""
+    found = summed.summary
+    assert isinstance(found, Insights)
+    width = max(width, 20)
+    key = ("helps", width, everything)
+    kept = summed.drawn.get(key)
+    if not isinstance(kept, Text):
+        console = Console(file=io.StringIO(), width=width, force_terminal=True,
+                          color_system="truecolor", highlight=False, legacy_windows=False)
+        with console.capture() as capture:
+            insights_table(found, content, console)
+        kept = Text.from_ansi(capture.get().rstrip("\n"))
+        hint = "a: everything saved" if not everything else "a: the last three months"
+        kept.append(f"\n\n{hint}", style="dim")
+        summed.drawn[key] = kept
+    return kept.copy()

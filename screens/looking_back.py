@@ -19,6 +19,7 @@ from textual.screen import Screen
 from companion.content import Content
 from companion.entries import Entry
 from companion.history import HistoryStore
+from companion.read_ahead import Reading, Summed, read_ahead
 from companion.screens.app_access import UsesCompanion
 from companion.screens.messages import Say
 from companion.spans import span_times
@@ -78,6 +79,9 @@ class LookingBack(Screen[None], UsesCompanion):
     """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
 
     VIEW = ""
+    # Whether the review reads this view's data ahead: the reading then waits, from the key
+    # until the view shows its data, rather than taking turns with its own read and drawing.
+    READ_AHEAD = False
     COMMANDS = {ViewCommands}
     # Each view lists these after its own keys, so the footer shows the view's keys first.
 
@@ -104,7 +108,17 @@ class LookingBack(Screen[None], UsesCompanion):
 
     def action_show_view(self, view: str) -> None:
         if view != self.VIEW:
+            read_ahead(self.store).hold()  # until the view is drawn (see READ_AHEAD)
             self.companion.look_back(view, self.day)
+
+    def on_screen_resume(self) -> None:
+        if not self.READ_AHEAD:
+            self.call_after_refresh(read_ahead(self.store).go_on)
+
+    def drawn_with_data(self) -> None:
+        """The view shows what it read: a reading ahead held for it may go on (after this
+        frame)."""
+        self.call_after_refresh(read_ahead(self.store).go_on)
 
     def action_back(self) -> None:
         self.dismiss()
@@ -129,6 +143,29 @@ class LookingBack(Screen[None], UsesCompanion):
         for problem in self.store.problems.values():
             self.post_message(Say(printable(str(problem)), "warning", 15))
         return entries
+
+    def kept(self, reading: Reading) -> Summed | None:
+        """What `reading` asks for, if it was read ahead and nothing was saved since: a view
+        then draws it in its first frame (no disk touched; its worker checks the files)."""
+        return read_ahead(self.store).ready(reading.key)
+
+    def summed(self, reading: Reading) -> Summed | None:
+        """In a worker: what `reading` asks for, kept (read_ahead.py) or read now; None (with
+        the problem said) when the store cannot be read."""
+        from companion.storage import StoreError
+        from companion.text import printable
+
+        try:
+            return read_ahead(self.store).get(reading)
+        except StoreError as error:
+            self.post_message(Say(printable(str(error)), "error", 15))
+            return None
+
+    def say_problems(self, summed: Summed) -> None:
+        from companion.text import printable
+
+        for problem in summed.problems:
+            self.notify(printable(problem), severity="warning", timeout=15, markup=False)
 
     def on_say(self, message: Say) -> None:
         self.notify(message.text, severity=message.severity, timeout=message.timeout,

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
     from companion.entries import Entry
     from companion.history_check import HistoryCheck
-    from companion.insights import Insights, RepairItem
+    from companion.insights import RepairItem
+    from companion.read_ahead import Summed
     from companion.summary import WeekSummary
 
 
@@ -125,8 +126,8 @@ class SpanRead(Report):
 
 class SpanSummarized(Report):
     """A month's or a year's days, summed up in the worker that read them (so the screen only
-    draws); `asked` is the month's first day or the year, so a read the person has moved on
-    from is dropped."""
+    draws), as read_ahead.Summed; `asked` is the month's first day or the year, so a read the
+    person has moved on from is dropped."""
 
     def __init__(self, asked: object, summary: object) -> None:
         super().__init__()
@@ -135,9 +136,9 @@ class SpanSummarized(Report):
 
 
 class InsightsGathered(Report):
-    """What helps, worked out from the entries read."""
+    """What helps, worked out from the entries read (read_ahead.Summed of an Insights)."""
 
-    def __init__(self, found: Insights) -> None:
+    def __init__(self, found: Summed) -> None:
         super().__init__()
         self.found = found
 

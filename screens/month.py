@@ -14,20 +14,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from companion.read_ahead import Summed, month_reading
 from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanSummarized
 from companion.screens.widgets.day_grid import DayGrid, MonthGrid
+from companion.screens.widgets.footer import Footer
 from companion.spans import (
     MonthSummary,
     Tally,
     month_start,
     month_weeks,
-    next_month,
-    previous_month,
     shift_months,
-    summarize_month,
 )
 from companion.spans_report import (
     LEGEND,
@@ -58,6 +57,7 @@ def day_words(day: date, tally: Tally) -> str:
 
 class MonthScreen(LookingBack):
     VIEW = "month"
+    READ_AHEAD = True
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", "Prev month", key_display="[", show=False),
         Binding("right_square_bracket", "shift(1)", "Next month", key_display="]", show=False),
@@ -68,6 +68,7 @@ class MonthScreen(LookingBack):
         super().__init__(day)
         self.today = today or date.today()
         self.summary: MonthSummary | None = None
+        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,7 +84,11 @@ class MonthScreen(LookingBack):
     def on_mount(self) -> None:
         grid = self.query_one(MonthGrid)
         grid.focus()
-        self.load_month(month_start(self.day))
+        first = month_start(self.day)
+        kept = self.kept(month_reading(self.store, first))
+        if kept is not None:
+            self._show(first, kept)  # read ahead by the review: in the first frame
+        self.load_month(first)
 
     def action_shift(self, months: int) -> None:
         with contextlib.suppress(ValueError):
@@ -105,19 +110,24 @@ class MonthScreen(LookingBack):
 
     @work(thread=True, exclusive=True, group="month-read")
     def load_month(self, first: date) -> None:
-        entries = self.read_days(previous_month(first) or first, next_month(first))
-        if entries is not None:
-            # Summed up here, not on the screen's thread, which then only draws.
-            self.post_message(SpanSummarized(first, summarize_month(entries, first)))
+        # Summed up here, not on the screen's thread, which then only draws.
+        summed = self.summed(month_reading(self.store, first))
+        if summed is not None:
+            self.post_message(SpanSummarized(first, summed))
 
     def on_span_summarized(self, message: SpanSummarized) -> None:
-        assert isinstance(message.asked, date) and isinstance(message.summary, MonthSummary)
+        assert isinstance(message.asked, date) and isinstance(message.summary, Summed)
         self._show(message.asked, message.summary)
 
-    def _show(self, first: date, summary: MonthSummary) -> None:
+    def _show(self, first: date, summed: Summed) -> None:
         if month_start(self.day) != first:
             return  # an older read that finished after the person moved on
-        self.summary = summary
+        if summed is self.shown:
+            return  # the kept one, drawn already, still true
+        assert isinstance(summed.summary, MonthSummary)
+        self.shown = summed
+        self.say_problems(summed)
+        summary = self.summary = summed.summary
         self.query_one(MonthGrid).show_month(
             summary.days, month_weeks(first, self.week_start), self.week_start, self.today)
         self._show_day()
@@ -131,6 +141,7 @@ class MonthScreen(LookingBack):
                 totals.append(f" (the month before: {before})\n", style="dim")
             totals.rstrip()
         self.query_one("#month-totals", Static).update(totals)
+        self.drawn_with_data()
 
     def _show_day(self) -> None:
         if self.summary is None:

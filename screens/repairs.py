@@ -13,13 +13,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from companion.entries import Entry
 from companion.insights import RepairItem, is_open, repair_items
 from companion.insights_report import repair_status, repairs_heading, when
 from companion.screens.looking_back import LookingBack, now, view_bindings
 from companion.screens.messages import RepairMarked, RepairsRead, StoreFailed
+from companion.screens.widgets.footer import Footer
 from companion.storage import StoreError
 from companion.text import printable
 

@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from companion.entries import Entry
 from companion.report import day_name, empty_week_words, moment_name, week_span
 from companion.screens.looking_back import LookingBack, ViewCommands, view_bindings
 from companion.screens.messages import EntrySaved, StoreFailed, WeekLoaded
+from companion.screens.widgets.footer import Footer
 from companion.storage import StoreError
 from companion.summary import (
     KIND_NAMES,
@@ -229,6 +230,17 @@ class ReviewScreen(LookingBack):
             self.focus_moments = False
             self.action_focus_table("moments")
         self.refresh_bindings()
+        # Once this is drawn: before, the reading would take turns with drawing the week.
+        self.call_after_refresh(self.read_ahead_views)
+
+    @work(thread=True, exclusive=True, group="read-ahead")
+    def read_ahead_views(self) -> None:
+        """Read the month, year and what helps that keys 2-4 show from this week, once the week
+        is drawn, so each shows its data in its first frame (read_ahead.py)."""
+        from companion.screens.reading_ahead import read_ahead_views
+
+        read_ahead_views(self.store, self.day, self.week_start, self.content,
+                         self.app.size.width)
 
     def _show_days(self, summary: WeekSummary) -> None:
         table = self.query_one("#days", DataTable)

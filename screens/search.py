@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from companion.entries import Entry
 from companion.looking import labels_of
 from companion.report import moment_name
 from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SearchFound, SpanRead
+from companion.screens.widgets.footer import Footer
 from companion.search import SearchQuery, find_entries
 from companion.summary import KIND_NAMES, activation_change
 from companion.text import printable

@@ -15,13 +15,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from companion.read_ahead import Summed, year_reading
 from companion.screens.looking_back import LookingBack, view_bindings
 from companion.screens.messages import SpanSummarized
 from companion.screens.month import day_words
 from companion.screens.widgets.day_grid import DayGrid, YearGrid
-from companion.spans import Tally, YearSummary, summarize_year, year_read_span
+from companion.screens.widgets.footer import Footer
+from companion.spans import Tally, YearSummary
 from companion.spans_report import LEGEND, breathing_text, change_text, week_lines
 
 
@@ -39,6 +41,7 @@ def month_totals(tally: Tally) -> str:
 
 class YearScreen(LookingBack):
     VIEW = "year"
+    READ_AHEAD = True
     BINDINGS = [
         Binding("left_square_bracket", "shift(-1)", "Prev year", key_display="[", show=False),
         Binding("right_square_bracket", "shift(1)", "Next year", key_display="]", show=False),
@@ -49,6 +52,7 @@ class YearScreen(LookingBack):
         super().__init__(day)
         self.today = today or date.today()
         self.summary: YearSummary | None = None
+        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,6 +68,9 @@ class YearScreen(LookingBack):
     def on_mount(self) -> None:
         grid = self.query_one(YearGrid)
         grid.focus()
+        kept = self.kept(year_reading(self.store, self.day.year, self.week_start))
+        if kept is not None:
+            self._show(self.day.year, kept)  # read ahead by the review: in the first frame
         self.load_year(self.day.year)
 
     def action_shift(self, years: int) -> None:
@@ -89,21 +96,24 @@ class YearScreen(LookingBack):
 
     @work(thread=True, exclusive=True, group="year-read")
     def load_year(self, year: int) -> None:
-        # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
-        entries = self.read_days(*year_read_span(year, "sunday"))
-        if entries is not None:
-            # Summed up here, not on the screen's thread, which then only draws.
-            self.post_message(SpanSummarized(
-                year, summarize_year(entries, year, week_start=self.week_start)))
+        # Summed up here, not on the screen's thread, which then only draws.
+        summed = self.summed(year_reading(self.store, year, self.week_start))
+        if summed is not None:
+            self.post_message(SpanSummarized(year, summed))
 
     def on_span_summarized(self, message: SpanSummarized) -> None:
-        assert isinstance(message.asked, int) and isinstance(message.summary, YearSummary)
+        assert isinstance(message.asked, int) and isinstance(message.summary, Summed)
         self._show(message.asked, message.summary)
 
-    def _show(self, year: int, summary: YearSummary) -> None:
+    def _show(self, year: int, summed: Summed) -> None:
         if self.day.year != year:
             return
-        self.summary = summary
+        if summed is self.shown:
+            return  # the kept one, drawn already, still true
+        assert isinstance(summed.summary, YearSummary)
+        self.shown = summed
+        self.say_problems(summed)
+        summary = self.summary = summed.summary
         self.query_one(YearGrid).show_year(
             year, summary.days, [month_totals(t) for t in summary.month_totals], self.today)
         self._show_day()
@@ -113,6 +123,7 @@ class YearScreen(LookingBack):
         else:
             weeks.append("\n".join(week_lines(summary)))
         self.query_one("#year-weeks", Static).update(weeks)
+        self.drawn_with_data()
 
     def _show_day(self) -> None:
         if self.summary is None:

@@ -11,7 +11,7 @@ import contextlib
 from datetime import date, timedelta
 
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -20,6 +20,9 @@ from textual.widget import Widget
 
 from companion.spans import SpanDay, Tally
 from companion.spans_report import NOT_A_DAY, WEEKDAY_NAMES, shade
+
+NO_DAY = Tally()
+CURSOR = Style(reverse=True, bold=True)  # the day under the cursor: reversed, not a colour
 
 
 class DayGrid(Widget, can_focus=True):
@@ -65,7 +68,7 @@ class DayGrid(Widget, can_focus=True):
         text = Text(f"{day.day:>{width - 1}}" if width > 1 else "")
         text.append(char, style=style)
         if day == self.cursor:
-            text.stylize(Style(reverse=True, bold=True))
+            text.stylize(CURSOR)
         return text
 
     def watch_cursor(self, day: date) -> None:
@@ -145,23 +148,43 @@ class YearGrid(DayGrid):
             self.cursor = date(year, month, day)
 
     def render(self) -> Text:
-        grid = Text(f"{'':4}{'1':<9}{'10':<10}{'20':<10}{'30':<2}", style="bold", no_wrap=True,
-                    overflow="crop")
+        # One string and a span for each run of days in the same shade, not a Text a day: the
+        # same picture in about a tenth of the segments, which is what a frame costs here.
+        plain = [f"{'':4}{'1':<9}{'10':<10}{'20':<10}{'30':<2}"]
+        at = len(plain[0])
+        spans = []
+        cursor: Span | None = None
         wide = self.size.width >= 36 + max((len(t) for t in self.totals), default=0)
         for month in range(1, 13):
-            grid.append("\n")
-            grid.append(f"{date(self.year, month, 1):%b} ", style="bold")
-            last = 0
+            name = f"\n{date(self.year, month, 1):%b} "
+            plain.append(name)
+            at += len(name)
+            run_style, run_start, last = "", at, 0
             for number in range(1, 32):
                 try:
                     day = date(self.year, month, number)
                 except ValueError:
                     break
-                grid.append_text(self.cell(day, 1))
+                char, style = (NOT_A_DAY, "") if day > self.today else shade(
+                    self.days.get(day, NO_DAY))
+                if style != run_style:
+                    if run_style and at > run_start:
+                        spans.append(Span(run_start, at, run_style))
+                    run_style, run_start = style, at
+                if day == self.cursor:
+                    cursor = Span(at, at + 1, CURSOR)
+                plain.append(char)
+                at += 1
                 last = number
+            if run_style and at > run_start:
+                spans.append(Span(run_start, at, run_style))
             if wide and self.totals:
-                grid.append(" " * (31 - last) + " " + self.totals[month - 1])
-        return grid
+                totals = " " * (31 - last) + " " + self.totals[month - 1]
+                plain.append(totals)
+                at += len(totals)
+        if cursor is not None:
+            spans.append(cursor)
+        return Text("".join(plain), style="bold", spans=spans, no_wrap=True, overflow="crop")
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 13
