@@ -164,24 +164,40 @@ def _no_collection() -> Iterator[None]:
 
 
 def _gather_insights(data_dir: Path, months: int | None, now: datetime
-                     ) -> tuple[Insights | None, Reading[Entry | Moment]]:
+                     ) -> tuple[Insights | None, Reading[Any]]:
     """The insights over the last `months` months (everything if None), and what was read;
-    None for the insights if nothing could be read."""
-    from companion import insights, spans
+    None for the insights if nothing could be read.
+
+    Each whole month in the span is counted from its sums, kept beside its cached copy
+    (insights_sums.py): five years' moments are not loaded and counted again on every run."""
+    from companion import insights, insights_sums, spans
 
     today = now.date()
-    # Moments: what the insights read of each entry, quicker to load than whole entries.
-    if months is None:
-        reading = read_with(data_dir, lambda store, _: store.moments())
-        first = _first_day(reading.entries, today)
-    else:
+    first: date | None = None
+    between = None
+    if months is not None:
         first = _shifted_month(today, 1 - months)
         # None on the calendar's last day, which has no day after it.
         end = None if today == date.max else today + timedelta(days=1)
-        reading = read_with(data_dir,
-                            lambda store, _: store.moments(*spans.span_times(first, end)))
+        between = spans.span_times(first, end)
+
+    def read(store: HistoryStore, _: Content) -> list[Any]:
+        parts = store.derived_months(insights_sums.KIND, insights_sums.zone_key, between)
+        gathered = None if parts is None else insights_sums.gather_months(parts, first, today)
+        if gathered is not None:
+            return [gathered] if gathered.read else []
+        # Moments: what the insights read of each entry, quicker to load than whole entries.
+        return store.moments() if between is None else store.moments(*between)
+
+    reading = read_with(data_dir, read)
     if nothing_readable(reading):
         return None, reading
+    if reading.entries and isinstance(reading.entries[0], insights_sums.Gathered):
+        found: insights_sums.Gathered = reading.entries[0]
+        return insights_sums.insights_of(found.sums, found.first, found.last, now=now,
+                                         week_start=reading.week_start), reading
+    if first is None:
+        first = _first_day(reading.entries, today)
     return insights.gather_insights(reading.entries, first, max(first, today), now=now,
                                     week_start=reading.week_start), reading
 
