@@ -293,22 +293,23 @@ class HistoryStore(HistoryWriter):
                 continue
             key = self._cache_key(folder, month)
             kept = None
-            if key is not None and self.cache is not None:
-                kept = self.cache.load_derived(month, kind, [key, made_under(month)])
+            made = None if key is None else [key, made_under(month)]
+            if made is not None and self.cache is not None:
+                kept = self.cache.load_derived(month, kind, made)
             if kept is not None:
                 self._collect_problems(folder)
                 value, ids = kept
-                found.append(DerivedMonth(month, value, _unread(self, folder, month), None))
+                moments = _unread(self, folder, month)
             else:
-                moments = self._month_moments(folder, month)
-                ids = {id_digest(e.id) for e in moments}
-                keep = None
-                names = folder.month_files([month])
-                if key is not None and not any(n in folder.problems or n in folder.damaged
-                                               for n in names):
-                    keep = _keeper(self, month, kind, [key, made_under(month)],
-                                   [e.id for e in moments])
-                found.append(DerivedMonth(month, None, _held(moments), keep))
+                value, found_moments = None, self._month_moments(folder, month)
+                ids = {id_digest(e.id) for e in found_moments}
+                moments = _held(found_moments)
+            keep = None
+            if made is not None and not any(n in folder.problems or n in folder.damaged
+                                            for n in folder.month_files([month])):
+                # A kept value the caller cannot use (from an older companion) is made again.
+                keep = _keeper(self, month, kind, made, ids)
+            found.append(DerivedMonth(month, value, moments, keep))
             if between is None:
                 seen |= ids
                 count += len(ids)
@@ -439,7 +440,7 @@ def _unread(store: HistoryStore, folder: Folder, month: str
     return lambda: store._month_moments(folder, month)
 
 
-def _keeper(store: HistoryStore, month: str, kind: str, key: Any, ids: list[str]
+def _keeper(store: HistoryStore, month: str, kind: str, key: Any, ids: set[str]
             ) -> Callable[[Any], None] | None:
     cache = store.cache
     if cache is None:

@@ -208,9 +208,9 @@ class MonthCache:
 
     def store_derived(self, month: str, kind: str, key: Any, ids: Iterable[str],
                       value: Any) -> None:
-        """Keep `value`, derived from the month's entries (whose ids are `ids`), under `key`
-        (atomically; quietly not at all if it fails)."""
-        body = _json(["".join(id_digest(entry_id) for entry_id in ids), value])
+        """Keep `value`, derived from the month's entries (`ids`: the digests of their ids,
+        id_digest), under `key` (atomically; quietly not at all if it fails)."""
+        body = _json(["".join(sorted(ids)), value])
         header = json.dumps({"format": FORMAT, "version": VERSION, "kind": kind,
                              "month": month, "key": _plain(key), "digest": _digest(body)})
         self._write(f"{month}.{kind}.json", header.encode() + b"\n" + body)
