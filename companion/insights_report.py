@@ -10,12 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from companion.content import Content
 from companion.entries import SCHEMA, Entry
@@ -31,9 +26,19 @@ from companion.insights import (
 )
 from companion.report import _repair_parts, day_name, entry_facts
 from companion.search import SearchQuery
-from companion.spans_report import PAIRS_NOTE, _json, breathing_text, change_text, status_words
+from companion.spans_report import (
+    PAIRS_NOTE,
+    _json,
+    breathing_text,
+    change_text,
+    plain_console,
+    status_words,
+)
 from companion.summary import KIND_NAMES, activation_change, to_local
 from companion.text import md, printable
+
+if TYPE_CHECKING:  # Rich is imported where a table is drawn: json and markdown need none
+    from rich.console import Console
 
 TOO_FEW = "too few to say yet"
 NEVER_A_CAUSE = ("What was there at the same time, beside how often it is there at all; "
@@ -68,13 +73,15 @@ def _percent(share: float) -> str:
 # -- insights ---------------------------------------------------------------------------------
 
 
-def write_insights(found: Insights, fmt: str, content: Content, console: Console) -> None:
+def write_insights(found: Insights, fmt: str, content: Content, console: Console | None
+                   ) -> None:
+    """`console`: where a table is drawn (one is made if None)."""
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, **found.to_dict()}))
     elif fmt == "markdown":
         sys.stdout.write(insights_markdown(found, content))
     else:
-        insights_table(found, content, console)
+        insights_table(found, content, console or plain_console())
 
 
 def ease_cells(ease: Ease) -> tuple[str, str, str]:
@@ -171,6 +178,10 @@ def _hours(hours: float) -> str:
 
 
 def insights_table(found: Insights, content: Content, console: Console) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     console.print(Text(f"What helps you · {span_text(found.first, found.last)}", style="bold"))
     if not found.entry_count:
         console.print(Text("Nothing saved in this span yet.", style="italic"))
@@ -262,14 +273,14 @@ def insights_markdown(found: Insights, content: Content) -> str:
 
 
 def write_repairs(items: tuple[RepairItem, ...], open_only: bool, fmt: str, content: Content,
-                  console: Console, short: Mapping[str, str] | None = None) -> None:
+                  console: Console | None, short: Mapping[str, str] | None = None) -> None:
     """`short`: each repair's id as shown (insights.short_ids of every repair's id)."""
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, "repairs": [i.to_dict() for i in items]}))
     elif fmt == "markdown":
         sys.stdout.write(repairs_markdown(items, open_only, content, short))
     else:
-        repairs_table(items, open_only, content, console, short)
+        repairs_table(items, open_only, content, console or plain_console(), short)
 
 
 def _shown_ids(items: tuple[RepairItem, ...], short: Mapping[str, str] | None
@@ -292,6 +303,8 @@ def repair_status(item: RepairItem) -> str:
 
 def repairs_table(items: tuple[RepairItem, ...], open_only: bool, content: Content,
                   console: Console, short: Mapping[str, str] | None = None) -> None:
+    from rich.text import Text
+
     console.print(Text(repairs_heading(items, open_only), style="bold"))
     if not items:
         console.print(Text("None to show.", style="italic"))
@@ -352,14 +365,14 @@ def query_words(query: SearchQuery) -> str:
 
 
 def write_search(found: list[Entry], query: SearchQuery, fmt: str, content: Content,
-                 console: Console) -> None:
+                 console: Console | None) -> None:
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, "query": query_dict(query),
                                 "count": len(found), "entries": [e.to_dict() for e in found]}))
     elif fmt == "markdown":
         sys.stdout.write(search_markdown(found, query, content))
     else:
-        search_table(found, query, console)
+        search_table(found, query, console or plain_console())
 
 
 def _found(found: list[Entry]) -> str:
@@ -367,6 +380,8 @@ def _found(found: list[Entry]) -> str:
 
 
 def search_table(found: list[Entry], query: SearchQuery, console: Console) -> None:
+    from rich.text import Text
+
     console.print(Text(f"Found {_found(found)} for {printable(query_words(query))}",
                        style="bold"))
     if not found:

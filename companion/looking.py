@@ -19,8 +19,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from rich.console import Console
-
 from companion.content import Content, load_content
 from companion.entries import Entry
 from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
@@ -30,6 +28,8 @@ from companion.settings import load_settings
 from companion.text import printable
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from companion.insights import Insights
 
 Read = TypeVar("Read")
@@ -94,8 +94,11 @@ def say(line: str) -> None:
     print(f"companion: {printable(line)}", file=sys.stderr)
 
 
-def console() -> Console:
-    return Console(highlight=False)
+def console(fmt: str = "table") -> Console | None:
+    """Where a table is drawn; None for json and markdown, which need no Rich."""
+    from companion.spans_report import plain_console
+
+    return plain_console() if fmt == "table" else None
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -114,7 +117,7 @@ def print_month(data_dir: Path, month: date | None = None, offset: int = 0,
         return EXIT_PROBLEM
     summary = spans.summarize_month(reading.entries, first)
     spans_report.write_month(summary, fmt, reading.content, reading.week_start, today,
-                             console())
+                             console(fmt))
     return finish(reading)
 
 
@@ -130,7 +133,7 @@ def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
     if nothing_readable(reading):
         return EXIT_PROBLEM
     summary = spans.summarize_year(reading.entries, year, week_start=reading.week_start)
-    spans_report.write_year(summary, fmt, today, console())
+    spans_report.write_year(summary, fmt, today, console(fmt))
     return finish(reading)
 
 
@@ -144,7 +147,7 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
         found, reading = _gather_insights(data_dir, months, now)
         if found is None:
             return EXIT_PROBLEM
-        insights_report.write_insights(found, fmt, reading.content, console())
+        insights_report.write_insights(found, fmt, reading.content, console(fmt))
     return finish(reading)
 
 
@@ -213,7 +216,7 @@ def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
     items = insights.repair_items(reading.entries, now, open_only=open_only)
     # Unique among every repair, so an id shown with --open is the one shown without.
     short = insights.short_ids(e.id for e in reading.entries if e.repair is not None)
-    insights_report.write_repairs(items, open_only, fmt, reading.content, console(), short)
+    insights_report.write_repairs(items, open_only, fmt, reading.content, console(fmt), short)
     return finish(reading)
 
 
@@ -271,7 +274,7 @@ def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = search.find_entries(reading.entries, query, labels_of(reading.content))
-    insights_report.write_search(found, query, fmt, reading.content, console())
+    insights_report.write_search(found, query, fmt, reading.content, console(fmt))
     return finish(reading)
 
 
