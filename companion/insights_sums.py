@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from itertools import repeat
 from typing import Any, Protocol
 
@@ -62,6 +62,7 @@ class Sums:
 
     entries: int = 0
     first_day: date | None = None  # the earliest local day
+    last_day: date | None = None  # the latest
     # Each grounding's (before − after) as a histogram; short and long: breathing only.
     eased: dict[str, Counter[int]] = field(default_factory=dict)
     short: dict[str, Counter[int]] = field(default_factory=dict)
@@ -92,6 +93,9 @@ class Sums:
         if other.first_day is not None and (self.first_day is None
                                             or other.first_day < self.first_day):
             self.first_day = other.first_day
+        if other.last_day is not None and (self.last_day is None
+                                           or other.last_day > self.last_day):
+            self.last_day = other.last_day
         for mine, theirs in ((self.eased, other.eased), (self.short, other.short),
                              (self.long, other.long)):
             for pattern, counts in theirs.items():
@@ -119,6 +123,7 @@ class Sums:
         return {
             "entries": self.entries,
             "first_day": None if self.first_day is None else self.first_day.isoformat(),
+            "last_day": None if self.last_day is None else self.last_day.isoformat(),
             "eased": counts(self.eased), "short": counts(self.short), "long": counts(self.long),
             "rated": self.rated, "high": self.high,
             "needs": pairs(self.needs, self.needs_high),
@@ -146,8 +151,9 @@ class Sums:
                     high[key] = int(h)
             return every, high
 
-        first = data["first_day"]
+        first, last = data["first_day"], data["last_day"]
         sums = cls(int(data["entries"]), None if first is None else date.fromisoformat(first),
+                   None if last is None else date.fromisoformat(last),
                    counts(data["eased"]), counts(data["short"]), counts(data["long"]),
                    int(data["rated"]), int(data["high"]))
         sums.needs, sums.needs_high = pairs(data["needs"])
@@ -190,6 +196,8 @@ def sums_of(days: Iterable[tuple[date, datetime, Moment]]) -> Sums:
         sums.entries += 1
         if sums.first_day is None or day < sums.first_day:
             sums.first_day = day
+        if sums.last_day is None or day > sums.last_day:
+            sums.last_day = day
         found = held.get((day.year, day.month))
         if found is None:
             held[(day.year, day.month)] = [entry]
@@ -445,11 +453,9 @@ def gather_months(parts: Sequence[MonthPart], first: date | None, today: date
     last = max(first, today)
     merged = Sums()
     for part, sums in zip(parts, whole, strict=True):
-        start, end = _month_bounds(part.month)
-        if sums.entries and not (first <= start.astimezone().date()
-                                 and (end - timedelta(microseconds=1)).astimezone().date()
-                                 <= last):
-            # Part of the month is outside the span: its moments, counted on their days.
+        if (sums.first_day is not None and sums.last_day is not None
+                and not first <= sums.first_day <= sums.last_day <= last):
+            # Some of the month's moments are outside the span: counted on their days.
             sums = sums_of([(day, local, e) for day, local, e in _local_days(moments(part))
                             if first <= day <= last])
         merged.add(sums)
