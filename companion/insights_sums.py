@@ -28,7 +28,6 @@ from companion.insights import (
     _PART_OF_HOUR,
     ENOUGH,
     HIGH,
-    MONTHS_IN_YEAR,
     OPEN_STATUS,
     SENSES,
     SHORT_SESSION_SECONDS,
@@ -46,7 +45,7 @@ from companion.insights import (
     is_open,
 )
 from companion.month_cache import entry_of, row_of
-from companion.spans import Moment, Tally, total
+from companion.spans import MONTHS_IN_YEAR, Moment, Tally, total
 from companion.summary import MOST_USED, PARTS_OF_DAY, to_local
 
 # Raised with anything that changes what a month's sums hold, so older sums are made again.
@@ -357,7 +356,7 @@ class MonthPart(Protocol):
     @property
     def kept(self) -> Any | None: ...
     @property
-    def moments(self) -> Callable[[], list[Entry | Moment]]: ...
+    def moments(self) -> Callable[[], Sequence[Entry | Moment]]: ...
     @property
     def keep(self) -> Callable[[Any], None] | None: ...
 
@@ -424,9 +423,9 @@ def gather_months(parts: Sequence[MonthPart], first: date | None, today: date
     days are in the span, its moments counted otherwise, and sums kept for the next time.
     Local means the system's zone (as zone_key keys the sums). None if a month holds an entry
     from another month (files made elsewhere): the caller counts every moment as before."""
-    read: dict[str, list[Entry | Moment]] = {}
+    read: dict[str, Sequence[Entry | Moment]] = {}
 
-    def moments(part: MonthPart) -> list[Entry | Moment]:
+    def moments(part: MonthPart) -> Sequence[Entry | Moment]:
         if part.month not in read:
             read[part.month] = part.moments()
         return read[part.month]
