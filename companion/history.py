@@ -301,7 +301,16 @@ class HistoryStore(HistoryWriter):
                 value, ids = kept
                 moments = _unread(self, folder, month)
             else:
-                value, found_moments = None, self._month_moments(folder, month)
+                part = None
+                if between is not None and not (between[0] <= _month_start(month)
+                                                and _month_start(month, 1) <= between[1]):
+                    # A month at the span's edge, read as between() reads it: only its
+                    # entries in the span, so its sums are not kept.
+                    part = _starting_between(*between)
+                    made = None
+                value = None
+                found_moments = (self._month_moments(folder, month) if part is None
+                                 else self._month_entries(folder, month, part, light=True))
                 ids = {id_digest(e.id) for e in found_moments}
                 moments = _held(found_moments)
             keep = None
