@@ -8,7 +8,7 @@ beside how often it came at all, and never as a cause.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -224,11 +224,11 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
     console.print()
     columns = [(name, "left" if name in ("Month", "Before → after") else "right")
                for name in ("Month", "Check-ins", "Breathing", "Before → after", "Pairs")]
-    rows = [(f"{point.first:%b %Y}", str(point.tally.checkins), breathing_text(point.tally),
-             change_text(point.tally), str(point.tally.pairs)) for point in found.by_month]
+    by_month = [(f"{point.first:%b %Y}", str(point.tally.checkins), breathing_text(point.tally),
+                 change_text(point.tally), str(point.tally.pairs)) for point in found.by_month]
     lines = None
     if console.color_system is None and not console.legacy_windows:
-        lines = plain_table_lines("Month by month", columns, rows, console.width)
+        lines = plain_table_lines("Month by month", columns, by_month, console.width)
     if lines is not None:
         console.file.write("".join(f"{line}\n" for line in lines))
     else:
@@ -236,8 +236,8 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
                        title_justify="left", title_style="bold")
         for name, justify in columns:
             months.add_column(name, justify="left" if justify == "left" else "right")
-        for row in rows:
-            months.add_row(*row)
+        for month in by_month:
+            months.add_row(*month)
         console.print(months)
     console.print(Text(PAIRS_NOTE, style="dim"))
 
@@ -247,8 +247,8 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
 _PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) - set("[]:\\") | {"→"}
 
 
-def plain_table_lines(title: str, columns: list[tuple[str, str]],
-                      rows: list[tuple[str, ...]], width: int) -> list[str] | None:
+def plain_table_lines(title: str, columns: Sequence[tuple[str, str]],
+                      rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
     """A table's lines exactly as Rich prints it without colour (box.SIMPLE_HEAD, no padding
     at the edges, the title on the left), or None where that is not certain: a character
     other than _PLAIN's, no title or an empty header, or a table wider than `width` (Rich
@@ -257,7 +257,7 @@ def plain_table_lines(title: str, columns: list[tuple[str, str]],
     whenever insights is piped.
 
     `columns`: each header with its justification ("left" or "right")."""
-    cells = [tuple(name for name, _ in columns), *rows]
+    cells = [tuple(name for name, _ in columns), *(tuple(row) for row in rows)]
     if any(len(row) != len(columns) or not _PLAIN.issuperset("".join(row)) for row in cells):
         return None
     if not title or not _PLAIN.issuperset(title) or not all(name for name, _ in columns):
@@ -272,7 +272,7 @@ def plain_table_lines(title: str, columns: list[tuple[str, str]],
     if table_width > width or len(title) > table_width:
         return None
 
-    def line(row: tuple[str, ...]) -> str:
+    def line(row: Sequence[str]) -> str:
         parts = []
         for text, size, (left, right), (_, justify) in zip(row, sizes, pads, columns,
                                                           strict=True):
