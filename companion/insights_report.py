@@ -178,8 +178,6 @@ def _hours(hours: float) -> str:
 
 
 def insights_table(found: Insights, content: Content, console: Console) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     console.print(Text(f"What helps you · {span_text(found.first, found.last)}", style="bold"))
@@ -190,14 +188,10 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
     console.print(Text("What eases you", style="bold"))
     if found.what_helps:
         console.print(Text(HELPS_INTRO, style="dim"))
-        helps = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        helps.add_column("Grounding")
-        helps.add_column("Uses", justify="right")
-        helps.add_column("Eased (median)", justify="right")
-        helps.add_column("Middle half")
-        for row in helps_rows(found, content):
-            helps.add_row(*(printable(cell) for cell in row))
-        console.print(helps)
+        simple_table(console, [("Grounding", "left"), ("Uses", "right"),
+                               ("Eased (median)", "right"), ("Middle half", "left")],
+                     [tuple(printable(cell) for cell in row)
+                      for row in helps_rows(found, content)])
         console.print(Text(f"Under {ENOUGH} uses: {TOO_FEW}.", style="dim"))
     else:
         console.print(Text("No grounding rated both before and after in this span yet."))
@@ -211,13 +205,9 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
         for title, rows in before_high_sections(found, content):
             if not rows:
                 continue
-            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-            table.add_column(title)
-            table.add_column("With high activation", justify="right")
-            table.add_column("In all rated moments", justify="right")
-            for share in rows:
-                table.add_row(*(printable(cell) for cell in share))
-            console.print(table)
+            simple_table(console, [(title, "left"), ("With high activation", "right"),
+                                   ("In all rated moments", "right")],
+                         [tuple(printable(cell) for cell in share) for share in rows])
     console.print(Text("Repairs", style="bold"))
     for line in repairs_lines(found, content, printable):
         console.print(Text(f"  {line}"))
@@ -226,20 +216,31 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
                for name in ("Month", "Check-ins", "Breathing", "Before → after", "Pairs")]
     by_month = [(f"{point.first:%b %Y}", str(point.tally.checkins), breathing_text(point.tally),
                  change_text(point.tally), str(point.tally.pairs)) for point in found.by_month]
+    simple_table(console, columns, by_month, "Month by month")
+    console.print(Text(PAIRS_NOTE, style="dim"))
+
+
+def simple_table(console: Console, columns: Sequence[tuple[str, str]],
+                 rows: Sequence[Sequence[str]], title: str | None = None) -> None:
+    """A table as insights draws them (box.SIMPLE_HEAD, the title on the left): written as
+    text where plain_table_lines is certain of Rich's layout (no colour), else by Rich.
+    `columns`: each header with its justification ("left" or "right")."""
     lines = None
     if console.color_system is None and not console.legacy_windows:
-        lines = plain_table_lines("Month by month", columns, by_month, console.width)
+        lines = plain_table_lines(title, columns, rows, console.width)
     if lines is not None:
         console.file.write("".join(f"{line}\n" for line in lines))
-    else:
-        months = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Month by month",
-                       title_justify="left", title_style="bold")
-        for name, justify in columns:
-            months.add_column(name, justify="left" if justify == "left" else "right")
-        for month in by_month:
-            months.add_row(*month)
-        console.print(months)
-    console.print(Text(PAIRS_NOTE, style="dim"))
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=title, title_justify="left",
+                  title_style="bold")
+    for name, justify in columns:
+        table.add_column(name, justify="left" if justify == "left" else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 # What plain_table_lines lays out as Rich does: printable ASCII but Rich's markup and emoji
@@ -247,12 +248,12 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
 _PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) - set("[]:\\") | {"→"}
 
 
-def plain_table_lines(title: str, columns: Sequence[tuple[str, str]],
+def plain_table_lines(title: str | None, columns: Sequence[tuple[str, str]],
                       rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
     """A table's lines exactly as Rich prints it without colour (box.SIMPLE_HEAD, no padding
     at the edges, the title on the left), or None where that is not certain: a character
-    other than _PLAIN's, no title or an empty header, or a table wider than `width` (Rich
-    would wrap it). Rich takes
+    other than _PLAIN's, an empty title or header, or a table wider than `width` (Rich
+    would wrap it). No title line when `title` is None. Rich takes
     about half a millisecond a row laying out a table; five years are sixty rows, printed
     whenever insights is piped.
 
@@ -260,7 +261,7 @@ def plain_table_lines(title: str, columns: Sequence[tuple[str, str]],
     cells = [tuple(name for name, _ in columns), *(tuple(row) for row in rows)]
     if any(len(row) != len(columns) or not _PLAIN.issuperset("".join(row)) for row in cells):
         return None
-    if not title or not _PLAIN.issuperset(title) or not all(name for name, _ in columns):
+    if title == "" or not _PLAIN.issuperset(title or "") or not all(n for n, _ in columns):
         return None
     last = len(columns) - 1
     sizes = [max(len(row[n]) for row in cells) for n in range(len(columns))]
@@ -269,7 +270,7 @@ def plain_table_lines(title: str, columns: Sequence[tuple[str, str]],
     table_width = sum(size + left + right for size, (left, right) in zip(sizes, pads,
                                                                          strict=True))
     table_width += 2 + last  # the edges and the spaces between columns
-    if table_width > width or len(title) > table_width:
+    if table_width > width or len(title or "") > table_width:
         return None
 
     def line(row: Sequence[str]) -> str:
@@ -282,8 +283,8 @@ def plain_table_lines(title: str, columns: Sequence[tuple[str, str]],
 
     rule = " " + "─" * (table_width - 2) + " "
     blank = " " * table_width
-    return [title.ljust(table_width), blank, line(cells[0]), rule,
-            *(line(row) for row in rows), blank]
+    head = [] if title is None else [title.ljust(table_width)]
+    return [*head, blank, line(cells[0]), rule, *(line(row) for row in rows), blank]
 
 
 def insights_markdown(found: Insights, content: Content) -> str:
