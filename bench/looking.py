@@ -1,11 +1,13 @@
-"""9. Looking back on five years: `insights --all`, `year`, `month` and `search`.
+"""9. Looking back on five years: `insights --all` (as a table, json and markdown), `year`,
+`month` and `search`.
 
 The history is the one `companion demo --days 1825 --out DIR` writes (17,760 entries), made
 once in the bench's folder. Each row is the whole process, from starting the installed console
 script to its exit with its output read through a pipe, the commands taking turns, the median of
 the runs. The month cache (companion/month_cache.py) lives in the bench's own folder
-($COMPANION_CACHE_DIR): the rows are with it made (as every run after a person's first is);
-"first run" in each note is with it removed before each of a few runs, which builds it again.
+($COMPANION_CACHE_DIR), with the sums `insights` keeps beside it (companion/insights_sums.py):
+the rows are with both made (as every run after a person's first is); "first run" in each note
+is with the cache removed before each of a few runs, which builds it again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from bench.start import companion_command
 TARGET_SECONDS = 0.3
 COMMANDS = {
     "insights --all": ["insights", "--all"],
+    "insights --all --format json": ["insights", "--all", "--format", "json"],
+    "insights --all --format markdown": ["insights", "--all", "--format", "markdown"],
     "year": ["year"],
     "month": ["month"],
     "search calm": ["search", "calm"],

@@ -45,7 +45,7 @@ from companion.history_files import (
     month_key,
 )
 from companion.history_writing import HistoryWriter, PartlyAdded, Record
-from companion.month_cache import Moment
+from companion.month_cache import Moment, id_digest
 from companion.month_file import (
     META,
     MIGRATIONS,
@@ -61,7 +61,7 @@ from companion.storage import (
     check_writable,
     sync_folder,
 )
-from companion.sync import Changes, DeviceInfo
+from companion.sync import Changes, DeviceInfo, Folder
 from companion.sync_stamps import legacy_stamp
 from companion.sync_writer import Writer
 
@@ -268,6 +268,75 @@ class HistoryStore(HistoryWriter):
         self._prepare(create=False)
         return self._between(start, end, _starting_between(start, end), light=True)
 
+    def derived_months(self, kind: str, made_under: Callable[[str], Any],
+                       between: tuple[datetime, datetime] | None = None
+                       ) -> list[DerivedMonth] | None:
+        """Each month of all() (or of between(start, end), as UTC months), with a value
+        derived from its entries kept in the month cache under `kind` and `made_under(month)`
+        when there is one, how to read its moments (as moments() gives them), and how to keep
+        such a value (None when the month is not cached).
+
+        All of it: None when an id is in two months (files made elsewhere), where all() shows
+        only the first copy: the caller reads moments() instead."""
+        self._prepare(create=False)
+        first = last = None
+        if between is not None:
+            first, last = month_key(between[0]), month_key(between[1])
+        folder = self._open_folder(writing=False,
+                                   between=None if first is None or last is None
+                                   else (first, last))
+        found: list[DerivedMonth] = []
+        seen: set[str] = set()
+        count = 0
+        for month in sorted(folder.months()):
+            if first is not None and last is not None and not first <= month <= last:
+                continue
+            key = self._cache_key(folder, month)
+            kept = None
+            made = None if key is None else [key, made_under(month)]
+            if made is not None and self.cache is not None:
+                kept = self.cache.load_derived(month, kind, made)
+            if kept is not None:
+                self._collect_problems(folder)
+                value, ids = kept
+                moments = _unread(self, folder, month)
+            else:
+                part = None
+                if between is not None and not (between[0] <= _month_start(month)
+                                                and _month_start(month, 1) <= between[1]):
+                    # A month at the span's edge, read as between() reads it: only its
+                    # entries in the span, so its sums are not kept.
+                    part = _starting_between(*between)
+                    made = None
+                value = None
+                found_moments = (self._month_moments(folder, month) if part is None
+                                 else self._month_entries(folder, month, part, light=True))
+                ids = {id_digest(e.id) for e in found_moments}
+                moments = _held(found_moments)
+            keep = None
+            if made is not None and not any(n in folder.problems or n in folder.damaged
+                                            for n in folder.month_files([month])):
+                # A kept value the caller cannot use (from an older companion) is made again.
+                keep = _keeper(self, month, kind, made, ids)
+            found.append(DerivedMonth(month, value, moments, keep))
+            if between is None:
+                seen |= ids
+                count += len(ids)
+                if len(seen) != count:
+                    return None  # an id in two months (or two ids with one digest)
+        return found
+
+    def _month_moments(self, folder: Folder, month: str) -> list[Entry | Moment]:
+        """A month's moments as _walk reads them (a month too large to cache a batch at a
+        time, the rest through the cache)."""
+        names = [n for n in folder.month_files([month]) if not folder.read(n)]
+        if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
+            from companion.large_month import LargeMonth  # only a month this large
+
+            return list(LargeMonth(self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES,
+                                   self._note_problem, self._note_large).entries(folder, month))
+        return self._month_entries(folder, month, light=True)
+
     def entries(self) -> Iterator[Entry]:
         """Every readable entry, oldest first, read a month at a time (for an export)."""
         return cast(Iterator[Entry], self._walk(light=False))
@@ -360,6 +429,32 @@ class HistoryStore(HistoryWriter):
             if wanted in merged.deleted:
                 return None
         return None
+
+
+class DerivedMonth(NamedTuple):
+    """One month as derived_months gives it (insights_sums.MonthPart)."""
+
+    month: str  # 2026-11
+    kept: Any | None  # the value kept for it, as JSON
+    moments: Callable[[], list[Entry | Moment]]
+    keep: Callable[[Any], None] | None
+
+
+def _held(moments: list[Entry | Moment]) -> Callable[[], list[Entry | Moment]]:
+    return lambda: moments
+
+
+def _unread(store: HistoryStore, folder: Folder, month: str
+            ) -> Callable[[], list[Entry | Moment]]:
+    return lambda: store._month_moments(folder, month)
+
+
+def _keeper(store: HistoryStore, month: str, kind: str, key: Any, ids: set[str]
+            ) -> Callable[[Any], None] | None:
+    cache = store.cache
+    if cache is None:
+        return None
+    return lambda value: cache.store_derived(month, kind, key, ids, value)
 
 
 def _starting_between(start: datetime, end: datetime) -> Keep:

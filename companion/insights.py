@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from itertools import chain, compress
 from typing import Any
 
@@ -24,6 +24,7 @@ from companion.spans import (
     by_local_day,
     repair_dict,
     tally_entries,
+    total,
 )
 from companion.summary import MOST_USED, PARTS_OF_DAY, part_of_day, to_local
 
@@ -376,9 +377,34 @@ def _by_month(days: Iterable[tuple[date, datetime, Moment]], first: date, last: 
     while index <= end:
         year, month_number = index // MONTHS_IN_YEAR, index % MONTHS_IN_YEAR + 1
         points.append(MonthPoint(date(year, month_number, 1),
-                                 tally_entries(held.get((year, month_number), ()))))
+                                 _month_tally(held.get((year, month_number), ()),
+                                              year, month_number)))
         index += 1
     return tuple(points)
+
+
+def _month_tally(entries: Sequence[Moment], year: int, month: int) -> Tally:
+    """A local month's tally, added up a UTC month at a time, earliest first: as the sums of
+    each month file add up (insights_sums.py), to the last bit of the breathing seconds (a
+    float sum depends on its order). A local month starts and ends within a day of its UTC
+    month, so it falls in that month and the ones either side."""
+    start = datetime(year, month, 1, tzinfo=UTC)
+    if not entries or all(start <= e.started_at for e in entries):
+        ends = _utc_month_after(year, month)
+        if ends is None or all(e.started_at < ends for e in entries):
+            return tally_entries(entries)  # all in one UTC month: as it always was
+    ends = _utc_month_after(year, month)
+    before = [e for e in entries if e.started_at < start]
+    inside = [e for e in entries if start <= e.started_at and (ends is None
+                                                               or e.started_at < ends)]
+    after = [] if ends is None else [e for e in entries if ends <= e.started_at]
+    return total(tally_entries(part) for part in (before, inside, after) if part)
+
+
+def _utc_month_after(year: int, month: int) -> datetime | None:
+    if month == MONTHS_IN_YEAR:
+        return None if year == date.max.year else datetime(year + 1, 1, 1, tzinfo=UTC)
+    return datetime(year, month + 1, 1, tzinfo=UTC)
 
 
 def _month_index(day: date) -> int:

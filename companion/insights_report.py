@@ -8,14 +8,9 @@ beside how often it came at all, and never as a cause.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from companion.content import Content
 from companion.entries import SCHEMA, Entry
@@ -31,9 +26,19 @@ from companion.insights import (
 )
 from companion.report import _repair_parts, day_name, entry_facts
 from companion.search import SearchQuery
-from companion.spans_report import PAIRS_NOTE, _json, breathing_text, change_text, status_words
+from companion.spans_report import (
+    PAIRS_NOTE,
+    _json,
+    breathing_text,
+    change_text,
+    plain_console,
+    status_words,
+)
 from companion.summary import KIND_NAMES, activation_change, to_local
 from companion.text import md, printable
+
+if TYPE_CHECKING:  # Rich is imported where a table is drawn: json and markdown need none
+    from rich.console import Console
 
 TOO_FEW = "too few to say yet"
 NEVER_A_CAUSE = ("What was there at the same time, beside how often it is there at all; "
@@ -68,13 +73,15 @@ def _percent(share: float) -> str:
 # -- insights ---------------------------------------------------------------------------------
 
 
-def write_insights(found: Insights, fmt: str, content: Content, console: Console) -> None:
+def write_insights(found: Insights, fmt: str, content: Content, console: Console | None
+                   ) -> None:
+    """`console`: where a table is drawn (one is made if None)."""
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, **found.to_dict()}))
     elif fmt == "markdown":
         sys.stdout.write(insights_markdown(found, content))
     else:
-        insights_table(found, content, console)
+        insights_table(found, content, console or plain_console())
 
 
 def ease_cells(ease: Ease) -> tuple[str, str, str]:
@@ -171,6 +178,8 @@ def _hours(hours: float) -> str:
 
 
 def insights_table(found: Insights, content: Content, console: Console) -> None:
+    from rich.text import Text
+
     console.print(Text(f"What helps you · {span_text(found.first, found.last)}", style="bold"))
     if not found.entry_count:
         console.print(Text("Nothing saved in this span yet.", style="italic"))
@@ -179,14 +188,10 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
     console.print(Text("What eases you", style="bold"))
     if found.what_helps:
         console.print(Text(HELPS_INTRO, style="dim"))
-        helps = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        helps.add_column("Grounding")
-        helps.add_column("Uses", justify="right")
-        helps.add_column("Eased (median)", justify="right")
-        helps.add_column("Middle half")
-        for row in helps_rows(found, content):
-            helps.add_row(*(printable(cell) for cell in row))
-        console.print(helps)
+        simple_table(console, [("Grounding", "left"), ("Uses", "right"),
+                               ("Eased (median)", "right"), ("Middle half", "left")],
+                     [tuple(printable(cell) for cell in row)
+                      for row in helps_rows(found, content)])
         console.print(Text(f"Under {ENOUGH} uses: {TOO_FEW}.", style="dim"))
     else:
         console.print(Text("No grounding rated both before and after in this span yet."))
@@ -200,28 +205,86 @@ def insights_table(found: Insights, content: Content, console: Console) -> None:
         for title, rows in before_high_sections(found, content):
             if not rows:
                 continue
-            table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-            table.add_column(title)
-            table.add_column("With high activation", justify="right")
-            table.add_column("In all rated moments", justify="right")
-            for share in rows:
-                table.add_row(*(printable(cell) for cell in share))
-            console.print(table)
+            simple_table(console, [(title, "left"), ("With high activation", "right"),
+                                   ("In all rated moments", "right")],
+                         [tuple(printable(cell) for cell in share) for share in rows])
     console.print(Text("Repairs", style="bold"))
     for line in repairs_lines(found, content, printable):
         console.print(Text(f"  {line}"))
     console.print()
-    months = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Month by month",
-                   title_justify="left", title_style="bold")
-    for name in ("Month", "Check-ins", "Breathing", "Before → after", "Pairs"):
-        months.add_column(name, justify="left" if name in ("Month", "Before → after")
-                          else "right")
-    for point in found.by_month:
-        months.add_row(f"{point.first:%b %Y}", str(point.tally.checkins),
-                       breathing_text(point.tally), change_text(point.tally),
-                       str(point.tally.pairs))
-    console.print(months)
+    columns = [(name, "left" if name in ("Month", "Before → after") else "right")
+               for name in ("Month", "Check-ins", "Breathing", "Before → after", "Pairs")]
+    by_month = [(f"{point.first:%b %Y}", str(point.tally.checkins), breathing_text(point.tally),
+                 change_text(point.tally), str(point.tally.pairs)) for point in found.by_month]
+    simple_table(console, columns, by_month, "Month by month")
     console.print(Text(PAIRS_NOTE, style="dim"))
+
+
+def simple_table(console: Console, columns: Sequence[tuple[str, str]],
+                 rows: Sequence[Sequence[str]], title: str | None = None) -> None:
+    """A table as insights draws them (box.SIMPLE_HEAD, the title on the left): written as
+    text where plain_table_lines is certain of Rich's layout (no colour), else by Rich.
+    `columns`: each header with its justification ("left" or "right")."""
+    lines = None
+    if console.color_system is None and not console.legacy_windows:
+        lines = plain_table_lines(title, columns, rows, console.width)
+    if lines is not None:
+        console.file.write("".join(f"{line}\n" for line in lines))
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=title, title_justify="left",
+                  title_style="bold")
+    for name, justify in columns:
+        table.add_column(name, justify="left" if justify == "left" else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+# What plain_table_lines lays out as Rich does: printable ASCII but Rich's markup and emoji
+# codes ([ ] : \), and the arrow (one cell wide).
+_PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) - set("[]:\\") | {"→"}
+
+
+def plain_table_lines(title: str | None, columns: Sequence[tuple[str, str]],
+                      rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
+    """A table's lines exactly as Rich prints it without colour (box.SIMPLE_HEAD, no padding
+    at the edges, the title on the left), or None where that is not certain: a character
+    other than _PLAIN's, an empty title or header, or a table wider than `width` (Rich
+    would wrap it). No title line when `title` is None. Rich takes
+    about half a millisecond a row laying out a table; five years are sixty rows, printed
+    whenever insights is piped.
+
+    `columns`: each header with its justification ("left" or "right")."""
+    cells = [tuple(name for name, _ in columns), *(tuple(row) for row in rows)]
+    if any(len(row) != len(columns) or not _PLAIN.issuperset("".join(row)) for row in cells):
+        return None
+    if title == "" or not _PLAIN.issuperset(title or "") or not all(n for n, _ in columns):
+        return None
+    last = len(columns) - 1
+    sizes = [max(len(row[n]) for row in cells) for n in range(len(columns))]
+    # Each column's padding: one space either side, none at the table's own edges.
+    pads = [(0 if n == 0 else 1, 0 if n == last else 1) for n in range(len(columns))]
+    table_width = sum(size + left + right for size, (left, right) in zip(sizes, pads,
+                                                                         strict=True))
+    table_width += 2 + last  # the edges and the spaces between columns
+    if table_width > width or len(title or "") > table_width:
+        return None
+
+    def line(row: Sequence[str]) -> str:
+        parts = []
+        for text, size, (left, right), (_, justify) in zip(row, sizes, pads, columns,
+                                                          strict=True):
+            body = text.ljust(size) if justify == "left" else text.rjust(size)
+            parts.append(" " * left + body + " " * right)
+        return " " + " ".join(parts) + " "
+
+    rule = " " + "─" * (table_width - 2) + " "
+    blank = " " * table_width
+    head = [] if title is None else [title.ljust(table_width)]
+    return [*head, blank, line(cells[0]), rule, *(line(row) for row in rows), blank]
 
 
 def insights_markdown(found: Insights, content: Content) -> str:
@@ -262,14 +325,14 @@ def insights_markdown(found: Insights, content: Content) -> str:
 
 
 def write_repairs(items: tuple[RepairItem, ...], open_only: bool, fmt: str, content: Content,
-                  console: Console, short: Mapping[str, str] | None = None) -> None:
+                  console: Console | None, short: Mapping[str, str] | None = None) -> None:
     """`short`: each repair's id as shown (insights.short_ids of every repair's id)."""
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, "repairs": [i.to_dict() for i in items]}))
     elif fmt == "markdown":
         sys.stdout.write(repairs_markdown(items, open_only, content, short))
     else:
-        repairs_table(items, open_only, content, console, short)
+        repairs_table(items, open_only, content, console or plain_console(), short)
 
 
 def _shown_ids(items: tuple[RepairItem, ...], short: Mapping[str, str] | None
@@ -292,6 +355,8 @@ def repair_status(item: RepairItem) -> str:
 
 def repairs_table(items: tuple[RepairItem, ...], open_only: bool, content: Content,
                   console: Console, short: Mapping[str, str] | None = None) -> None:
+    from rich.text import Text
+
     console.print(Text(repairs_heading(items, open_only), style="bold"))
     if not items:
         console.print(Text("None to show.", style="italic"))
@@ -352,14 +417,14 @@ def query_words(query: SearchQuery) -> str:
 
 
 def write_search(found: list[Entry], query: SearchQuery, fmt: str, content: Content,
-                 console: Console) -> None:
+                 console: Console | None) -> None:
     if fmt == "json":
         sys.stdout.write(_json({"schema": SCHEMA, "query": query_dict(query),
                                 "count": len(found), "entries": [e.to_dict() for e in found]}))
     elif fmt == "markdown":
         sys.stdout.write(search_markdown(found, query, content))
     else:
-        search_table(found, query, console)
+        search_table(found, query, console or plain_console())
 
 
 def _found(found: list[Entry]) -> str:
@@ -367,6 +432,8 @@ def _found(found: list[Entry]) -> str:
 
 
 def search_table(found: list[Entry], query: SearchQuery, console: Console) -> None:
+    from rich.text import Text
+
     console.print(Text(f"Found {_found(found)} for {printable(query_words(query))}",
                        style="bold"))
     if not found:

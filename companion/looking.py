@@ -19,8 +19,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from rich.console import Console
-
 from companion.content import Content, load_content
 from companion.entries import Entry
 from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
@@ -30,6 +28,8 @@ from companion.settings import load_settings
 from companion.text import printable
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from companion.insights import Insights
 
 Read = TypeVar("Read")
@@ -94,8 +94,11 @@ def say(line: str) -> None:
     print(f"companion: {printable(line)}", file=sys.stderr)
 
 
-def console() -> Console:
-    return Console(highlight=False)
+def console(fmt: str = "table") -> Console | None:
+    """Where a table is drawn; None for json and markdown, which need no Rich."""
+    from companion.spans_report import plain_console
+
+    return plain_console() if fmt == "table" else None
 
 
 # -- the commands ----------------------------------------------------------------------------
@@ -114,7 +117,7 @@ def print_month(data_dir: Path, month: date | None = None, offset: int = 0,
         return EXIT_PROBLEM
     summary = spans.summarize_month(reading.entries, first)
     spans_report.write_month(summary, fmt, reading.content, reading.week_start, today,
-                             console())
+                             console(fmt))
     return finish(reading)
 
 
@@ -130,7 +133,7 @@ def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
     if nothing_readable(reading):
         return EXIT_PROBLEM
     summary = spans.summarize_year(reading.entries, year, week_start=reading.week_start)
-    spans_report.write_year(summary, fmt, today, console())
+    spans_report.write_year(summary, fmt, today, console(fmt))
     return finish(reading)
 
 
@@ -144,7 +147,7 @@ def print_insights(data_dir: Path, months: int | None = DEFAULT_MONTHS, fmt: str
         found, reading = _gather_insights(data_dir, months, now)
         if found is None:
             return EXIT_PROBLEM
-        insights_report.write_insights(found, fmt, reading.content, console())
+        insights_report.write_insights(found, fmt, reading.content, console(fmt))
     return finish(reading)
 
 
@@ -164,24 +167,40 @@ def _no_collection() -> Iterator[None]:
 
 
 def _gather_insights(data_dir: Path, months: int | None, now: datetime
-                     ) -> tuple[Insights | None, Reading[Entry | Moment]]:
+                     ) -> tuple[Insights | None, Reading[Any]]:
     """The insights over the last `months` months (everything if None), and what was read;
-    None for the insights if nothing could be read."""
-    from companion import insights, spans
+    None for the insights if nothing could be read.
+
+    Each whole month in the span is counted from its sums, kept beside its cached copy
+    (insights_sums.py): five years' moments are not loaded and counted again on every run."""
+    from companion import insights, insights_sums, spans
 
     today = now.date()
-    # Moments: what the insights read of each entry, quicker to load than whole entries.
-    if months is None:
-        reading = read_with(data_dir, lambda store, _: store.moments())
-        first = _first_day(reading.entries, today)
-    else:
+    first: date | None = None
+    between = None
+    if months is not None:
         first = _shifted_month(today, 1 - months)
         # None on the calendar's last day, which has no day after it.
         end = None if today == date.max else today + timedelta(days=1)
-        reading = read_with(data_dir,
-                            lambda store, _: store.moments(*spans.span_times(first, end)))
+        between = spans.span_times(first, end)
+
+    def read(store: HistoryStore, _: Content) -> list[Any]:
+        parts = store.derived_months(insights_sums.KIND, insights_sums.zone_key, between)
+        gathered = None if parts is None else insights_sums.gather_months(parts, first, today)
+        if gathered is not None:
+            return [gathered] if gathered.read else []
+        # Moments: what the insights read of each entry, quicker to load than whole entries.
+        return store.moments() if between is None else store.moments(*between)
+
+    reading = read_with(data_dir, read)
     if nothing_readable(reading):
         return None, reading
+    if reading.entries and isinstance(reading.entries[0], insights_sums.Gathered):
+        found: insights_sums.Gathered = reading.entries[0]
+        return insights_sums.insights_of(found.sums, found.first, found.last, now=now,
+                                         week_start=reading.week_start), reading
+    if first is None:
+        first = _first_day(reading.entries, today)
     return insights.gather_insights(reading.entries, first, max(first, today), now=now,
                                     week_start=reading.week_start), reading
 
@@ -197,7 +216,7 @@ def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
     items = insights.repair_items(reading.entries, now, open_only=open_only)
     # Unique among every repair, so an id shown with --open is the one shown without.
     short = insights.short_ids(e.id for e in reading.entries if e.repair is not None)
-    insights_report.write_repairs(items, open_only, fmt, reading.content, console(), short)
+    insights_report.write_repairs(items, open_only, fmt, reading.content, console(fmt), short)
     return finish(reading)
 
 
@@ -255,7 +274,7 @@ def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
     if nothing_readable(reading):
         return EXIT_PROBLEM
     found = search.find_entries(reading.entries, query, labels_of(reading.content))
-    insights_report.write_search(found, query, fmt, reading.content, console())
+    insights_report.write_search(found, query, fmt, reading.content, console(fmt))
     return finish(reading)
 
 

@@ -39,7 +39,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from companion.entries import SCHEMA, Breathing, Entry, Feeling, Repair
+from companion.entries import SCHEMA, Breathing, Entry, Feeling, Repair, id_key
 from companion.storage import open_regular
 
 CACHE_ENV = "COMPANION_CACHE_DIR"
@@ -182,14 +182,49 @@ class MonthCache:
         parts = [_json(moments), _json([[e.id, *own_text(e)] for e in entries]), rows]
         header = json.dumps({"format": FORMAT, "version": VERSION, "month": month,
                              "key": _plain(key), "digests": [_digest(p) for p in parts]})
+        self._write(f"{month}.json", b"\n".join([header.encode(), *parts]))
+
+    def load_derived(self, month: str, kind: str, key: Any) -> tuple[Any, set[str]] | None:
+        """A value derived from the month's entries (`kind` says what it is) as
+        `store_derived` kept it, and the digests of their ids (id_digest), if it was made
+        under exactly `key`; None otherwise."""
+        try:
+            with open_regular(self.folder / f"{month}.{kind}.json") as handle:
+                if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+                    return None
+                header = json.loads(handle.readline())
+                body = handle.read()
+            if (not isinstance(header, dict) or header.get("format") != FORMAT
+                    or header.get("version") != VERSION or header.get("kind") != kind
+                    or header.get("month") != month or header.get("key") != _plain(key)
+                    or header.get("digest") != _digest(body)):
+                return None
+            ids, value = json.loads(body)
+            if not isinstance(ids, str) or len(ids) % ID_DIGEST:
+                return None
+            return value, {ids[n:n + ID_DIGEST] for n in range(0, len(ids), ID_DIGEST)}
+        except Exception:  # anything wrong with a cache file (damaged, foreign): not cached
+            return None
+
+    def store_derived(self, month: str, kind: str, key: Any, ids: Iterable[str],
+                      value: Any) -> None:
+        """Keep `value`, derived from the month's entries (`ids`: the digests of their ids,
+        id_digest), under `key` (atomically; quietly not at all if it fails)."""
+        body = _json(["".join(sorted(ids)), value])
+        header = json.dumps({"format": FORMAT, "version": VERSION, "kind": kind,
+                             "month": month, "key": _plain(key), "digest": _digest(body)})
+        self._write(f"{month}.{kind}.json", header.encode() + b"\n" + body)
+
+    def _write(self, name: str, data: bytes) -> None:
+        """`data` as the file `name`, atomically (a temporary file renamed over)."""
         temp = None
         try:
             _private_folders(self.folder)
-            fd, temp = tempfile.mkstemp(prefix=f".{month}.", suffix=".tmp", dir=self.folder)
+            fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
             with os.fdopen(fd, "wb") as handle:
                 os.fchmod(handle.fileno(), FILE_MODE)
-                handle.write(b"\n".join([header.encode(), *parts]))
-            os.replace(temp, self.folder / f"{month}.json")
+                handle.write(data)
+            os.replace(temp, self.folder / name)
             temp = None
         except OSError:
             pass
@@ -220,6 +255,17 @@ def _plain(key: Any) -> Any:
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# The characters of an id's digest: 8 bytes, so two ids of one history (tens of thousands)
+# share one about once in ten million histories; a shared one only means reading moments.
+ID_DIGEST = 16
+
+
+def id_digest(entry_id: str) -> str:
+    """A short digest of an id as every comparison sees it (entries.id_key)."""
+    return hashlib.blake2b(id_key(entry_id).encode("utf-8", "surrogatepass"),
+                           digest_size=ID_DIGEST // 2).hexdigest()
 
 
 def _digest(body: bytes) -> str:

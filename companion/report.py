@@ -19,12 +19,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from companion.content import Choice, Content, load_content
 from companion.entries import SCHEMA, Entry
@@ -44,6 +39,10 @@ from companion.summary import (
 )
 from companion.text import md, printable, terminal_safe_json
 
+if TYPE_CHECKING:  # Rich is imported where a table is drawn: json and markdown need none
+    from rich.console import Console
+    from rich.text import Text
+
 FORMATS = ("table", "markdown", "json")
 # The table lists a week's moments, groundings and repairs one line each, up to this many of
 # each: a person's busiest week is well under it, and laying out tens of thousands of lines (a
@@ -55,6 +54,8 @@ def print_week(
     data_dir: Path, week: date | None = None, offset: int = 0, fmt: str = "table"
 ) -> int:
     """Print the week holding `week` (or this week moved by `offset` weeks); an exit status."""
+    from rich.console import Console
+
     settings, warnings = load_settings(data_dir)
     for warning in warnings:
         _say(warning)
@@ -260,6 +261,10 @@ def entry_facts(
 def week_table(
     summary: WeekSummary, entries: list[Entry], content: Content, console: Console
 ) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     console.print(Text(f"Your week · {summary.label} · {week_span(summary)}", style="bold"))
     if summary.is_empty:
         console.print(Text(printable(empty_week_words(summary, content)), style="italic"))
@@ -336,6 +341,8 @@ def week_table(
 
 
 def _more(console: Console, count: int) -> None:
+    from rich.text import Text
+
     if count > TABLE_MOMENTS:
         console.print(Text(f"  … and {count - TABLE_MOMENTS:,} more; `companion week --format "
                            "markdown` lists every one.", style="dim"))
@@ -347,6 +354,8 @@ def _cut(text: str, room: int) -> str:
 
 def grounding_bar(before: int, after: int, cells_per_point: int = 2) -> Text:
     """Activation as a bar: solid up to `after`, light where it eased, dark where it rose."""
+    from rich.text import Text
+
     bar = Text()
     bar.append("█" * min(before, after) * cells_per_point, style="cyan")
     bar.append("░" * max(before - after, 0) * cells_per_point, style="cyan")

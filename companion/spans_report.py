@@ -10,18 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Any
-
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from companion.content import Content
 from companion.entries import SCHEMA
 from companion.report import _repair_parts, day_name, moment_name
 from companion.spans import MonthSummary, Tally, YearSummary
 from companion.text import md, printable, terminal_safe_json
+
+if TYPE_CHECKING:  # Rich is imported where a table is drawn: json and markdown need none
+    from rich.console import Console
 
 # The day's highest activation, as a character (and a colour where there is colour).
 SHADES = ((3, "░", "cyan dim"), (6, "▒", "cyan"), (8, "▓", "bold cyan"),
@@ -73,11 +71,20 @@ def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def plain_console() -> Console:
+    """Where the command line's tables are drawn: Rich, imported only for a table."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
 def _json(document: dict[str, Any]) -> str:
     return terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _print_rows(rows: list[list[tuple[str, str]]], console: Console) -> None:
+    from rich.text import Text
+
     for row in rows:
         line = Text()
         for text, style in row:
@@ -93,13 +100,13 @@ def month_name(first: date) -> str:
 
 
 def write_month(summary: MonthSummary, fmt: str, content: Content, week_start: str,
-                today: date, console: Console) -> None:
+                today: date, console: Console | None) -> None:
     if fmt == "json":
         sys.stdout.write(month_json(summary, week_start))
     elif fmt == "markdown":
         sys.stdout.write(month_markdown(summary, content, week_start, today))
     else:
-        month_table(summary, content, week_start, today, console)
+        month_table(summary, content, week_start, today, console or plain_console())
 
 
 def month_json(summary: MonthSummary, week_start: str) -> str:
@@ -152,6 +159,10 @@ def comparison_rows(summary: MonthSummary) -> list[tuple[str, str, str]]:
 
 def month_table(summary: MonthSummary, content: Content, week_start: str, today: date,
                 console: Console) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     console.print(Text(f"Your month · {month_name(summary.first)}", style="bold"))
     if summary.is_empty:
         console.print(Text("Nothing saved this month.", style="italic"))
@@ -187,6 +198,8 @@ def month_table(summary: MonthSummary, content: Content, week_start: str, today:
 
 
 def _feelings_and_needs(summary: MonthSummary, content: Content, console: Console) -> None:
+    from rich.text import Text
+
     if summary.words:
         console.print(Text("Feelings", style="bold"))
         for count in summary.quadrants:
@@ -204,6 +217,8 @@ def _feelings_and_needs(summary: MonthSummary, content: Content, console: Consol
 
 
 def _repairs(summary: MonthSummary, content: Content, console: Console) -> None:
+    from rich.text import Text
+
     if not summary.repairs:
         return
     console.print()
@@ -279,13 +294,13 @@ RULER = "1        10        20        30"
 YEAR_HEADS = ("Check-ins", "Breaks", "Breathing", "Before → after")
 
 
-def write_year(summary: YearSummary, fmt: str, today: date, console: Console) -> None:
+def write_year(summary: YearSummary, fmt: str, today: date, console: Console | None) -> None:
     if fmt == "json":
         sys.stdout.write(year_json(summary))
     elif fmt == "markdown":
         sys.stdout.write(year_markdown(summary, today))
     else:
-        year_table(summary, today, console)
+        year_table(summary, today, console or plain_console())
 
 
 def year_json(summary: YearSummary) -> str:
@@ -325,6 +340,8 @@ def week_lines(summary: YearSummary) -> list[str]:
 
 
 def year_table(summary: YearSummary, today: date, console: Console) -> None:
+    from rich.text import Text
+
     console.print(Text(f"Your year · {summary.year}", style="bold"))
     if summary.is_empty:
         console.print(Text("Nothing saved this year.", style="italic"))

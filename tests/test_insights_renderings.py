@@ -10,9 +10,12 @@ import time
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
+from companion import insights_report
 from companion.content import Content
 from companion.entries import Breathing, Entry, Feeling, Repair
 from companion.insights import Insights, gather_insights, repair_items
@@ -20,6 +23,7 @@ from companion.insights_report import (
     grounding_name,
     insights_markdown,
     insights_table,
+    plain_table_lines,
     query_dict,
     query_words,
     repairs_markdown,
@@ -594,3 +598,74 @@ def test_the_repairs_still_open_in_each_format(fmt, content: Content, capsys):
     write_repairs(items, True, fmt, content, console)
     shown = capsys.readouterr().out + console.file.getvalue()
     assert shown.lstrip("# ").startswith("Repairs still open: 1\n")
+
+
+# -- the month-by-month table without Rich -----------------------------------------------------
+
+_CELL = st.text(alphabet=st.sampled_from([*"abcXYZ09 .-→()%", "[", ":", "\\", "é"]),
+                max_size=12)
+
+
+def _rich_lines(title: str | None, columns: list[tuple[str, str]], rows: list[tuple[str, ...]],
+                width: int) -> list[str]:
+    from rich import box
+    from rich.table import Table
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=title, title_justify="left",
+                  title_style="bold")
+    for name, justify in columns:
+        table.add_column(name, justify="left" if justify == "left" else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    return out.getvalue().split("\n")[:-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), count=st.integers(1, 5), width=st.integers(10, 120))
+def test_the_plain_table_is_rich_s_table_character_for_character(data, count, width):
+    columns = [(data.draw(_CELL), data.draw(st.sampled_from(["left", "right"])))
+               for _ in range(count)]
+    rows = data.draw(st.lists(st.tuples(*[_CELL] * count), max_size=8))
+    title = data.draw(st.sampled_from(["Month by month", "", "A title longer than most",
+                                       None]))
+    lines = plain_table_lines(title, columns, rows, width)
+    if lines is None:  # not certain: Rich draws it
+        cells = "".join(c for row in [tuple(n for n, _ in columns), *rows] for c in row)
+        table_width = len(_rich_lines(None, columns, rows, 1000)[0])
+        assert title == "" or not all(n for n, _ in columns) or set("[]:\\é") & set(
+            cells + (title or "")) or table_width > width or len(title or "") > table_width
+        return
+    assert lines == _rich_lines(title, columns, rows, width)
+
+
+def test_insights_piped_print_the_months_without_rich_and_a_terminal_gets_rich(content,
+                                                                              monkeypatch):
+    """Without colour the months' table is written as text (plain_table_lines), and reads
+    as Rich's; with colour (a terminal) Rich draws it, bold title and all."""
+    from datetime import UTC
+
+    one = Entry(kind="checkin", started_at=datetime(2021, 1, 5, 9, tzinfo=UTC),
+                activation_before=8)
+    found = gather_insights([one], date(2021, 1, 1), date(2026, 11, 26),
+                            now=datetime(2026, 11, 26, tzinfo=UTC))
+    plain, colour = io.StringIO(), io.StringIO()
+    calls: list[str] = []
+    real = insights_report.plain_table_lines
+
+    def spy(*args: object) -> list[str] | None:
+        calls.append("plain")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(insights_report, "plain_table_lines", spy)
+    insights_table(found, content, Console(file=plain, width=80, highlight=False))
+    assert calls == ["plain"]
+    insights_table(found, content, Console(file=colour, width=80, highlight=False,
+                                           force_terminal=True, color_system="standard"))
+    assert calls == ["plain"]
+    assert "\x1b[1mMonth by month" in colour.getvalue()
+    text = plain.getvalue()
+    assert "Month by month" in text and "Nov 2026" in text and "Jan 2021" in text
+    assert "\x1b" not in text

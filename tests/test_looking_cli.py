@@ -522,3 +522,30 @@ def test_the_installed_command_prints_the_year(data_dir, history):
                             env={**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Your year · 2024\n")
+
+
+@pytest.mark.parametrize("command", [["month"], ["year"], ["insights", "--all"], ["repairs"],
+                                     ["search", "calm"]])
+def test_looking_back_pauses_the_collector_and_gives_it_back(data_dir, capsys, monkeypatch,
+                                                             command):
+    """Importing and reading keep every object to the end: the cycle collector is paused for
+    the whole command (companion/cli.py, _look_back) and on again after, even on an error."""
+    import gc
+
+    seen: list[bool] = []
+    real = HistoryStore._prepare
+
+    def prepare(self: HistoryStore, *args: object, **kwargs: object) -> None:
+        seen.append(gc.isenabled())
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HistoryStore, "_prepare", prepare)
+    assert gc.isenabled()
+    assert main(["--data-dir", str(data_dir), *command]) == 0
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    monkeypatch.setattr(HistoryStore, "_prepare", lambda *_: (_ for _ in ()).throw(
+        OSError("no")))
+    main(["--data-dir", str(data_dir), *command])
+    assert gc.isenabled()
+    capsys.readouterr()
