@@ -19,9 +19,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
-from itertools import repeat
-from typing import Any, Protocol
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from itertools import repeat, takewhile
+from typing import TYPE_CHECKING, Any, Protocol
 
 from companion.entries import Entry
 from companion.insights import (
@@ -42,11 +42,15 @@ from companion.insights import (
     WhatHelps,
     _month_index,
     _rank,
+    gather_insights,
     is_open,
 )
 from companion.month_cache import entry_of, row_of
-from companion.spans import MONTHS_IN_YEAR, Moment, Tally, total
+from companion.spans import MONTHS_IN_YEAR, Moment, Tally, span_times, total
 from companion.summary import MOST_USED, PARTS_OF_DAY, to_local
+
+if TYPE_CHECKING:
+    from companion.history import HistoryStore
 
 # Raised with anything that changes what a month's sums hold, so older sums are made again.
 SUMS_VERSION = 1
@@ -467,3 +471,95 @@ def _local_days(moments: Iterable[Moment]) -> list[tuple[date, datetime, Moment]
         local = entry.started_at.astimezone()
         days.append((local.date(), local, entry))
     return days
+
+
+# -- from the store: what the command line and the app both count --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What `insights` counts over the local days from `first` (the earliest entry's if None)
+    to `today`, as read from the store: the months' sums when they can stand for the span
+    (`gathered`), else the moments themselves."""
+
+    first: date | None
+    today: date
+    gathered: Gathered | None = None
+    moments: Sequence[Entry | Moment] = ()
+
+    @property
+    def read(self) -> int:
+        """How many entries were read (none: nothing could be, or there is nothing)."""
+        return self.gathered.read if self.gathered is not None else len(self.moments)
+
+    def insights(self, now: datetime, week_start: str) -> Insights:
+        found = self.gathered
+        if found is not None and found.read:
+            return insights_of(found.sums, found.first, found.last, now=now,
+                               week_start=week_start)
+        first = self.first if self.first is not None else _first_day(self.moments, self.today)
+        return gather_insights(self.moments, first, max(first, self.today), now=now,
+                               week_start=week_start)
+
+
+def count_insights(store: HistoryStore, first: date | None, today: date) -> Counted:
+    """What `insights` (and the app's What helps) counts, from `first` (everything if None) to
+    `today`: each whole month from the sums kept beside its cached copy, so five years'
+    moments are not loaded and counted again each time; the moments where the sums cannot
+    stand for the months (an entry filed in another month: files made elsewhere)."""
+    between = None
+    if first is not None:
+        # None on the calendar's last day, which has no day after it.
+        between = span_times(first, None if today == date.max else today + timedelta(days=1))
+    parts = store.derived_months(KIND, zone_key, between)
+    gathered = None if parts is None else gather_months(parts, first, today)
+    if gathered is not None:
+        return Counted(first, today, gathered=gathered)
+    # Moments: what the insights read of each entry, quicker to load than whole entries.
+    return Counted(first, today,
+                   moments=store.moments() if between is None else store.moments(*between))
+
+
+def _first_day(entries: Sequence[Entry | Moment], today: date) -> date:
+    """The local day of the earliest entry (oldest first): only the entries of its first two
+    days in UTC can fall on it, whatever the zone (offsets are under a day)."""
+    if not entries:
+        return today
+    near = entries[0].started_at + timedelta(days=2)
+    return min(e.started_at.astimezone().date()
+               for e in takewhile(lambda e: e.started_at < near, entries))
+
+
+def open_repairs(store: HistoryStore) -> list[Entry]:
+    """The repairs still open in all() (each month's kept with its sums, whole), in the order
+    all() gives them: home's count reads no other entry. From the moments (where repairs are
+    their entries) when the sums cannot stand for the months (an id in two months)."""
+    parts = store.derived_months(KIND, zone_key)
+    found = None if parts is None else _open_of(parts)
+    if found is not None:
+        return found
+    return [e for e in store.moments() if isinstance(e, Entry) and is_open(e)]
+
+
+def _open_of(parts: Sequence[MonthPart]) -> list[Entry] | None:
+    """Each month's open repairs from its kept sums, or from its moments (its sums then kept);
+    None if a month holds an entry from another month (as gather_months)."""
+    found: list[Entry] = []
+    for part in parts:
+        if part.kept is not None:
+            try:
+                kept = [entry_of(row, {}) for row in part.kept["open"]]
+            except Exception:  # not as written here: counted again and kept anew
+                kept = None
+            if kept is not None and all(is_open(e) for e in kept):
+                found += kept
+                continue
+        moments = part.moments()
+        start, end = _month_bounds(part.month)
+        if any(not start <= e.started_at < end for e in moments):
+            return None
+        sums = sums_of(_local_days(moments))
+        if part.keep is not None:
+            part.keep(sums.to_json())
+        found += sums.open
+    return found

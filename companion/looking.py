@@ -10,12 +10,11 @@ read, only the problems are printed.
 from __future__ import annotations
 
 import gc
-import itertools
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -23,7 +22,6 @@ from companion.content import Content, load_content
 from companion.entries import Entry
 from companion.exits import EXIT_OK, EXIT_PROBLEM, UsageError
 from companion.history import HistoryStore
-from companion.month_cache import Moment
 from companion.settings import load_settings
 from companion.text import printable
 
@@ -169,40 +167,22 @@ def _no_collection() -> Iterator[None]:
 def _gather_insights(data_dir: Path, months: int | None, now: datetime
                      ) -> tuple[Insights | None, Reading[Any]]:
     """The insights over the last `months` months (everything if None), and what was read;
-    None for the insights if nothing could be read.
-
-    Each whole month in the span is counted from its sums, kept beside its cached copy
-    (insights_sums.py): five years' moments are not loaded and counted again on every run."""
-    from companion import insights, insights_sums, spans
+    None for the insights if nothing could be read. Counted as the app's What helps counts
+    them (insights_sums.count_insights: each whole month from its kept sums)."""
+    from companion.insights_sums import Counted, count_insights
 
     today = now.date()
-    first: date | None = None
-    between = None
-    if months is not None:
-        first = _shifted_month(today, 1 - months)
-        # None on the calendar's last day, which has no day after it.
-        end = None if today == date.max else today + timedelta(days=1)
-        between = spans.span_times(first, end)
+    first = None if months is None else _shifted_month(today, 1 - months)
 
-    def read(store: HistoryStore, _: Content) -> list[Any]:
-        parts = store.derived_months(insights_sums.KIND, insights_sums.zone_key, between)
-        gathered = None if parts is None else insights_sums.gather_months(parts, first, today)
-        if gathered is not None:
-            return [gathered] if gathered.read else []
-        # Moments: what the insights read of each entry, quicker to load than whole entries.
-        return store.moments() if between is None else store.moments(*between)
+    def read(store: HistoryStore, _: Content) -> list[Counted]:
+        counted = count_insights(store, first, today)
+        return [counted] if counted.read else []
 
     reading = read_with(data_dir, read)
     if nothing_readable(reading):
         return None, reading
-    if reading.entries and isinstance(reading.entries[0], insights_sums.Gathered):
-        found: insights_sums.Gathered = reading.entries[0]
-        return insights_sums.insights_of(found.sums, found.first, found.last, now=now,
-                                         week_start=reading.week_start), reading
-    if first is None:
-        first = _first_day(reading.entries, today)
-    return insights.gather_insights(reading.entries, first, max(first, today), now=now,
-                                    week_start=reading.week_start), reading
+    counted = reading.entries[0] if reading.entries else Counted(first, today)
+    return counted.insights(now, reading.week_start), reading
 
 
 def print_repairs(data_dir: Path, open_only: bool = False, fmt: str = "table",
@@ -276,16 +256,6 @@ def print_search(data_dir: Path, text: str, *, feeling: str | None = None,
     found = search.find_entries(reading.entries, query, labels_of(reading.content))
     insights_report.write_search(found, query, fmt, reading.content, console(fmt))
     return finish(reading)
-
-
-def _first_day(entries: Sequence[Entry | Moment], today: date) -> date:
-    """The local day of the earliest entry (oldest first): only the entries of its first two
-    days in UTC can fall on it, whatever the zone (offsets are under a day)."""
-    if not entries:
-        return today
-    near = entries[0].started_at + timedelta(days=2)
-    return min(e.started_at.astimezone().date()
-               for e in itertools.takewhile(lambda e: e.started_at < near, entries))
 
 
 def labels_of(content: Content) -> dict[str, str]:

@@ -19,7 +19,7 @@ import threading
 import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ class Summed:
 
 
 class Reading(NamedTuple):
-    """What one view asks for: its key (the view and its span), the read and the summing up."""
+    """What one view asks for: its key (the view and its span), the read (entries, or what
+    was counted of them) and the summing up."""
 
     key: Hashable
-    read: Callable[[], list[Entry]]
-    summarize: Callable[[list[Entry]], Any]
+    read: Callable[[], list[Any]]
+    summarize: Callable[[list[Any]], Any]
 
 
 def month_reading(store: HistoryStore, first: date) -> Reading:
@@ -69,25 +70,21 @@ def year_reading(store: HistoryStore, year: int, week_start: str) -> Reading:
 
 def helps_reading(store: HistoryStore, everything: bool, moment: datetime, week_start: str
                   ) -> Reading:
-    """What helps, over the last DEFAULT_MONTHS months or `everything`, as at `moment`. Kept
-    for the hour it was read in: how long a repair has been open counts from `moment`."""
-    from companion.insights import gather_insights
+    """What helps, over the last DEFAULT_MONTHS months or `everything`, as at `moment`, counted
+    as `companion insights` counts it (from the months' kept sums: insights_sums). Kept for
+    the hour it was read in: how long a repair has been open counts from `moment`."""
+    from companion.insights_sums import Counted, count_insights
     from companion.looking import DEFAULT_MONTHS
-    from companion.spans import shift_months, span_times
+    from companion.spans import shift_months
 
     today = moment.date()
-    recent = shift_months(today.replace(day=1), 1 - DEFAULT_MONTHS)
+    first = None if everything else shift_months(today.replace(day=1), 1 - DEFAULT_MONTHS)
 
-    def read() -> list[Entry]:
-        if everything:
-            return store.all()
-        return store.between(*span_times(recent, _day_after(today)))
+    def read() -> list[Counted]:
+        return [count_insights(store, first, today)]
 
-    def summarize(entries: list[Entry]) -> Any:
-        first = min((e.started_at.astimezone().date() for e in entries),
-                    default=today) if everything else recent
-        return gather_insights(entries, first, max(first, today), now=moment,
-                               week_start=week_start)
+    def summarize(found: list[Counted]) -> Any:
+        return found[0].insights(moment, week_start)
 
     return Reading(("helps", everything, week_start, today, moment.hour), read, summarize)
 
@@ -96,15 +93,6 @@ def _month_after(first: date) -> date | None:
     from companion.spans import next_month
 
     return next_month(first)
-
-
-def _day_after(day: date) -> date | None:
-    """The next day, or None on the calendar's last (the read then runs to its end). Not
-    spans.days_from(day, None)[1], which lists every day to the year 9999 first (about 1 s)."""
-    try:
-        return day + timedelta(days=1)
-    except OverflowError:
-        return None
 
 
 HOLD_AT_MOST = 1.0

@@ -1,7 +1,7 @@
 """The What helps view: what `companion insights` prints, in the app.
 
-The same value (insights.gather_insights) drawn by the same renderer (insights_report), at the
-width of the screen, so the two never say different things. `a` switches between the last
+The same value (insights_sums.count_insights) drawn by the same renderer (insights_report), at
+the width of the screen, so the two never say different things. `a` switches between the last
 three months and everything.
 """
 
