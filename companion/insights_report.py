@@ -252,8 +252,8 @@ def plain_table_lines(title: str | None, columns: Sequence[tuple[str, str]],
                       rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
     """A table's lines exactly as Rich prints it without colour (box.SIMPLE_HEAD, no padding
     at the edges, the title on the left), or None where that is not certain: a character
-    other than _PLAIN's, an empty title or header, or a table wider than `width` (Rich
-    would wrap it). No title line when `title` is None. Rich takes
+    other than _PLAIN's, an empty title or header, a cell with spaces at either end, or a
+    table wider than `width` (Rich would wrap it). No title line when `title` is None. Rich takes
     about half a millisecond a row laying out a table; five years are sixty rows, printed
     whenever insights is piped.
 
@@ -262,6 +262,9 @@ def plain_table_lines(title: str | None, columns: Sequence[tuple[str, str]],
     if any(len(row) != len(columns) or not _PLAIN.issuperset("".join(row)) for row in cells):
         return None
     if title == "" or not _PLAIN.issuperset(title or "") or not all(n for n, _ in columns):
+        return None
+    # Rich strips a cell's spaces at either end before it justifies the cell.
+    if any(text != text.strip(" ") for row in cells for text in row):
         return None
     last = len(columns) - 1
     sizes = [max(len(row[n]) for row in cells) for n in range(len(columns))]

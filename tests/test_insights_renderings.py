@@ -635,10 +635,25 @@ def test_the_plain_table_is_rich_s_table_character_for_character(data, count, wi
     if lines is None:  # not certain: Rich draws it
         cells = "".join(c for row in [tuple(n for n, _ in columns), *rows] for c in row)
         table_width = len(_rich_lines(None, columns, rows, 1000)[0])
+        every = [n for n, _ in columns] + [c for row in rows for c in row]
         assert title == "" or not all(n for n, _ in columns) or set("[]:\\é") & set(
-            cells + (title or "")) or table_width > width or len(title or "") > table_width
+            cells + (title or "")) or table_width > width or len(title or "") > table_width \
+            or any(c != c.strip(" ") for c in every)
         return
     assert lines == _rich_lines(title, columns, rows, width)
+
+
+@pytest.mark.parametrize("cell", ["0 ", " 0", " a b "])
+@pytest.mark.parametrize("justify", ["left", "right"])
+def test_a_cell_with_spaces_at_an_end_is_left_to_rich_which_strips_them(cell, justify):
+    """Found by the property above: Rich strips a cell's outer spaces before justifying it."""
+    for columns, rows in (([(cell, justify)], []), ([("Month", justify)], [(cell,)])):
+        assert plain_table_lines(None, columns, rows, 40) is None
+        assert plain_table_lines(None, [(c.strip(), j) for c, j in columns],
+                                 [tuple(c.strip() for c in row) for row in rows], 40
+                                 ) == _rich_lines(None, [(c.strip(), j) for c, j in columns],
+                                                  [tuple(c.strip() for c in row)
+                                                   for row in rows], 40)
 
 
 def test_insights_piped_print_the_months_without_rich_and_a_terminal_gets_rich(content,
