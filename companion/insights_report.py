@@ -252,7 +252,7 @@ def plain_table_lines(title: str | None, columns: Sequence[tuple[str, str]],
                       rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
     """A table's lines exactly as Rich prints it without colour (box.SIMPLE_HEAD, no padding
     at the edges, the title on the left), or None where that is not certain: a character
-    other than _PLAIN's, an empty title or header, a cell with spaces at either end, or a
+    other than _PLAIN's, an empty title or header, a cell with spaces Rich would strip, or a
     table wider than `width` (Rich would wrap it). No title line when `title` is None. Rich takes
     about half a millisecond a row laying out a table; five years are sixty rows, printed
     whenever insights is piped.
@@ -263,8 +263,10 @@ def plain_table_lines(title: str | None, columns: Sequence[tuple[str, str]],
         return None
     if title == "" or not _PLAIN.issuperset(title or "") or not all(n for n, _ in columns):
         return None
-    # Rich strips a cell's spaces at either end before it justifies the cell.
-    if any(text != text.strip(" ") for row in cells for text in row):
+    # Rich strips a cell's spaces at its end, and at its start too where it justifies the cell
+    # to the right; spaces that lead a left-justified cell (an indented row) it keeps.
+    if any(text != text.rstrip(" ") or (justify != "left" and text != text.lstrip(" "))
+           for row in cells for text, (_, justify) in zip(row, columns, strict=True)):
         return None
     last = len(columns) - 1
     sizes = [max(len(row[n]) for row in cells) for n in range(len(columns))]

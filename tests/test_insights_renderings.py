@@ -635,18 +635,21 @@ def test_the_plain_table_is_rich_s_table_character_for_character(data, count, wi
     if lines is None:  # not certain: Rich draws it
         cells = "".join(c for row in [tuple(n for n, _ in columns), *rows] for c in row)
         table_width = len(_rich_lines(None, columns, rows, 1000)[0])
-        every = [n for n, _ in columns] + [c for row in rows for c in row]
+        stripped = [c != c.rstrip(" ") or (j != "left" and c != c.lstrip(" "))
+                    for row in [tuple(n for n, _ in columns), *rows]
+                    for c, (_, j) in zip(row, columns, strict=True)]
         assert title == "" or not all(n for n, _ in columns) or set("[]:\\é") & set(
             cells + (title or "")) or table_width > width or len(title or "") > table_width \
-            or any(c != c.strip(" ") for c in every)
+            or any(stripped)
         return
     assert lines == _rich_lines(title, columns, rows, width)
 
 
-@pytest.mark.parametrize("cell", ["0 ", " 0", " a b "])
-@pytest.mark.parametrize("justify", ["left", "right"])
-def test_a_cell_with_spaces_at_an_end_is_left_to_rich_which_strips_them(cell, justify):
-    """Found by the property above: Rich strips a cell's outer spaces before justifying it."""
+@pytest.mark.parametrize(("cell", "justify"), [("0 ", "left"), ("0 ", "right"), (" 0", "right"),
+                                             (" a b ", "left"), (" a b ", "right")])
+def test_a_cell_with_spaces_rich_strips_is_left_to_rich(cell, justify):
+    """Found by the property above: Rich strips a cell's spaces at its end before justifying
+    it, and at its start too when it justifies it to the right."""
     for columns, rows in (([(cell, justify)], []), ([("Month", justify)], [(cell,)])):
         assert plain_table_lines(None, columns, rows, 40) is None
         assert plain_table_lines(None, [(c.strip(), j) for c, j in columns],
@@ -684,3 +687,11 @@ def test_insights_piped_print_the_months_without_rich_and_a_terminal_gets_rich(c
     text = plain.getvalue()
     assert "Month by month" in text and "Nov 2026" in text and "Jan 2021" in text
     assert "\x1b" not in text
+
+
+def test_an_indented_row_of_a_left_justified_column_stays_plain_and_reads_as_rich_s():
+    columns = [("Grounding", "left"), ("Uses", "right")]
+    rows = [("Box breathing", "839"), ("  under 2 min", "718")]
+    lines = plain_table_lines(None, columns, rows, 80)
+    assert lines is not None and lines == _rich_lines(None, columns, rows, 80)
+    assert lines[4] == "   under 2 min    718 "
