@@ -168,6 +168,23 @@ def test_the_zone_key_holds_each_clock_change_to_the_second():
     assert zone_key("2025-06", offsets("UTC")) == [*head, 0]
 
 
+def test_the_zone_key_finds_every_change_over_the_month_and_the_day_either_side():
+    start = int(datetime(2025, 6, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(2025, 7, 1, tzinfo=UTC).timestamp())
+    head = [insights_sums.SUMS_VERSION, 7, 120.0]
+    # An hour forward on 10 June at 12:34:56, back on the 20th; on the day before the month
+    # and on the day after it; and none a day and a second beyond either side.
+    forward, back = start + 9 * 86_400 + 45_296, start + 19 * 86_400 + 7
+    assert zone_key("2025-06", lambda t: 3600 if forward <= t < back else 0) == [
+        *head, 0, [forward, 3600], [back, 0]]
+    assert zone_key("2025-06", lambda t: 0 if t < start - 86_399 else 60) == [
+        *head, 0, [start - 86_399, 60]]
+    assert zone_key("2025-06", lambda t: 0 if t < start - 86_400 else 60) == [*head, 60]
+    assert zone_key("2025-06", lambda t: 0 if t < end + 86_400 else 60) == [
+        *head, 0, [end + 86_400, 60]]
+    assert zone_key("2025-06", lambda t: 0 if t < end + 86_401 else 60) == [*head, 0]
+
+
 def test_the_zone_key_reads_the_systems_zone(zone):
     zone("America/New_York")
     new_york = zone_key("2025-03")
@@ -516,7 +533,12 @@ def test_counted_a_utc_month_at_a_time_a_local_month_keeps_one_tally_per_file(zo
     assert [t.breaks for t in sums.months[(2025, 10)]] == [0, 1]  # October's file first
     assert [t.entries for t in sums.months[(2025, 11)]] == [1]
     assert sums.entries == 3 and sums.first_day == date(2025, 10, 14)
-    # A moment's start in UTC already, or with no zone at all, is its own UTC month.
+    # A start given in another zone is put in its UTC month; one with no zone at all is
+    # taken as UTC already.
+    new_york = ZoneInfo("America/New_York")
+    zoned = checkin(datetime(2025, 10, 31, 22, tzinfo=new_york), 5)
+    sums = insights_sums.by_utc_month(days_of([zoned, mid_october]))
+    assert [t.entries for t in sums.months[(2025, 10)]] == [1, 1]
     naive = checkin(datetime(2025, 9, 30, 23), 5)
     plain = insights_sums.by_utc_month([(date(2025, 9, 30), naive.started_at, naive)])
     assert list(plain.months) == [(2025, 9)]
@@ -688,18 +710,25 @@ def test_sums_of_no_entries_count_as_the_moments_would():
         [], date(2025, 10, 31), date(2025, 10, 31), now=NOW)
 
 
-def test_the_first_day_is_the_earliest_local_day_of_the_first_two_utc_days(zone):
+def test_the_first_day_is_the_earliest_entrys_local_day(zone):
     zone("America/New_York")
-    # Over the clock's change back: 01:30 EDT then 01:10 EST, an hour later in UTC.
     first_day = insights_sums._first_day
-    entries = [checkin(datetime(2025, 11, 2, 5, 30, tzinfo=UTC), 5),
-               checkin(datetime(2025, 11, 2, 6, 10, tzinfo=UTC), 5)]
-    assert first_day(entries, date(2025, 12, 1)) == date(2025, 11, 2)
-    assert first_day([], date(2025, 12, 1)) == date(2025, 12, 1)
+    entries = [checkin(datetime(2025, 11, 2, 3, 30, tzinfo=UTC), 5),  # 1 November there
+               checkin(datetime(2025, 11, 3, 9, tzinfo=UTC), 5),
+               checkin(datetime(2025, 12, 3, 9, tzinfo=UTC), 5)]
+    assert first_day(entries, date(2025, 12, 20)) == date(2025, 11, 1)
+    assert first_day([], date(2025, 12, 20)) == date(2025, 12, 20)
     zone("Asia/Tokyo")
-    assert first_day(entries, date(2025, 12, 1)) == date(2025, 11, 2)
-    zone("Pacific/Kiritimati")  # +14: already the next day
-    assert first_day(entries[1:], date(2025, 12, 1)) == date(2025, 11, 2)
+    assert first_day(entries, date(2025, 12, 20)) == date(2025, 11, 2)
+
+
+def test_gathering_keeps_a_months_sums_whose_one_day_is_the_whole_span(zone):
+    zone("UTC")
+    day = [checkin(datetime(2025, 10, 9, 9, tzinfo=UTC), 6, 2, pattern="box")]
+    part = CountingPart("2025-10", day, json.loads(json.dumps(sums_of(days_of(day)).to_json())))
+    found = gather_months([part], date(2025, 10, 9), date(2025, 10, 9))
+    assert found is not None and found.sums.eased == {"box": Counter({4: 1})}
+    assert part.reads == 0
 
 
 def test_open_repairs_come_from_the_kept_sums_in_month_order(zone):
