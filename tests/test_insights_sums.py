@@ -172,9 +172,10 @@ def test_the_zone_key_finds_every_change_over_the_month_and_the_day_either_side(
     start = int(datetime(2025, 6, 1, tzinfo=UTC).timestamp())
     end = int(datetime(2025, 7, 1, tzinfo=UTC).timestamp())
     head = [insights_sums.SUMS_VERSION, 7, 120.0]
-    # An hour forward on 10 June at 12:34:56, back on the 20th; on the day before the month
-    # and on the day after it; and none a day and a second beyond either side.
-    forward, back = start + 9 * 86_400 + 45_296, start + 19 * 86_400 + 7
+    # An hour forward on 10 June at 00:00:04, back on the 20th at 00:00:07 (found to the
+    # second, not the one after); on the day before the month and on the day after it; and
+    # none a day and a second beyond either side.
+    forward, back = start + 9 * 86_400 + 4, start + 19 * 86_400 + 7
     assert zone_key("2025-06", lambda t: 3600 if forward <= t < back else 0) == [
         *head, 0, [forward, 3600], [back, 0]]
     assert zone_key("2025-06", lambda t: 0 if t < start - 86_399 else 60) == [
@@ -656,7 +657,8 @@ class Store:
 def test_counting_from_the_months_sums_asks_for_the_span_and_reads_no_moments(zone):
     zone("UTC")
     october = [checkin(datetime(2025, 10, 2, 9, tzinfo=UTC), 6, 2, pattern="box"),
-               repair(datetime(2025, 10, 3, 9, tzinfo=UTC), "planned")]
+               repair(datetime(2025, 10, 3, 9, tzinfo=UTC), "planned")] + [
+        checkin(datetime(2025, 10, d, 9, tzinfo=UTC), 8) for d in range(6, 11)]
     store = Store(parts_of(october), october)
     counted = insights_sums.count_insights(store, date(2025, 10, 1), date(2025, 10, 31))
     assert store.asked == [("derived_months", "sums", zone_key,
@@ -664,10 +666,12 @@ def test_counting_from_the_months_sums_asks_for_the_span_and_reads_no_moments(zo
                              datetime(2025, 11, 1, tzinfo=UTC)))]
     assert counted.gathered is not None and counted.moments == ()
     assert (counted.first, counted.today, counted.read) == (date(2025, 10, 1),
-                                                             date(2025, 10, 31), 2)
-    found = counted.insights(NOW, "sunday")
-    assert found == gather_insights(october, date(2025, 10, 1), date(2025, 10, 31), now=NOW,
-                                    week_start="sunday")
+                                                             date(2025, 10, 31), 7)
+    for week_start in ("sunday", "monday"):
+        found = counted.insights(NOW, week_start)
+        assert found == gather_insights(october, date(2025, 10, 1), date(2025, 10, 31),
+                                        now=NOW, week_start=week_start)
+        assert found.before_high.weekdays[0].key == week_start
     assert found.repairs.open[0].days_open == 78
     everything = Store(parts_of(october), october)
     counted = insights_sums.count_insights(everything, None, date(2025, 10, 31))
@@ -683,16 +687,23 @@ def test_counting_falls_back_on_the_moments_when_the_months_cannot_stand_for_the
     zone("America/New_York")
     # 22:00 on 1 October in New York, filed in September: files made elsewhere.
     stray = checkin(datetime(2025, 10, 2, 2, tzinfo=UTC), 8, 3, pattern="box")
-    later = checkin(datetime(2025, 10, 20, 12, tzinfo=UTC), 5)
-    for parts in (None, [Part("2025-09", [stray]), Part("2025-10", [later])]):
-        store = Store(parts, [stray, later])
-        counted = insights_sums.count_insights(store, date(2025, 10, 1), date(2025, 10, 31))
-        start, end = datetime(2025, 10, 1, 4, tzinfo=UTC), datetime(2025, 11, 1, 4, tzinfo=UTC)
+    later = [repair(datetime(2025, 10, 20, 12, tzinfo=UTC), "planned")] + [
+        checkin(datetime(2025, 10, d, 12, tzinfo=UTC), 9) for d in range(21, 26)]
+    held = [stray, *later]
+    for parts in (None, [Part("2025-09", [stray]), Part("2025-10", later)]):
+        store = Store(parts, held)
+        counted = insights_sums.count_insights(store, date(2025, 9, 25), date(2025, 10, 31))
+        start, end = datetime(2025, 9, 25, 4, tzinfo=UTC), datetime(2025, 11, 1, 4, tzinfo=UTC)
         assert store.asked[1:] == [("moments", start, end)]
-        assert (counted.gathered, counted.moments, counted.read) == (None, [stray, later], 2)
-        assert counted.insights(NOW, "monday") == gather_insights(
-            [stray, later], date(2025, 10, 1), date(2025, 10, 31), now=NOW)
-        everything = Store(parts, [stray, later])
+        assert (counted.gathered, counted.moments, counted.read) == (None, held, 7)
+        for week_start in ("sunday", "monday"):
+            found = counted.insights(NOW, week_start)
+            assert found == gather_insights(held, date(2025, 9, 25), date(2025, 10, 31),
+                                            now=NOW, week_start=week_start)
+            assert found.before_high.weekdays[0].key == week_start
+        assert found.first == date(2025, 9, 25)  # the span asked for, not the first entry's
+        assert found.repairs.open[0].days_open == 61
+        everything = Store(parts, held)
         counted = insights_sums.count_insights(everything, None, date(2025, 10, 31))
         assert everything.asked[1:] == [("moments",)]
         # From the earliest entry's local day: 1 October in New York, though 2 in UTC.
@@ -718,6 +729,7 @@ def test_the_first_day_is_the_earliest_entrys_local_day(zone):
                checkin(datetime(2025, 12, 3, 9, tzinfo=UTC), 5)]
     assert first_day(entries, date(2025, 12, 20)) == date(2025, 11, 1)
     assert first_day([], date(2025, 12, 20)) == date(2025, 12, 20)
+    assert first_day(entries[2:], date(2025, 12, 20)) == date(2025, 12, 3)
     zone("Asia/Tokyo")
     assert first_day(entries, date(2025, 12, 20)) == date(2025, 11, 2)
 
@@ -776,6 +788,15 @@ def test_open_repairs_come_from_every_moment_when_the_months_cannot_stand_for_th
         store = Store(parts, moments)
         assert insights_sums.open_repairs(store) == [planned, stray]
         assert store.asked[1:] == [("moments",)]
+    # A month's file holds its first second, and not the next month's.
+    edges = [repair(datetime(2025, 11, 1, tzinfo=UTC), "planned"),
+             repair(datetime(2025, 12, 1, tzinfo=UTC), "planned")]
+    store = Store([Part("2025-11", edges[:1])], edges)
+    assert insights_sums.open_repairs(store) == edges[:1]
+    assert store.asked[1:] == []
+    store = Store([Part("2025-11", edges)], edges)
+    assert insights_sums.open_repairs(store) == edges
+    assert store.asked[1:] == [("moments",)]
 
 
 # -- any history: the same as counting every moment -------------------------------------------
