@@ -291,6 +291,8 @@ class HistoryStore(HistoryWriter):
         for month in sorted(folder.months()):
             if first is not None and last is not None and not first <= month <= last:
                 continue
+            if between is not None and _month_start(month) >= between[1]:
+                continue  # a span ending as this month begins: nothing of it is here
             key = self._cache_key(folder, month)
             kept = None
             made = None if key is None else [key, made_under(month)]

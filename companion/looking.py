@@ -122,15 +122,23 @@ def print_month(data_dir: Path, month: date | None = None, offset: int = 0,
 def print_year(data_dir: Path, year: int | None = None, fmt: str = "table",
                today: date | None = None) -> int:
     from companion import spans, spans_report
+    from companion.year_sums import year_tallies
 
     today = today or date.today()
     year = year if year is not None else today.year
-    # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
-    first, end = spans.year_read_span(year, "sunday")
-    reading = read_history(data_dir, spans.span_times(first, end))
+    first, end = spans.year_days(year)
+
+    # What each day held, from the day tallies kept for each month (as the app's Year view
+    # reads it); nothing read unless a day of the span held something.
+    def read(store: HistoryStore, _: Content) -> list[dict[date, spans.Tally]]:
+        days = year_tallies(store, year)
+        return [days] if any(first <= d and (end is None or d < end) for d in days) else []
+
+    reading = read_with(data_dir, read)
     if nothing_readable(reading):
         return EXIT_PROBLEM
-    summary = spans.summarize_year(reading.entries, year, week_start=reading.week_start)
+    days = reading.entries[0] if reading.entries else {}
+    summary = spans.year_of(days, year, week_start=reading.week_start)
     spans_report.write_year(summary, fmt, today, console(fmt))
     return finish(reading)
 

@@ -57,15 +57,16 @@ def month_reading(store: HistoryStore, first: date) -> Reading:
 
 
 def year_reading(store: HistoryStore, year: int, week_start: str) -> Reading:
-    """The year view's: `year`'s days and weeks."""
-    from companion.spans import span_times, summarize_year, year_read_span
+    """The year view's: `year`'s days and weeks, from the day tallies kept for each UTC month
+    when they can stand for it (year_sums.py), else from its entries."""
+    from companion.spans import year_of
+    from companion.year_sums import year_tallies
 
-    # Read as if weeks start on Sunday, the earlier start: either setting's weeks are in it.
-    def read() -> list[Entry]:
-        return store.between(*span_times(*year_read_span(year, "sunday")))
+    def read() -> list[Any]:
+        return [year_tallies(store, year)]
 
     return Reading(("year", year, week_start), read,
-                   lambda entries: summarize_year(entries, year, week_start=week_start))
+                   lambda found: year_of(found[0], year, week_start=week_start))
 
 
 def helps_reading(store: HistoryStore, everything: bool, moment: datetime, week_start: str

@@ -263,12 +263,40 @@ def by_local_day(entries: Iterable[AnyMoment], tz: tzinfo | None = None
         yield local.date(), local, entry
 
 
-def day_tallies(entries: Iterable[Entry], tz: tzinfo | None = None) -> dict[date, Tally]:
-    """What each local day held, for the days that held anything."""
-    days: dict[date, list[Entry]] = {}
+def day_tallies(entries: Iterable[Moment], tz: tzinfo | None = None) -> dict[date, Tally]:
+    """What each local day held, for the days that held anything.
+
+    A day across the start of a UTC month is added up a UTC month at a time, earliest first:
+    as the day tallies kept for each month file add up (year_sums.py), to the last bit of
+    the breathing seconds (a float's sum depends on its order)."""
+    days: dict[date, list[Moment]] = {}
     for day, _, entry in by_local_day(entries, tz):
-        days.setdefault(day, []).append(entry)
-    return {day: tally_entries(held) for day, held in days.items()}
+        found = days.get(day)
+        if found is None:
+            days[day] = [entry]
+        else:
+            found.append(entry)
+    return {day: _day_tally(day, held) for day, held in days.items()}
+
+
+def _day_tally(day: date, held: list[Moment]) -> Tally:
+    # A UTC month begins on the local 1st or on a month's last day, whatever the offset.
+    if day.day != 1 and (day == date.max or (day + timedelta(days=1)).day != 1):
+        return tally_entries(held)
+    by_month: dict[tuple[int, int], list[Moment]] = {}
+    for entry in held:
+        by_month.setdefault(_utc_month(entry.started_at), []).append(entry)
+    if len(by_month) == 1:
+        return tally_entries(held)
+    return total(tally_entries(by_month[month]) for month in sorted(by_month))
+
+
+def _utc_month(moment: datetime) -> tuple[int, int]:
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:  # before year 1 or after 9999 in UTC
+        return (0, 0) if moment.year == 1 else (date.max.year + 1, 1)
+    return utc.year, utc.month
 
 
 def span_days(tallies: dict[date, Tally], first: date, end: date | None) -> tuple[SpanDay, ...]:
@@ -452,10 +480,24 @@ def year_read_span(year: int, week_start: str = "monday") -> tuple[date, date | 
     return first, max(end, year_end)
 
 
+def year_days(year: int) -> tuple[date, date | None]:
+    """The local days a year's summary needs under either week start (None: to the
+    calendar's end): Sunday's weeks begin a day earlier, Monday's end a day later."""
+    first, _ = year_read_span(year, "sunday")
+    _, end = year_read_span(year, "monday")
+    return first, end
+
+
 def summarize_year(entries: Iterable[Entry], year: int, *, week_start: str = "monday",
                    tz: tzinfo | None = None) -> YearSummary:
     """Every local day of `year`, and its weeks (see `year_weeks`)."""
-    tallies = day_tallies(entries, tz)
+    return year_of(day_tallies(entries, tz), year, week_start=week_start)
+
+
+def year_of(tallies: dict[date, Tally], year: int, *, week_start: str = "monday"
+            ) -> YearSummary:
+    """`year` from what each local day held (`day_tallies`; days outside the year and its
+    weeks are left out)."""
     end = None if year == date.max.year else date(year + 1, 1, 1)
     weeks = tuple(
         WeekPoint(start, label, total(tallies.get(d, Tally())
