@@ -133,7 +133,7 @@ class Sums:
             "signals": pairs(self.signals, self.signals_high),
             "parts": pairs(self.parts, self.parts_high),
             "weekdays": pairs(self.weekdays, self.weekdays_high),
-            "months": [[year, month, [list(_tally_row(t)) for t in tallies]]
+            "months": [[year, month, [list(tally_row(t)) for t in tallies]]
                        for (year, month), tallies in self.months.items()],
             "statuses": self.statuses, "hours": self.hours,
             "open": [row_of(e) for e in self.open],
@@ -163,7 +163,7 @@ class Sums:
         sums.signals, sums.signals_high = pairs(data["signals"])
         sums.parts, sums.parts_high = pairs(data["parts"])
         sums.weekdays, sums.weekdays_high = pairs(data["weekdays"])
-        sums.months = {(int(year), int(month)): [_tally_of(row) for row in rows]
+        sums.months = {(int(year), int(month)): [tally_of_row(row) for row in rows]
                        for year, month, rows in data["months"]}
         shared: dict[Any, Any] = {}
         sums.statuses = Counter({str(k): int(n) for k, n in data["statuses"].items()})
@@ -174,12 +174,12 @@ class Sums:
         return sums
 
 
-def _tally_row(t: Tally) -> tuple[Any, ...]:
+def tally_row(t: Tally) -> tuple[Any, ...]:
     return (t.entries, t.checkins, t.breaks, t.breathing_seconds, t.activation_max, t.pairs,
             t.before_sum, t.after_sum)
 
 
-def _tally_of(row: list[Any]) -> Tally:
+def tally_of_row(row: list[Any]) -> Tally:
     entries, checkins, breaks, seconds, highest, pairs, before_sum, after_sum = row
     return Tally(int(entries), int(checkins), int(breaks), float(seconds),
                  None if highest is None else int(highest), int(pairs), int(before_sum),
@@ -374,7 +374,7 @@ def zone_key(month: str, offset_at: Callable[[int], int] | None = None) -> list[
     second where two days differ: a zone's clock changes last longer than a day.
     """
     at = offset_at if offset_at is not None else _local_offset
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     first, last = int(start.timestamp()) - 86_400, int(end.timestamp()) + 86_400
     before = at(first)
     key: list[Any] = [SUMS_VERSION, HIGH, SHORT_SESSION_SECONDS, before]
@@ -401,7 +401,7 @@ def _local_offset(moment: int) -> int:
     return time.localtime(moment).tm_gmtoff
 
 
-def _month_bounds(month: str) -> tuple[datetime, datetime]:
+def month_bounds(month: str) -> tuple[datetime, datetime]:
     year, number = int(month[:4]), int(month[5:7])
     start = datetime(year, number, 1, tzinfo=UTC)
     if number == MONTHS_IN_YEAR:
@@ -443,7 +443,7 @@ def gather_months(parts: Sequence[MonthPart], first: date | None, today: date
             except Exception:  # not as written here: counted again and kept anew
                 sums = None
         if sums is None:
-            start, end = _month_bounds(part.month)
+            start, end = month_bounds(part.month)
             if any(not start <= e.started_at < end for e in moments(part)):
                 return None
             sums = sums_of(_local_days(moments(part)))
@@ -555,7 +555,7 @@ def _open_of(parts: Sequence[MonthPart]) -> list[Entry] | None:
                 found += kept
                 continue
         moments = part.moments()
-        start, end = _month_bounds(part.month)
+        start, end = month_bounds(part.month)
         if any(not start <= e.started_at < end for e in moments):
             return None
         sums = sums_of(_local_days(moments))

@@ -9,7 +9,6 @@ Nothing here imports Textual: it is tested with plain pytest.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import sys
@@ -24,6 +23,8 @@ from companion.storage import StoreError
 from companion.text import printable
 
 if TYPE_CHECKING:
+    import asyncio
+
     from companion.entries import Entry
 
 # What is not saved yet gets this long to be saved (a save waits up to 10 s for another

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from companion.insights_sums import MonthPart, _month_bounds, _tally_of, _tally_row, zone_key
+from companion.insights_sums import MonthPart, month_bounds, tally_of_row, tally_row, zone_key
 from companion.spans import Tally, day_tallies, span_times, total, year_days
 
 if TYPE_CHECKING:
@@ -31,14 +31,14 @@ def made_under(month: str) -> list[Any]:
 
 
 def to_json(tallies: dict[date, Tally]) -> list[list[Any]]:
-    return [[day.isoformat(), *_tally_row(tally)] for day, tally in tallies.items()]
+    return [[day.isoformat(), *tally_row(tally)] for day, tally in tallies.items()]
 
 
 def from_json(data: Any) -> dict[date, Tally]:
     """The day tallies `to_json` wrote; raises on anything else (the caller tallies anew)."""
     if not isinstance(data, list):
         raise ValueError("not a list of days")
-    return {date.fromisoformat(row[0]): _tally_of(row[1:]) for row in data}
+    return {date.fromisoformat(row[0]): tally_of_row(row[1:]) for row in data}
 
 
 def days_of_months(parts: Sequence[MonthPart]) -> dict[date, Tally] | None:
@@ -56,7 +56,7 @@ def days_of_months(parts: Sequence[MonthPart]) -> dict[date, Tally] | None:
                 days = None
         if days is None:
             moments = part.moments()
-            start, end = _month_bounds(part.month)
+            start, end = month_bounds(part.month)
             if any(not start <= e.started_at < end for e in moments):
                 return None
             days = day_tallies(moments)
@@ -92,9 +92,9 @@ def _whole_months(start: datetime, end: datetime) -> tuple[datetime, datetime] |
     lowest, highest = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
     if start <= lowest or end >= highest:
         return None
-    first, _ = _month_bounds(f"{start.year:04d}-{start.month:02d}")
+    first, _ = month_bounds(f"{start.year:04d}-{start.month:02d}")
     last = end.astimezone(UTC)
     if (last.day, last.hour, last.minute, last.second, last.microsecond) == (1, 0, 0, 0, 0):
         return first, last
-    _, after = _month_bounds(f"{last.year:04d}-{last.month:02d}")
+    _, after = month_bounds(f"{last.year:04d}-{last.month:02d}")
     return (None if after >= highest else (first, after))

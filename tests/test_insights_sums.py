@@ -549,7 +549,7 @@ def test_counted_a_utc_month_at_a_time_a_local_month_keeps_one_tally_per_file(zo
 
 
 def test_a_months_bounds_in_utc_and_the_last_month_of_the_calendar():
-    bounds = insights_sums._month_bounds
+    bounds = insights_sums.month_bounds
     assert bounds("2025-11") == (datetime(2025, 11, 1, tzinfo=UTC),
                                  datetime(2025, 12, 1, tzinfo=UTC))
     assert bounds("2025-12") == (datetime(2025, 12, 1, tzinfo=UTC),
