@@ -33,14 +33,23 @@ class Footer(TextualFooter):
         self._asked = False
         if not self.is_attached or self._pruning:
             return  # its screen went away meanwhile
+        if self.app.screen is not self.screen:
+            # Another screen came on top meanwhile: the keys are made again when this one is
+            # back (Textual refreshes the bindings then). Not now: an app key bound to
+            # "screen.…" would ask that other screen, perhaps half made, what it allows.
+            return
         shown = self._keys()
         if shown != self._shown:
             self._shown = shown
             await self.recompose()
 
     def _keys(self) -> tuple[object, ...]:
-        """Everything compose draws the keys from."""
-        keys = [(key, binding.action, binding.description, binding.show, binding.group,
+        """Everything compose draws the keys from: the shown keys and the palette's. A key not
+        shown (a focused table's arrows, a scroll's Page Down) changes nothing drawn, so it
+        does not make the footer again."""
+        active = self.screen.active_bindings
+        keys = [(key, binding.action, binding.description, binding.group,
                  self.app.get_key_display(binding), enabled, tooltip)
-                for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()]
+                for key, (_node, binding, enabled, tooltip) in active.items()
+                if binding.show or key == self.app.COMMAND_PALETTE_BINDING]
         return (*keys, self.show_command_palette)
