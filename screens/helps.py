@@ -48,9 +48,12 @@ class HelpsScreen(LookingBack):
     def on_mount(self) -> None:
         self.query_one("#helps").focus()
         kept = self.kept(self._reading(self.everything))
-        if kept is not None:
-            self._show(kept)  # read ahead by the review: in the first frame
-        self.load_insights(self.everything)
+        if kept is None:
+            self.load_insights(self.everything)
+        else:
+            self._show(kept)  # read ahead: in the first frame
+            # Whether the files still look as they did is seen to once that frame is out.
+            self.call_after_refresh(self.load_insights, self.everything)
 
     def action_toggle_span(self) -> None:
         self.everything = not self.everything

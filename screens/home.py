@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from companion.screens.app_access import UsesCompanion
 from companion.screens.messages import OpenRepairsCounted
+from companion.screens.widgets.footer import Footer
 
 WAYS_IN = (
     ("checkin", "c", "Check in", "notice · ground · name · repair"),
@@ -82,6 +83,23 @@ class HomeScreen(Screen[None], UsesCompanion):
             count = "1 repair" if len(still_open) == 1 else f"{len(still_open)} repairs"
             said = f"{count} still open, the oldest from {oldest:%-d %b %Y} (o)"
         self.post_message(OpenRepairsCounted(said))
+        self._read_ahead_views()
+
+    def _read_ahead_views(self) -> None:
+        """Then, in the same worker, what keys 2-4 show from this week's review (read_ahead.py),
+        so `w` and then a view finds it read, even when the key comes as the week appears."""
+        from companion.content import ContentError
+        from companion.screens.reading_ahead import read_ahead_views
+        from companion.summary import week_bounds
+
+        try:
+            content = self.companion.content  # What helps is drawn in the person's words
+        except ContentError:
+            return  # the app says what is wrong with data/ (and ends)
+        settings = self.companion.settings
+        first = week_bounds(date.today(), settings.week_start)[0]
+        read_ahead_views(self.companion.store, first, settings.week_start, content,
+                         self.app.size.width)
 
     def on_open_repairs_counted(self, message: OpenRepairsCounted) -> None:
         self._show_open_repairs(message.said)

@@ -86,9 +86,12 @@ class MonthScreen(LookingBack):
         grid.focus()
         first = month_start(self.day)
         kept = self.kept(month_reading(self.store, first))
-        if kept is not None:
-            self._show(first, kept)  # read ahead by the review: in the first frame
-        self.load_month(first)
+        if kept is None:
+            self.load_month(first)
+        else:
+            self._show(first, kept)  # read ahead: in the first frame
+            # Whether the files still look as they did is seen to once that frame is out.
+            self.call_after_refresh(self.load_month, first)
 
     def action_shift(self, months: int) -> None:
         with contextlib.suppress(ValueError):

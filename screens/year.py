@@ -69,9 +69,12 @@ class YearScreen(LookingBack):
         grid = self.query_one(YearGrid)
         grid.focus()
         kept = self.kept(year_reading(self.store, self.day.year, self.week_start))
-        if kept is not None:
-            self._show(self.day.year, kept)  # read ahead by the review: in the first frame
-        self.load_year(self.day.year)
+        if kept is None:
+            self.load_year(self.day.year)
+        else:
+            self._show(self.day.year, kept)  # read ahead: in the first frame
+            # Whether the files still look as they did is seen to once that frame is out.
+            self.call_after_refresh(self.load_year, self.day.year)
 
     def action_shift(self, years: int) -> None:
         day = self.day

@@ -27,13 +27,16 @@ from companion.read_ahead import (
 )
 from companion.screens.entry import ConfirmDelete, EntryScreen
 from companion.screens.helps import HelpsScreen
+from companion.screens.home import HomeScreen
 from companion.screens.looking_back import now
 from companion.screens.month import MonthScreen
+from companion.screens.reading_ahead import read_ahead_views
 from companion.screens.review import ReviewScreen
 from companion.screens.widgets.footer import Footer
 from companion.screens.year import YearScreen
 from companion.spans import Tally, month_start
 from companion.storage import StoreError
+from companion.summary import week_bounds
 
 NOVEMBER = month_start(MONDAY)
 
@@ -175,6 +178,64 @@ async def test_a_change_made_outside_the_app_is_shown(data_dir, history):
         assert day_tally(app.screen, thursday).checkins == 1
 
 
+def todays_keys(store: HistoryStore) -> dict[str, tuple[object, ...]]:
+    """What keys 2-4 show from this week's review (the week of today, weeks from Monday)."""
+    first = week_bounds(date.today(), "monday")[0]
+    return {"2": ("month", month_start(first)), "3": ("year", first.year, "monday"),
+            "4": helps_reading(store, False, now(), "monday").key}
+
+
+async def test_home_reads_the_views_ahead_before_the_week_is_opened(data_dir, history):
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        for key in todays_keys(app.store).values():
+            assert read_ahead(app.store).ready(key) is not None
+
+
+@pytest.mark.parametrize("key, kind", [("2", MonthScreen), ("3", YearScreen),
+                                       ("4", HelpsScreen)])
+async def test_a_view_asked_for_as_the_week_appears_shows_its_data_at_once(
+        data_dir, history, key, kind, monkeypatch):
+    """The key pressed as soon as the week is shown, before the review has read anything
+    ahead: what home read is drawn in the view's first frame."""
+    monkeypatch.setattr(ReviewScreen, "read_ahead_views", lambda self: None)
+    for view, load in ((MonthScreen, "load_month"), (YearScreen, "load_year"),
+                       (HelpsScreen, "load_insights")):
+        monkeypatch.setattr(view, load, lambda self, asked: None)
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_review()
+        await settle(app, pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, kind)
+        assert screen.shown is read_ahead(app.store).ready(todays_keys(app.store)[key])
+        assert "Reading your" not in str(screen.query_one(
+            "#month-day, #year-day, #helps-body").render())
+
+
+def test_the_review_leaves_what_is_kept_and_looks_at_no_file(data_dir, history, monkeypatch):
+    """What home read is not looked at again as the week appears (the view looks when it
+    opens): the review's reading ahead touches no disk when everything is kept."""
+    store = HistoryStore(data_dir, fsync=False)
+    content = CompanionApp(data_dir=data_dir).content
+    read_ahead_views(store, MONDAY, "monday", content, 80)
+    before = read_ahead(store).ready(("month", NOVEMBER)).summary.total.checkins
+    looked: list[int] = []
+    looks = store.looks
+    monkeypatch.setattr(store, "looks", lambda: looked.append(1) or looks())
+    read_ahead_views(store, MONDAY, "monday", content, 80)
+    assert looked == []
+    store.save(Entry(kind="checkin", started_at=local(MONDAY, 7)))  # now something changed
+    read_ahead_views(store, MONDAY, "monday", content, 80)
+    assert looked != []
+    assert read_ahead(store).ready(("month", NOVEMBER)).summary.total.checkins == before + 1
+
+
 # -- the footer ----------------------------------------------------------------------------------
 
 
@@ -201,6 +262,44 @@ async def test_the_footer_is_made_again_only_when_its_keys_change(data_dir, hist
         assert 1 <= len(made) <= 2
         keys = [key.key for key in review.query_one(Footer).query("FooterKey")]
         assert "d" in keys
+
+
+async def test_keys_the_footer_does_not_show_do_not_make_it_again(data_dir, history,
+                                                                  monkeypatch):
+    """Moving between the week's tables changes only keys not shown (the arrows, Page Down):
+    nothing is made again."""
+    made: list[Footer] = []
+    remake = TextualFooter.recompose
+
+    async def counted(self: TextualFooter) -> None:
+        made.append(self)
+        await remake(self)
+
+    monkeypatch.setattr(TextualFooter, "recompose", counted)
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        review = await open_week(app, pilot)
+        made.clear()
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert review.focused is review.query_one("#moments")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert made == []
+
+
+async def test_a_footer_shows_its_keys_before_its_screen_has_read_anything(data_dir, history,
+                                                                           monkeypatch):
+    monkeypatch.setattr(ReviewScreen, "load_week", lambda self, start: None)
+    app = CompanionApp(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_review()
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.summary is None
+        keys = [key.key for key in review.query_one(Footer).query("FooterKey")]
+        assert "left_square_bracket" in keys and "escape" in keys
 
 
 # -- the kept summaries --------------------------------------------------------------------------
