@@ -6,9 +6,10 @@ years (17,760 entries, as the looking section builds them). A frame is Textual's
 drawing the screen (`App._display`, which a real terminal then writes; headless skips only the
 write): the time is from just before the key is pressed to the first frame whose screen is the
 new view, and to the first frame in which the view shows what was read (no "Reading your …"
-left). Each switch is from a fresh app opened on the week: once the frame that first draws the
-week's data is out, either 1 s spent looking at it or none (the views are read ahead from that
-moment, so the two differ); the views and both cases take turns. The month cache is made first
+left). Each switch is from a fresh app: home, then the week asked for at once (as `w`); once
+the frame that first draws the week's data is out, either 1 s spent looking at it or none. The
+views are read ahead by home once it has counted the open repairs, and by the week once it is
+drawn (what home left unread); the views and both cases take turns. The month cache is made first
 (the rows); "first run" in the notes removes it before the app opens. The floor row is a bare
 Textual screen with the same footer keys pushed over another, in the same way: what any
 screen costs on this machine.
@@ -28,9 +29,15 @@ from bench.rows import Row, mid, ms
 
 TARGET_SECONDS = 0.1
 VIEWS = {"Month": "2", "Year": "3", "What helps": "4"}
-# Seconds looking at the week before the key: a person who reads it first, and one who
-# presses the key as soon as the week is drawn (the views are read ahead from then on).
-PAUSES = (1.0, 0.0)
+# How the week was opened ("home": home, then `w`; "review": the app opened as `companion
+# review`, the week its first screen, home's workers still running) and the seconds spent
+# looking at it before the key: a person who reads it first, and one who presses the key as
+# soon as the week is drawn.
+CASES = {
+    "1 s after the week is drawn": ("home", 1.0),
+    "right after the week is drawn": ("home", 0.0),
+    "opened as `companion review`, right after the week is drawn": ("review", 0.0),
+}
 TIMEOUT = 20.0
 
 
@@ -72,18 +79,21 @@ def has_data(screen: Any) -> bool:
 
 
 async def _switch(data_dir: Path, name: str, pause: float,
-                  into: dict[str, dict[str, list[float]]]) -> None:
-    """A fresh app opened on the week; once the week shows its data (the frame that first
-    draws it), `pause` seconds looking at it, then the view's key."""
+                  into: dict[str, dict[str, list[float]]], opened: str = "home") -> None:
+    """A fresh app and its week (from home, or as its first screen: `opened`); once the week
+    shows its data (the frame that first draws it), `pause` seconds looking at it, then the
+    view's key."""
     from companion.app import CompanionApp
     from companion.screens.review import ReviewScreen
 
-    app = CompanionApp(data_dir=data_dir)
+    app = CompanionApp(data_dir=data_dir, start=opened)
     async with app.run_test(size=(80, 24)) as pilot:
         frames = Frames(app)
-        await pilot.pause()
         asked = time.perf_counter()
-        app.push_screen(ReviewScreen())
+        if opened == "home":
+            await pilot.pause()
+            asked = time.perf_counter()
+            app.push_screen(ReviewScreen())
 
         def week_drawn(screen: Any) -> bool:
             return isinstance(screen, ReviewScreen)
@@ -158,11 +168,11 @@ Times = dict[str, dict[str, list[float]]]
 
 
 def times(data_dir: Path, cache: Path, runs: int, first_runs: int
-          ) -> tuple[dict[float, Times], Times, list[float]]:
-    """The views taking turns, each from a fresh app: after PAUSE on the week and right after
-    the week is drawn; then with the month cache removed first; and the floor."""
-    by_pause: dict[float, Times] = {
-        pause: {name: {"frame": [], "data": []} for name in VIEWS} for pause in PAUSES}
+          ) -> tuple[dict[str, Times], Times, list[float]]:
+    """The views taking turns, each from a fresh app, in each of CASES; then right after the
+    week is drawn with the month cache removed first; and the floor."""
+    by_case: dict[str, Times] = {
+        case: {name: {"frame": [], "data": []} for name in VIEWS} for case in CASES}
     first: Times = {name: {"frame": [], "data": []} for name in VIEWS}
     floor: list[float] = []
     scratch: Times = {name: {"frame": [], "data": []} for name in VIEWS}
@@ -175,10 +185,10 @@ def times(data_dir: Path, cache: Path, runs: int, first_runs: int
     asyncio.run(_switch(data_dir, "Year", 0, scratch))  # the cache made again
     for _ in range(runs):
         for name in VIEWS:
-            for pause in PAUSES:
-                asyncio.run(_switch(data_dir, name, pause, by_pause[pause]))
+            for case, (opened, pause) in CASES.items():
+                asyncio.run(_switch(data_dir, name, pause, by_case[case], opened))
         asyncio.run(_floor_round(floor))
-    return by_pause, first, floor
+    return by_case, first, floor
 
 
 def measure(folder: Path, runs: int = 7) -> list[Row]:
@@ -188,27 +198,27 @@ def measure(folder: Path, runs: int = 7) -> list[Row]:
     cache = Path(os.environ.get("COMPANION_CACHE_DIR", folder / "cache"))
     os.environ["COMPANION_CACHE_DIR"] = str(cache)
     load = os.getloadavg()[0]
-    by_pause, first, floor = times(data_dir, cache, runs, first_runs=2 if runs < 5 else 3)
+    by_case, first, floor = times(data_dir, cache, runs, first_runs=2 if runs < 5 else 3)
     target = f"< {TARGET_SECONDS * 1000:g} ms"
     rows = []
     floor_mid = mid(floor)
     for name, key in VIEWS.items():
-        for pause in PAUSES:
-            when = f"{pause:g} s after the week is drawn" if pause else (
-                "right after the week is drawn")
+        for when, (opened, pause) in CASES.items():
+            with_first = not pause and opened == "home"
             for what, label in (("frame", "first frame"), ("data", "with its data")):
-                values = by_pause[pause][name][what]
+                values = by_case[when][name][what]
                 value = mid(values)
                 rows.append(Row(
                     f"app: key {key} → {name}, {when}, {label}, 5 years", ms(value), target,
                     value < TARGET_SECONDS,
                     note=f"{len(values)} runs (run_test, 80x24); fastest {ms(min(values))}, "
                          f"slowest {ms(max(values))}; {value / floor_mid:.1f}× the bare screen"
-                         + ("" if pause else f"; first run (no month cache yet) "
+                         + ("" if not with_first else f"; first run (no month cache yet) "
                             f"{ms(mid(first[name][what]))}")
                          + f"; load average {load:.2f}",
                     data={"seconds": values,
-                          **({} if pause else {"first_run_seconds": first[name][what]})}))
+                          **({} if not with_first
+                             else {"first_run_seconds": first[name][what]})}))
     rows.append(Row("app: a bare Textual screen with the same footer, first frame", ms(floor_mid),
                     "(the floor)", None,
                     note=f"{len(floor)} pushes; fastest {ms(min(floor))}, slowest "
