@@ -269,12 +269,16 @@ class HistoryStore(HistoryWriter):
         return self._between(start, end, _starting_between(start, end), light=True)
 
     def derived_months(self, kind: str, made_under: Callable[[str], Any],
-                       between: tuple[datetime, datetime] | None = None
+                       between: tuple[datetime, datetime] | None = None,
+                       derive: Callable[[str, list[Entry | Moment]], Any] | None = None
                        ) -> list[DerivedMonth] | None:
         """Each month of all() (or of between(start, end), as UTC months), with a value
         derived from its entries kept in the month cache under `kind` and `made_under(month)`
         when there is one, how to read its moments (as moments() gives them), and how to keep
-        such a value (None when the month is not cached).
+        such a value (None when the month is not cached). With `derive`, a whole month with
+        none kept has its value derived from its moments as it is read, and kept; its moments
+        are then let go (read again if asked for), so a first run does not hold every month's
+        at once (50,000 entries: ~110 MB). `derive` gives None when it cannot.
 
         All of it: None when an id is in two months (files made elsewhere), where all() shows
         only the first copy: the caller reads moments() instead."""
@@ -320,6 +324,11 @@ class HistoryStore(HistoryWriter):
                                             for n in folder.month_files([month])):
                 # A kept value the caller cannot use (from an older companion) is made again.
                 keep = _keeper(self, month, kind, made, ids)
+            if kept is None and keep is not None and derive is not None:
+                value = derive(month, found_moments)
+                if value is not None:
+                    keep(value)
+                    keep, moments = None, _unread(self, folder, month)
             found.append(DerivedMonth(month, value, moments, keep))
             if between is None:
                 seen |= ids

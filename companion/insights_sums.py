@@ -443,12 +443,12 @@ def gather_months(parts: Sequence[MonthPart], first: date | None, today: date
             except Exception:  # not as written here: counted again and kept anew
                 sums = None
         if sums is None:
-            start, end = month_bounds(part.month)
-            if any(not start <= e.started_at < end for e in moments(part)):
+            made = month_sums(part.month, moments(part))
+            if made is None:
                 return None
-            sums = sums_of(_local_days(moments(part)))
+            sums = Sums.from_json(made)
             if part.keep is not None:
-                part.keep(sums.to_json())
+                part.keep(made)
         whole.append(sums)
     if first is None:
         found = [s.first_day for s in whole if s.first_day is not None]
@@ -463,6 +463,15 @@ def gather_months(parts: Sequence[MonthPart], first: date | None, today: date
                             if first <= day <= last])
         merged.add(sums)
     return Gathered(merged, first, last, sum(s.entries for s in whole))
+
+
+def month_sums(month: str, moments: Sequence[Entry | Moment]) -> Any | None:
+    """A UTC month's sums as kept (JSON), from its moments; None when one of them is from
+    another month (files made elsewhere): then no month's sums can stand for the span."""
+    start, end = month_bounds(month)
+    if any(not start <= e.started_at < end for e in moments):
+        return None
+    return sums_of(_local_days(moments)).to_json()
 
 
 def _local_days(moments: Iterable[Moment]) -> list[tuple[date, datetime, Moment]]:
@@ -511,7 +520,7 @@ def count_insights(store: HistoryStore, first: date | None, today: date) -> Coun
     if first is not None:
         # None on the calendar's last day, which has no day after it.
         between = span_times(first, None if today == date.max else today + timedelta(days=1))
-    parts = store.derived_months(KIND, zone_key, between)
+    parts = store.derived_months(KIND, zone_key, between, derive=month_sums)
     gathered = None if parts is None else gather_months(parts, first, today)
     if gathered is not None:
         return Counted(first, today, gathered=gathered)
@@ -534,7 +543,7 @@ def open_repairs(store: HistoryStore) -> list[Entry]:
     """The repairs still open in all() (each month's kept with its sums, whole), in the order
     all() gives them: home's count reads no other entry. From the moments (where repairs are
     their entries) when the sums cannot stand for the months (an id in two months)."""
-    parts = store.derived_months(KIND, zone_key)
+    parts = store.derived_months(KIND, zone_key, derive=month_sums)
     found = None if parts is None else _open_of(parts)
     if found is not None:
         return found

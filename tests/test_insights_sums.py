@@ -646,8 +646,10 @@ class Store:
         self.parts, self.held = parts, moments
         self.asked: list[tuple[Any, ...]] = []
 
-    def derived_months(self, kind: str, made_under: Any, between: Any = None) -> Any:
+    def derived_months(self, kind: str, made_under: Any, between: Any = None,
+                       derive: Any = None) -> Any:
         self.asked.append(("derived_months", kind, made_under, between))
+        self.derive = derive
         return self.parts
 
     def moments(self, *between: datetime) -> list[Entry]:
@@ -667,6 +669,7 @@ def test_counting_from_the_months_sums_asks_for_the_span_and_reads_no_moments(zo
     assert store.asked == [("derived_months", "sums", zone_key,
                             (datetime(2025, 10, 1, tzinfo=UTC),
                              datetime(2025, 11, 1, tzinfo=UTC)))]
+    assert store.derive is insights_sums.month_sums  # a first run derives each as it reads
     assert counted.gathered is not None and counted.moments == ()
     assert (counted.first, counted.today, counted.read) == (date(2025, 10, 1),
                                                              date(2025, 10, 31), 7)

@@ -222,3 +222,31 @@ def test_an_entry_in_another_months_file_or_in_two_months_is_counted_as_before(
     assert sum(e.id == moved["id"] for e in store.all()) == 1
     assert store.derived_months(insights_sums.KIND, zone_key) is None
     assert len(made) == len(store.all())
+
+
+def test_a_first_run_sums_each_month_as_it_reads_it_and_keeps_the_sums(data_dir, zone):
+    """With `derive`, a month with no sums kept is summed as it is read and its moments let go
+    (a first run on a long history holds one month at a time); what is handed back is the sums,
+    kept for the next run, and its moments read again only if asked for."""
+    zone("Europe/London")
+    history(data_dir)
+    store = HistoryStore(data_dir)
+    parts = store.derived_months(insights_sums.KIND, zone_key, derive=insights_sums.month_sums)
+    assert parts is not None and [p.month for p in parts] == [
+        "2025-09", "2025-10", "2025-11", "2025-12"]
+    for part in parts:
+        assert part.keep is None and part.kept is not None
+        assert part.kept == insights_sums.month_sums(part.month, part.moments())
+    assert sums_files(data_dir) == [f"{p.month}.sums.json" for p in parts]
+    again = HistoryStore(data_dir).derived_months(insights_sums.KIND, zone_key)
+    assert again is not None
+    assert [p.kept for p in again] == [json.loads(json.dumps(p.kept)) for p in parts]
+
+
+def test_without_derive_a_first_run_hands_back_the_moments_to_sum(data_dir, zone):
+    zone("Europe/London")
+    history(data_dir)
+    parts = HistoryStore(data_dir).derived_months(insights_sums.KIND, zone_key)
+    assert parts is not None and parts
+    assert all(p.kept is None and p.keep is not None for p in parts)
+    assert sums_files(data_dir) == []
