@@ -17,6 +17,7 @@ RECORD.json is written when the break ends.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -95,7 +96,8 @@ def request_for(data_dir: Path, pattern_name: str, speed: float, cycles: int) ->
         raise SystemExit(f"no pattern {pattern_name!r}")
     if speed != 1:
         phases = tuple(Phase(p.kind, p.seconds / speed) for p in pattern.phases)
-        pattern = pattern._replace(label=f"{pattern.label} at {speed:g}x speed", phases=phases)
+        pattern = dataclasses.replace(pattern, label=f"{pattern.label} at {speed:g}x speed",
+                                      phases=phases)
     schedule = BreathingSchedule(pattern, cycles)
     record["scheduled"] = [[c.at, [c.cycle, c.phase_index]] for c in schedule.changes()]
     record["total"] = schedule.total

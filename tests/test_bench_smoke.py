@@ -84,3 +84,20 @@ def test_a_history_from_several_machines_is_read_whole_and_saved_to_by_the_first
     scale.save_one(folder, entry)
     assert sorted(p.name for p in (folder / "history").iterdir()) == names
     assert count_entries(folder) == 91
+
+
+def test_the_recorded_breathing_runs_a_sped_up_break(tmp_path: Path):
+    """recorded_breathe.py makes the pattern's phases SPEED times shorter with the product's
+    own values (a frozen dataclass since the domain's split: it had stopped the accuracy
+    section before its first row)."""
+    import subprocess
+
+    folder = build_history(tmp_path / "data", 10, per_day=10)
+    out = tmp_path / "record.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "recorded_breathe.py"), "plain", str(folder),
+         "box", "40", "1", str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Saved" in done.stdout
+    record = json.loads(out.read_text())
+    assert [at for at, _ in record["scheduled"]] == pytest.approx([0.0, 0.1, 0.2, 0.3])
