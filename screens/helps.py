@@ -45,11 +45,13 @@ class HelpsScreen(LookingBack):
             yield Static("Reading your history…", id="helps-body")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#helps").focus()
         kept = self.kept(self._reading(self.everything))
         if kept is None:
-            self.load_insights(self.everything)
+            read = await self.read_briefly(self.load_insights(self.everything))
+            if read is not None:
+                self._show(read)
         else:
             self._show(kept)  # read ahead: in the first frame
             # Whether the files still look as they did is seen to once that frame is out.
@@ -63,13 +65,14 @@ class HelpsScreen(LookingBack):
         return helps_reading(self.store, everything, self.at or now(), self.week_start)
 
     @work(thread=True, exclusive=True, group="helps-read")
-    def load_insights(self, everything: bool) -> None:
+    def load_insights(self, everything: bool) -> Summed | None:
         summed = self.summed(self._reading(everything))
         if summed is not None:
             # Drawn here too, at the width it will be shown at, so the screen's thread only
             # shows it; a drawing kept from the review's read ahead is taken as it is.
             drawn(summed, self.content, body_width(self.app.size.width), everything)
             self.post_message(InsightsGathered(summed))
+        return summed
 
     def on_insights_gathered(self, message: InsightsGathered) -> None:
         self._show(message.found)

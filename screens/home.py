@@ -60,7 +60,13 @@ class HomeScreen(Screen[None], UsesCompanion):
         yield Footer()
 
     def on_screen_resume(self) -> None:
-        self.count_open_repairs()
+        # Once drawn, and only if home is still what is shown: `companion review` (or a
+        # check-in) opens over home at once, and this would share the interpreter with it.
+        self.call_after_refresh(self._count_if_shown)
+
+    def _count_if_shown(self) -> None:
+        if self.app.screen is self:
+            self.count_open_repairs()
 
     @work(thread=True, exclusive=True, group="home-repairs")
     def count_open_repairs(self) -> None:

@@ -9,12 +9,14 @@ goes back to where the review was opened.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from companion.content import Content
 from companion.entries import Entry
@@ -23,6 +25,9 @@ from companion.read_ahead import Reading, Summed, read_ahead
 from companion.screens.app_access import UsesCompanion
 from companion.screens.messages import Say
 from companion.spans import span_times
+
+# How long a view opening waits for its own read before it is first drawn (see read_briefly).
+BRIEF_WAIT = 0.05
 
 # (key, view, the footer's word, what the palette says)
 VIEWS = (
@@ -159,6 +164,15 @@ class LookingBack(Screen[None], UsesCompanion):
             return read_ahead(self.store).get(reading)
         except StoreError as error:
             self.post_message(Say(printable(str(error)), "error", 15))
+            return None
+
+    async def read_briefly(self, worker: Worker[Summed | None]) -> Summed | None:
+        """As the view opens: wait for its read (`worker`) at most BRIEF_WAIT, so a view whose
+        read is quick shows whole in its first frame rather than "Reading your …" for a
+        moment; None after that, and the worker's message brings it."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(worker.wait()), BRIEF_WAIT)
+        except (TimeoutError, WorkerFailed, WorkerCancelled):
             return None
 
     def say_problems(self, summed: Summed) -> None:

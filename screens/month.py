@@ -81,13 +81,15 @@ class MonthScreen(LookingBack):
             yield Static(id="month-totals")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         grid = self.query_one(MonthGrid)
         grid.focus()
         first = month_start(self.day)
         kept = self.kept(month_reading(self.store, first))
         if kept is None:
-            self.load_month(first)
+            read = await self.read_briefly(self.load_month(first))
+            if read is not None:
+                self._show(first, read)
         else:
             self._show(first, kept)  # read ahead: in the first frame
             # Whether the files still look as they did is seen to once that frame is out.
@@ -112,11 +114,12 @@ class MonthScreen(LookingBack):
         self.open_day(event.day)
 
     @work(thread=True, exclusive=True, group="month-read")
-    def load_month(self, first: date) -> None:
+    def load_month(self, first: date) -> Summed | None:
         # Summed up here, not on the screen's thread, which then only draws.
         summed = self.summed(month_reading(self.store, first))
         if summed is not None:
             self.post_message(SpanSummarized(first, summed))
+        return summed
 
     def on_span_summarized(self, message: SpanSummarized) -> None:
         assert isinstance(message.asked, date) and isinstance(message.summary, Summed)

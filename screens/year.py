@@ -65,12 +65,14 @@ class YearScreen(LookingBack):
             yield Static(id="year-weeks")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         grid = self.query_one(YearGrid)
         grid.focus()
         kept = self.kept(year_reading(self.store, self.day.year, self.week_start))
         if kept is None:
-            self.load_year(self.day.year)
+            read = await self.read_briefly(self.load_year(self.day.year))
+            if read is not None:
+                self._show(self.day.year, read)
         else:
             self._show(self.day.year, kept)  # read ahead: in the first frame
             # Whether the files still look as they did is seen to once that frame is out.
@@ -98,11 +100,12 @@ class YearScreen(LookingBack):
         self.open_day(event.day)
 
     @work(thread=True, exclusive=True, group="year-read")
-    def load_year(self, year: int) -> None:
+    def load_year(self, year: int) -> Summed | None:
         # Summed up here, not on the screen's thread, which then only draws.
         summed = self.summed(year_reading(self.store, year, self.week_start))
         if summed is not None:
             self.post_message(SpanSummarized(year, summed))
+        return summed
 
     def on_span_summarized(self, message: SpanSummarized) -> None:
         assert isinstance(message.asked, int) and isinstance(message.summary, Summed)

@@ -236,6 +236,82 @@ def test_the_review_leaves_what_is_kept_and_looks_at_no_file(data_dir, history, 
     assert read_ahead(store).ready(("month", NOVEMBER)).summary.total.checkins == before + 1
 
 
+class FirstFrames:
+    """What each view said in the first frame the compositor drew of it (its day line, or
+    What helps' body)."""
+
+    def __init__(self, app: CompanionApp) -> None:
+        self.said: dict[str, str] = {}
+        display = app._display
+
+        def noted(screen, renderable) -> None:
+            display(screen, renderable)
+            view = getattr(screen, "VIEW", "")
+            if renderable is not None and view in ("month", "year", "helps") and (
+                    view not in self.said):
+                self.said[view] = str(screen.query_one(
+                    "#month-day, #year-day, #helps-body").render())
+
+        app._display = noted
+
+
+@pytest.mark.parametrize("key, view", [("2", "month"), ("3", "year"), ("4", "helps")])
+async def test_a_view_nothing_was_read_ahead_for_waits_briefly_and_shows_whole(
+        data_dir, history, key, view, monkeypatch):
+    """Opened as `companion review` and asked for at once: nothing is kept, and a quick read
+    is waited for (at most BRIEF_WAIT) so the first frame shows the data, not "Reading…"."""
+    monkeypatch.setattr(ReviewScreen, "read_ahead_views", lambda self: None)
+    app = CompanionApp(data_dir=data_dir, start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert read_ahead(app.store).ready(todays_keys(app.store)[key]) is None
+        frames = FirstFrames(app)
+        await pilot.press(key)
+        await settle(app, pilot)
+        assert app.screen.VIEW == view
+        assert frames.said[view] and not frames.said[view].startswith("Reading your")
+
+
+async def test_a_slow_read_is_not_waited_for(data_dir, history, monkeypatch):
+    """A read longer than BRIEF_WAIT (a first run making the cache, a slow disk): the view is
+    drawn at once saying it is reading, and shows the year when the read is done."""
+    from companion import year_sums
+
+    monkeypatch.setattr(ReviewScreen, "read_ahead_views", lambda self: None)
+    tallies = year_sums.year_tallies
+
+    def slow(store, year):
+        time.sleep(0.4)
+        return tallies(store, year)
+
+    monkeypatch.setattr(year_sums, "year_tallies", slow)
+    app = CompanionApp(data_dir=data_dir, start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        frames = FirstFrames(app)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert frames.said["year"].startswith("Reading your year")
+        assert app.screen.summary is not None
+        assert "Reading your" not in str(app.screen.query_one("#year-day").render())
+
+
+async def test_home_counts_and_reads_ahead_only_once_it_is_shown(data_dir, history):
+    """`companion review` opens over home at once: home's reads wait until it is shown, so
+    they do not share the interpreter with the week opening."""
+    app = CompanionApp(data_dir=data_dir, start="review")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        home = app.screen_stack[0]
+        assert isinstance(home, HomeScreen) and isinstance(app.screen, ReviewScreen)
+        assert not home.query_one("#open-repairs").display
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is home
+        assert "still open" in str(home.query_one("#open-repairs").render())
+
+
 # -- the footer ----------------------------------------------------------------------------------
 
 
