@@ -269,7 +269,8 @@ async def test_a_view_nothing_was_read_ahead_for_waits_briefly_and_shows_whole(
         frames = FirstFrames(app)
         await pilot.press(key)
         await settle(app, pilot)
-        assert app.screen.VIEW == view
+        shown = app.screen.VIEW
+        assert shown == view
         assert frames.said[view] and not frames.said[view].startswith("Reading your")
 
 
