@@ -64,7 +64,7 @@ def closing_line(kept: Sequence[Entry], labels: dict[str, str]) -> str:
     """"Saved: …." for what was kept (oldest first), or "" when nothing was."""
     if not kept:
         return ""
-    if len(kept) == 1 and kept[0].kind == "checkin" and not kept[0].complete:
+    if len(kept) == 1 and kept[0].kind in ("checkin", "repair") and not kept[0].complete:
         return "Saved what you entered so far."
     return f"Saved: {_listed(kept, labels)}."
 
@@ -96,7 +96,7 @@ def _kept(entry: Entry, labels: dict[str, str]) -> str:
         text = f"{_duration(entry.breathing.seconds)} of {label[:1].lower()}{label[1:]}"
         return text if entry.complete else f"{text} (stopped early, and that's fine)"
     if entry.kind == "repair":
-        return "your repair"
+        return "your repair" if entry.complete else "what you entered of a repair so far"
     return "your check-in" if entry.complete else "what you entered of a check-in so far"
 
 

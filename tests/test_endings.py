@@ -74,6 +74,11 @@ LABELS = {"box": "Box breathing", "4-7-8": "4-7-8 breathing"}
         ([breath(40, pattern="mine")], "Saved: 40 s of mine."),  # a pattern no longer there
         ([checkin(complete=False)], "Saved what you entered so far."),
         ([checkin(complete=True)], "Saved: your check-in."),
+        # A repair logged on its own and left part way is said as such.
+        ([Entry(kind="repair", started_at=NOW, complete=False)],
+         "Saved what you entered so far."),
+        ([Entry(kind="repair", started_at=NOW, complete=False), breath(60)],
+         "Saved: what you entered of a repair so far and 1 min of box breathing."),
         ([breath(60.0), checkin(complete=False)],
          "Saved: 1 min of box breathing and what you entered of a check-in so far."),
         ([Entry(kind="repair", started_at=NOW), checkin(complete=True), breath(60)],

@@ -192,6 +192,7 @@ async def test_leaving_a_repair_on_its_own_asks_and_keeps_it(data_dir: Path):
         await pilot.pause()
         await pilot.press("space", "escape")
         assert isinstance(app.screen, LeaveCheckIn)
+        assert str(app.screen.query_one("#question").render()) == "Leave this repair?"
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()

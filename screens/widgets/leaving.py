@@ -13,6 +13,7 @@ from textual.widgets import Static
 from companion.checkin import CheckInDraft
 
 QUESTION = "Leave this check-in?"
+QUESTIONS = {"checkin": QUESTION, "repair": "Leave this repair?"}
 KEPT = "What you entered so far is saved as it is."
 
 
@@ -44,13 +45,14 @@ class LeaveCheckIn(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Stay"),
     ]
 
-    def __init__(self, kept: str = KEPT) -> None:
+    def __init__(self, kept: str = KEPT, question: str = QUESTION) -> None:
         super().__init__()
         self.kept = kept
+        self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(QUESTION, id="question")
+            yield Static(self.question, id="question")
             yield Static(self.kept, id="kept")
             yield Static("Enter or y: leave   ·   Esc or n: stay", classes="hint")
 
@@ -69,4 +71,4 @@ def leave_part_way(step: Screen[Any], draft: CheckInDraft) -> None:
         if leave and step.app.screen is step:
             step.dismiss("leave")
 
-    step.app.push_screen(LeaveCheckIn(), answered)
+    step.app.push_screen(LeaveCheckIn(question=QUESTIONS.get(draft.kind, QUESTION)), answered)
