@@ -230,3 +230,81 @@ def test_an_entry_in_another_months_file_is_tallied_as_before(data_dir, capsys, 
     for argv in (["--year", "2026"], ["--year", "2026", "--format", "json"]):
         expected = from_files(data_dir, capsys, tmp_path, monkeypatch, *argv)
         assert run(data_dir, capsys, *argv) == expected
+
+
+# -- the months asked for, and the edges (by hand, with a store that only answers) ---------------
+
+
+class Part:
+    """One UTC month as derived_months gives it: no tallies kept, its moments given."""
+
+    def __init__(self, month: str, moments: list[Entry]) -> None:
+        self.month, self.kept, self.keep = month, None, None
+        self._moments = moments
+
+    def moments(self) -> list[Entry]:
+        return self._moments
+
+
+class Store:
+    """Gives `parts` for the months (None: they cannot stand for the span) and `entries` for
+    between(); notes what it was asked."""
+
+    def __init__(self, parts: list[Part] | None, entries: list[Entry] = ()) -> None:
+        self.parts, self.entries = parts, list(entries)
+        self.asked: list[tuple[Any, ...]] = []
+
+    def derived_months(self, kind: str, made_under: Any, between: Any = None,
+                       derive: Any = None) -> Any:
+        self.asked.append(("derived_months", kind, between))
+        return self.parts
+
+    def between(self, start: datetime, end: datetime) -> list[Entry]:
+        self.asked.append(("between", start, end))
+        return [e for e in self.entries if start <= e.started_at < end]
+
+
+def test_a_year_asks_for_its_whole_utc_months_only(zone):
+    zone("UTC")
+    # 2023's Monday weeks end on Sunday 31 December: the span ends exactly as 2024 begins.
+    store = Store([])
+    year_tallies(store, 2023)
+    first, _ = span_times(*year_days(2023))
+    assert first == datetime(2023, 1, 1, tzinfo=UTC)
+    assert store.asked == [("derived_months", year_sums.KIND,
+                            (datetime(2023, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)))]
+    # 2026 reads into 2027's first days: up to the end of January 2027, from December 2025.
+    later = Store([])
+    year_tallies(later, 2026)
+    assert later.asked == [("derived_months", year_sums.KIND,
+                            (datetime(2025, 12, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC)))]
+
+
+def test_months_that_cannot_stand_for_the_year_are_read_as_entries(zone):
+    zone("UTC")
+    made = [breath(datetime(2023, 3, 4, 9, tzinfo=UTC), 6, 2, 60.0)]
+    store = Store(None, made)
+    found = year_tallies(store, 2023)
+    assert [kind for kind, *_ in store.asked] == ["derived_months", "between"]
+    assert found[date(2023, 3, 4)].breaks == 1
+
+
+def test_a_moment_on_its_months_first_instant_is_the_months_own(zone):
+    zone("UTC")
+    first = breath(datetime(2023, 3, 1, tzinfo=UTC), 6, 2, 60.0)
+    found = year_sums.days_of_months([Part("2023-03", [first])])
+    assert found is not None and found[date(2023, 3, 1)].breaks == 1
+    # The next month's first instant is not March's: the months cannot stand for the span.
+    stray = breath(datetime(2023, 4, 1, tzinfo=UTC), 6, 2, 60.0)
+    assert year_sums.days_of_months([Part("2023-03", [first, stray])]) is None
+
+
+def test_the_calendars_edges_are_read_as_before():
+    lowest, highest = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    middle = datetime(2023, 6, 15, tzinfo=UTC)
+    assert year_sums._whole_months(lowest, middle) is None
+    assert year_sums._whole_months(middle, highest) is None
+    # A span ending in December 9999 has no month after it to end on.
+    assert year_sums._whole_months(middle, datetime(9999, 12, 15, tzinfo=UTC)) is None
+    assert year_sums._whole_months(middle, datetime(9999, 11, 15, tzinfo=UTC)) == (
+        datetime(2023, 6, 1, tzinfo=UTC), datetime(9999, 12, 1, tzinfo=UTC))

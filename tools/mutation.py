@@ -57,6 +57,7 @@ MODULES: dict[str, Module] = {
     "companion/spans.py": Module(("tests/test_spans.py",)),
     "companion/insights.py": Module(("tests/test_insights.py",)),
     "companion/insights_sums.py": Module(("tests/test_insights_sums.py",)),
+    "companion/year_sums.py": Module(("tests/test_year_sums.py",)),
     "companion/search.py": Module(("tests/test_search.py",)),
     "companion/spans_report.py": Module(("tests/test_span_renderings.py",)),
     "companion/insights_report.py": Module(("tests/test_insights_renderings.py",)),
