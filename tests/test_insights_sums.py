@@ -763,6 +763,7 @@ def test_open_repairs_come_from_the_kept_sums_in_month_order(zone):
     store = Store(parts, [])
     found = insights_sums.open_repairs(store)
     assert store.asked == [("derived_months", "sums", zone_key, None)]
+    assert store.derive is insights_sums.month_sums  # a first run holds one month at a time
     assert [e.repair.with_whom for e in found] == ["oct", "nov"]
     assert found[0] == october
     assert [p.reads for p in parts] == [0, 0, 1]  # only December had no sums kept
