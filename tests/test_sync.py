@@ -389,6 +389,86 @@ def test_a_writer_refuses_a_folder_not_read_whole() -> None:
         writer.save(entry(1))
 
 
+# -- reading a folder a piece at a time ------------------------------------------------------------
+
+
+def test_a_month_converted_as_it_is_parsed_reads_as_one_added_whole() -> None:
+    name = f"2026-11.{A}.json"
+    doc = {**month_doc((entry(1, "one"), s(0)), (entry(2, "two"), s(1))),
+           "_meta": {"1": {"schema": 1, "written_at": NOW + 3}}}
+    whole = folder_of({name: doc})
+    streamed = Folder([])  # a name not listed yet is taken in as it is read
+    convert = streamed.converter(name)
+    streamed.add_converted(name, (convert(d) for d in doc["entries"].values()), doc["_meta"])
+    assert streamed.read(name) and streamed.month_files() == [name]
+    assert notes(streamed.merge()) == notes(whole.merge()) == {key(1): "one", key(2): "two"}
+    assert streamed.month_file(name).written_at == NOW + 3
+    assert streamed.damaged == set() and streamed.problems == {}
+
+
+def test_an_entry_that_cannot_be_converted_leaves_its_file_damaged_and_the_rest_read() -> None:
+    name = f"2026-11.{A}.json"
+    folder = Folder([name])
+    convert = folder.converter(name)
+    found = [convert({"note": "no id"}), convert(["not", "an", "object"]),
+             convert({**entry(1, "kept"), "_rev": str(s(0))})]
+    assert [isinstance(f, str) for f in found] == [True, True, False]
+    assert found[0] == "has an entry that could not be read (an entry has no id)"
+    folder.add_converted(name, found, {"1": {"schema": 1}})
+    assert folder.damaged == {name}
+    assert folder.problems[name] == found[0]  # the first reason is the one said
+    assert notes(folder.merge()) == {key(1): "kept"}
+
+
+def test_a_legacy_file_converted_as_it_is_parsed_keeps_its_rank() -> None:
+    files = {"2026-11.json": month_doc((entry(1, "first"), None)),
+             "2026-11.2.json": month_doc((entry(1, "later legacy"), None))}
+    folder = Folder(list(files))
+    for name in folder.month_files():
+        convert = folder.converter(name)
+        folder.add_converted(name, map(convert, files[name]["entries"].values()), {})
+    assert notes(folder.merge()) == {key(1): "later legacy"}
+    assert folder.merge().entries[key(1)].stamp == legacy_stamp(2)
+
+
+def test_a_file_gone_since_the_listing_is_dropped_whole() -> None:
+    gone, kept = f"2026-11.{B}.json", f"2026-11.{A}.json"
+    folder = folder_of({gone: month_doc((entry(1, "gone"), s(0, device=B))),
+                        kept: month_doc((entry(2, "here"), s(0))),
+                        f"device.{B}.json": device_doc(B, "laptop")})
+    folder.drop(gone)
+    folder.drop(f"device.{B}.json")
+    assert folder.month_files() == [kept] and folder.device_files() == []
+    assert not folder.read(gone)
+    assert notes(folder.merge()) == {key(2): "here"}
+    assert [d.id for d in folder.devices()] == [A]
+    folder.drop("never.listed.json")  # nothing to drop: nothing changes
+    assert folder.month_files() == [kept]
+
+
+def test_released_months_are_let_go_and_the_others_kept() -> None:
+    folder = folder_of({
+        f"2026-11.{A}.json": month_doc((entry(1, "november"), s(0))),
+        f"2026-11.{B}.json": month_doc((entry(2, "november too"), s(0, device=B))),
+        f"2026-12.{A}.json": month_doc((entry(3, "december", started_at=DEC), s(0))),
+        f"device.{A}.json": device_doc(A, "desk"),
+    })
+    folder.release(["2026-11"])
+    assert notes(folder.merge()) == {key(3): "december"}
+    assert not folder.read(f"2026-11.{A}.json") and folder.read(f"2026-12.{A}.json")
+    assert folder.month_files() == [f"2026-11.{A}.json", f"2026-11.{B}.json",
+                                    f"2026-12.{A}.json"]  # still listed: only let go
+    assert [r.name for _, r in folder.device_records()] == ["desk"]
+
+
+def test_a_file_kept_as_it_is_counts_and_is_marked_never_to_be_written() -> None:
+    name = f"2026-11.{B}.json"
+    folder = folder_of({name: month_doc((entry(1, "theirs"), s(0, device=B)))})
+    folder.keep_as_is(name)
+    assert folder.damaged == {name} and name not in folder.problems
+    assert notes(folder.merge()) == {key(1): "theirs"}
+
+
 def test_devices_lists_each_machine_with_its_name_and_last_write() -> None:
     files = {
         f"2026-11.{A}.json": {**month_doc((entry(1), s(0))),
