@@ -338,15 +338,20 @@ class HistoryStore(HistoryWriter):
         return found
 
     def _month_moments(self, folder: Folder, month: str) -> list[Entry | Moment]:
-        """A month's moments as _walk reads them (a month too large to cache a batch at a
-        time, the rest through the cache)."""
+        """A month's moments as _walk reads them."""
+        return list(self._month_found(folder, month, light=True))
+
+    def _month_found(self, folder: Folder, month: str, *, light: bool
+                     ) -> Iterable[Entry | Moment]:
+        """A month's entries in order: a month too large to cache a batch at a time, the
+        rest through the cache."""
         names = [n for n in folder.month_files([month]) if not folder.read(n)]
         if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
             from companion.large_month import LargeMonth  # only a month this large
 
-            return list(LargeMonth(self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES,
-                                   self._note_problem, self._note_large).entries(folder, month))
-        return self._month_entries(folder, month, light=True)
+            return LargeMonth(self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES,
+                              self._note_problem, self._note_large).entries(folder, month)
+        return self._month_entries(folder, month, light=light)
 
     def entries(self) -> Iterator[Entry]:
         """Every readable entry, oldest first, read a month at a time (for an export)."""
@@ -357,16 +362,7 @@ class HistoryStore(HistoryWriter):
         folder = self._open_folder(writing=False)
         seen: set[str] = set()
         for month in sorted(folder.months()):
-            names = [n for n in folder.month_files([month]) if not folder.read(n)]
-            if _total_size(self.history_dir, names) > LARGE_MONTH_BYTES:
-                from companion.large_month import LargeMonth  # only a month this large
-
-                found: Iterable[Entry | Moment] = LargeMonth(
-                    self.history_dir, MONTH_BATCH, LARGE_MONTH_BYTES, self._note_problem,
-                    self._note_large).entries(folder, month)
-            else:
-                found = self._month_entries(folder, month, light=light)  # in order
-            for entry in found:
+            for entry in self._month_found(folder, month, light=light):
                 # companion files an entry by its start, which never changes, so an id is in
                 # two months only in files made elsewhere: the first copy is the one shown.
                 entry_key = id_key(entry.id)

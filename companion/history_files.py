@@ -145,6 +145,7 @@ class HistoryFiles:
     def months(self) -> list[str]:
         """Every month that has a file (`2026-11`), oldest first."""
         return sorted({classify(path.name).month or "" for path in self.files()} - {""})
+
     def looks(self) -> frozenset[tuple[str, int, int]]:
         """Every file in the history's folder, and the single-file history from before month
         files, as (name, size, modified): any change to what a read finds changes this, made by
