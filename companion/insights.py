@@ -388,12 +388,9 @@ def _month_tally(entries: Sequence[Moment], year: int, month: int) -> Tally:
     each month file add up (insights_sums.py), to the last bit of the breathing seconds (a
     float sum depends on its order). A local month starts and ends within a day of its UTC
     month, so it falls in that month and the ones either side."""
-    start = datetime(year, month, 1, tzinfo=UTC)
-    if not entries or all(start <= e.started_at for e in entries):
-        ends = _utc_month_after(year, month)
-        if ends is None or all(e.started_at < ends for e in entries):
-            return tally_entries(entries)  # all in one UTC month: as it always was
-    ends = _utc_month_after(year, month)
+    start, ends = datetime(year, month, 1, tzinfo=UTC), _utc_month_after(year, month)
+    if all(start <= e.started_at and (ends is None or e.started_at < ends) for e in entries):
+        return tally_entries(entries)  # all in one UTC month: as it always was
     before = [e for e in entries if e.started_at < start]
     inside = [e for e in entries if start <= e.started_at and (ends is None
                                                                or e.started_at < ends)]
