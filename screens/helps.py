@@ -37,7 +37,6 @@ class HelpsScreen(LookingBack):
         self.at = at  # the moment to look back from; now when None
         self.everything = False
         self.found: Insights | None = None
-        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,15 +46,9 @@ class HelpsScreen(LookingBack):
 
     async def on_mount(self) -> None:
         self.query_one("#helps").focus()
-        kept = self.kept(self._reading(self.everything))
-        if kept is None:
-            read = await self.read_briefly(self.load_insights(self.everything))
-            if read is not None:
-                self._show(read)
-        else:
-            self._show(kept)  # read ahead: in the first frame
-            # Whether the files still look as they did is seen to once that frame is out.
-            self.call_after_refresh(self.load_insights, self.everything)
+        everything = self.everything
+        await self.open_with(self._reading(everything), lambda: self.load_insights(everything),
+                             self._show)
 
     def action_toggle_span(self) -> None:
         self.everything = not self.everything
@@ -78,11 +71,9 @@ class HelpsScreen(LookingBack):
         self._show(message.found)
 
     def _show(self, summed: Summed) -> None:
-        if summed is self.shown:
-            return  # the kept one, drawn already, still true
+        if not self.newly_shown(summed):
+            return
         assert isinstance(summed.summary, Insights)
-        self.shown = summed
-        self.say_problems(summed)
         self.found = summed.summary
         self._draw()
         self.drawn_with_data()

@@ -26,7 +26,7 @@ from companion.screens.app_access import UsesCompanion
 from companion.screens.messages import Say
 from companion.spans import span_times
 
-# How long a view opening waits for its own read before it is first drawn (see read_briefly).
+# How long a view opening waits for its own read before it is first drawn (open_with).
 BRIEF_WAIT = 0.05
 
 # (key, view, the footer's word, what the palette says)
@@ -84,8 +84,9 @@ class LookingBack(Screen[None], UsesCompanion):
     """A looking-back view: 1–5 and / switch to the others, Escape goes back."""
 
     VIEW = ""
-    # Whether the review reads this view's data ahead: the reading then waits, from the key
-    # until the view shows its data, rather than taking turns with its own read and drawing.
+    # Whether home and the review read this view's data ahead: the reading then waits, from
+    # the key until the view shows its data, rather than taking turns with its own read and
+    # drawing.
     READ_AHEAD = False
     COMMANDS = {ViewCommands}
     # Each view lists these after its own keys, so the footer shows the view's keys first.
@@ -93,6 +94,7 @@ class LookingBack(Screen[None], UsesCompanion):
     def __init__(self, day: date | None = None) -> None:
         super().__init__()
         self.day = day or date.today()
+        self.shown: Summed | None = None  # what a view that reads a summary shows
 
     @property
     def content(self) -> Content:
@@ -166,20 +168,36 @@ class LookingBack(Screen[None], UsesCompanion):
             self.post_message(Say(printable(str(error)), "error", 15))
             return None
 
-    async def read_briefly(self, worker: Worker[Summed | None]) -> Summed | None:
-        """As the view opens: wait for its read (`worker`) at most BRIEF_WAIT, so a view whose
-        read is quick shows whole in its first frame rather than "Reading your …" for a
-        moment; None after that, and the worker's message brings it."""
+    async def open_with(self, reading: Reading, load: Callable[[], Worker[Summed | None]],
+                        show: Callable[[Summed], None]) -> None:
+        """As the view opens (its on_mount): what `reading` asks for, shown (`show`) in its
+        first frame when it was read ahead, its files looked at (`load`, the view's worker)
+        once that frame is out. Else its own read, waited for at most BRIEF_WAIT, so a quick
+        one is shown whole rather than "Reading your …" for a moment; after that, the
+        worker's message brings it."""
+        kept = self.kept(reading)
+        if kept is not None:
+            show(kept)
+            self.call_after_refresh(load)
+            return
         try:
-            return await asyncio.wait_for(asyncio.shield(worker.wait()), BRIEF_WAIT)
+            read = await asyncio.wait_for(asyncio.shield(load().wait()), BRIEF_WAIT)
         except (TimeoutError, WorkerFailed, WorkerCancelled):
-            return None
+            return
+        if read is not None:
+            show(read)
 
-    def say_problems(self, summed: Summed) -> None:
+    def newly_shown(self, summed: Summed) -> bool:
+        """Whether `summed` is not what the view shows already (the kept one, drawn, still
+        true); if so, it is now, and the problems met reading it are said."""
         from companion.text import printable
 
+        if summed is self.shown:
+            return False
+        self.shown = summed
         for problem in summed.problems:
             self.notify(printable(problem), severity="warning", timeout=15, markup=False)
+        return True
 
     def on_say(self, message: Say) -> None:
         self.notify(message.text, severity=message.severity, timeout=message.timeout,

@@ -68,7 +68,6 @@ class MonthScreen(LookingBack):
         super().__init__(day)
         self.today = today or date.today()
         self.summary: MonthSummary | None = None
-        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,18 +81,10 @@ class MonthScreen(LookingBack):
         yield Footer()
 
     async def on_mount(self) -> None:
-        grid = self.query_one(MonthGrid)
-        grid.focus()
+        self.query_one(MonthGrid).focus()
         first = month_start(self.day)
-        kept = self.kept(month_reading(self.store, first))
-        if kept is None:
-            read = await self.read_briefly(self.load_month(first))
-            if read is not None:
-                self._show(first, read)
-        else:
-            self._show(first, kept)  # read ahead: in the first frame
-            # Whether the files still look as they did is seen to once that frame is out.
-            self.call_after_refresh(self.load_month, first)
+        await self.open_with(month_reading(self.store, first), lambda: self.load_month(first),
+                             lambda s: self._show(first, s))
 
     def action_shift(self, months: int) -> None:
         with contextlib.suppress(ValueError):
@@ -128,11 +119,9 @@ class MonthScreen(LookingBack):
     def _show(self, first: date, summed: Summed) -> None:
         if month_start(self.day) != first:
             return  # an older read that finished after the person moved on
-        if summed is self.shown:
-            return  # the kept one, drawn already, still true
+        if not self.newly_shown(summed):
+            return
         assert isinstance(summed.summary, MonthSummary)
-        self.shown = summed
-        self.say_problems(summed)
         summary = self.summary = summed.summary
         self.query_one(MonthGrid).show_month(
             summary.days, month_weeks(first, self.week_start), self.week_start, self.today)

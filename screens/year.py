@@ -52,7 +52,6 @@ class YearScreen(LookingBack):
         super().__init__(day)
         self.today = today or date.today()
         self.summary: YearSummary | None = None
-        self.shown: Summed | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,17 +65,10 @@ class YearScreen(LookingBack):
         yield Footer()
 
     async def on_mount(self) -> None:
-        grid = self.query_one(YearGrid)
-        grid.focus()
-        kept = self.kept(year_reading(self.store, self.day.year, self.week_start))
-        if kept is None:
-            read = await self.read_briefly(self.load_year(self.day.year))
-            if read is not None:
-                self._show(self.day.year, read)
-        else:
-            self._show(self.day.year, kept)  # read ahead: in the first frame
-            # Whether the files still look as they did is seen to once that frame is out.
-            self.call_after_refresh(self.load_year, self.day.year)
+        self.query_one(YearGrid).focus()
+        year = self.day.year
+        await self.open_with(year_reading(self.store, year, self.week_start),
+                             lambda: self.load_year(year), lambda s: self._show(year, s))
 
     def action_shift(self, years: int) -> None:
         day = self.day
@@ -112,13 +104,9 @@ class YearScreen(LookingBack):
         self._show(message.asked, message.summary)
 
     def _show(self, year: int, summed: Summed) -> None:
-        if self.day.year != year:
+        if self.day.year != year or not self.newly_shown(summed):
             return
-        if summed is self.shown:
-            return  # the kept one, drawn already, still true
         assert isinstance(summed.summary, YearSummary)
-        self.shown = summed
-        self.say_problems(summed)
         summary = self.summary = summed.summary
         self.query_one(YearGrid).show_year(
             year, summary.days, [month_totals(t) for t in summary.month_totals], self.today)
