@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -29,6 +31,18 @@ def _no_real_history(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COMPANION_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("COMPANION_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("COMPANION_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Set the system's zone (what `astimezone()` uses) for one test: zone("Europe/London")."""
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ command line (kept, deleted, damaged, stale): tests/test_insights_sums_store.py.
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,18 +28,6 @@ from companion.month_cache import row_of
 from companion.spans import Tally
 
 NOW = datetime(2025, 12, 20, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Set the system's zone (what `astimezone()` uses) for one test."""
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 def checkin(when: datetime, before: int | None = None, after: int | None = None, *,

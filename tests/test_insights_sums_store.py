@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,18 +20,6 @@ from companion.cli import main
 from companion.entries import Breathing, Entry, Repair
 from companion.history import HistoryStore
 from companion.insights_sums import zone_key
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Set the system's zone (what `astimezone()` uses) for one test."""
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 def checkin(when: datetime, before: int | None = None, after: int | None = None, *,

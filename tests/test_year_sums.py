@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,18 +20,6 @@ from companion.entries import Breathing, Entry
 from companion.history import HistoryStore
 from companion.spans import Tally, span_times, summarize_year, year_days, year_of
 from companion.year_sums import year_tallies
-
-
-@pytest.fixture
-def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Set the system's zone (what `astimezone()` uses) for one test."""
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
 
 
 def breath(when: datetime, before: int | None, after: int | None, seconds: float) -> Entry:
