@@ -51,10 +51,10 @@ class Reading(NamedTuple):
 
 def month_reading(store: HistoryStore, first: date) -> Reading:
     """The month view's: the month beginning on `first`, beside the month before it."""
-    from companion.spans import previous_month, span_times, summarize_month
+    from companion.spans import next_month, previous_month, span_times, summarize_month
 
     def read() -> list[Entry]:
-        return store.between(*span_times(previous_month(first) or first, _month_after(first)))
+        return store.between(*span_times(previous_month(first) or first, next_month(first)))
 
     return Reading(("month", first), read, lambda entries: summarize_month(entries, first))
 
@@ -91,12 +91,6 @@ def helps_reading(store: HistoryStore, everything: bool, moment: datetime, week_
         return found[0].insights(moment, week_start)
 
     return Reading(("helps", everything, week_start, today, moment.hour), read, summarize)
-
-
-def _month_after(first: date) -> date | None:
-    from companion.spans import next_month
-
-    return next_month(first)
 
 
 HOLD_AT_MOST = 1.0

@@ -33,7 +33,8 @@ def read_ahead_views(store: HistoryStore, day: date, week_start: str, content: C
         for reading in (month_reading(store, month_start(day)),
                         year_reading(store, day.year, week_start)):
             kept.wait_turn()
-            kept.ready(reading.key) or kept.get(reading)
+            if kept.ready(reading.key) is None:
+                kept.get(reading)
         kept.wait_turn()
         helps_read = helps_reading(store, False, now(), week_start)
         helps = kept.ready(helps_read.key) or kept.get(helps_read)
