@@ -146,18 +146,21 @@ class HistoryFiles:
         """Every month that has a file (`2026-11`), oldest first."""
         return sorted({classify(path.name).month or "" for path in self.files()} - {""})
 
-    def looks(self) -> frozenset[tuple[str, int, int]]:
+    def looks(self) -> frozenset[tuple[str, int, int, int, int]]:
         """Every file in the history's folder, and the single-file history from before month
-        files, as (name, size, modified): any change to what a read finds changes this, made by
-        this companion or not (another process, a sync tool, a hand). A stat each, no reading."""
-        seen: set[tuple[str, int, int]] = set()
+        files, as (name, size, modified, changed, inode), what the month cache keys a file by
+        (month_cache.file_key): any change to what a read finds changes this, made by this
+        companion or not (another process, a sync tool that keeps a file's modified time, a
+        hand). A stat each, no reading."""
+        seen: set[tuple[str, int, int, int, int]] = set()
         paths = [self.data_dir / LEGACY_FILE]
         with contextlib.suppress(OSError):
             paths += [Path(entry.path) for entry in os.scandir(self.history_dir)]
         for path in paths:
             with contextlib.suppress(OSError):
                 found = path.stat()
-                seen.add((path.name, found.st_size, found.st_mtime_ns))
+                seen.add((path.name, found.st_size, found.st_mtime_ns, found.st_ctime_ns,
+                          found.st_ino))
         return frozenset(seen)
 
     # -- inside: reading ----------------------------------------------------------------------

@@ -114,7 +114,7 @@ def read_ahead(store: HistoryStore) -> ReadAhead:
 class Kept:
     value: Summed
     changes_made: int
-    looks: frozenset[tuple[str, int, int]]
+    looks: frozenset[tuple[str, int, int, int, int]]
 
 
 class ReadAhead:

@@ -422,6 +422,28 @@ def test_files_changed_by_another_store_are_read_again(data_dir, history):
     assert again.summary.total.checkins == first.summary.total.checkins + 1
 
 
+def test_a_file_a_sync_tool_replaced_keeping_its_size_and_time_is_read_again(data_dir,
+                                                                             history):
+    """rclone or rsync may put a month file in place with the size and modified time it had:
+    it is still another file (its inode, its change time), as the month cache sees it."""
+    import os
+
+    store = HistoryStore(data_dir, fsync=False)
+    kept = read_ahead(store)
+    reading = month_reading(store, NOVEMBER)
+    first = kept.get(reading)
+    [month] = [p for p in (data_dir / "history").iterdir() if p.name.startswith("2026-11.")]
+    before = month.stat()
+    copy = month.with_name(".arriving")
+    copy.write_bytes(month.read_bytes())
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(copy, month)
+    assert (month.stat().st_size, month.stat().st_mtime_ns) == (before.st_size,
+                                                                before.st_mtime_ns)
+    assert kept.ready(reading.key) is first  # no disk looked at
+    assert kept.get(reading) is not first  # the files looked at: read again
+
+
 def test_one_summary_is_read_once_at_a_time(data_dir, history):
     store = HistoryStore(data_dir, fsync=False)
     kept = read_ahead(store)
